@@ -1,0 +1,167 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from contracts.models import (
+    ArrangementPartner,
+    ArrangementRisk,
+    Commissioner,
+    Contract,
+    Extension,
+    JointArrangement,
+    Lot,
+    PartnerAsk,
+    PartnerBody,
+    PartnerPosition,
+    ProcurementPhase,
+    Programme,
+    Provider,
+)
+
+
+@admin.register(Provider)
+class ProviderAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "company_number", "charity_number", "is_sme", "is_vcse"]
+    list_filter = ["is_sme", "is_vcse"]
+    search_fields = ["name", "company_number", "charity_number"]
+
+
+@admin.register(PartnerBody)
+class PartnerBodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class PhaseInline(admin.StackedInline):
+    model = ProcurementPhase
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "needs_assessment_on", "needs_assessment_by"]
+    search_fields = ["title", "description"]
+    list_filter = ["needs_assessment_on"]
+    inlines = [PhaseInline]
+
+
+class LotInline(admin.TabularInline):
+    model = Lot
+    extra = 0
+
+
+@admin.register(ProcurementPhase)
+class ProcurementPhaseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "programme", "starts_on", "ends_on", "route"]
+    list_filter = ["route", "programme"]
+    search_fields = ["name", "programme__title"]
+    inlines = [LotInline]
+
+
+@admin.register(Lot)
+class LotAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "phase", "service_area", "is_new"]
+    list_filter = ["is_new", "phase"]
+    search_fields = ["title", "service_area"]
+    list_select_related = ["phase__programme"]
+
+
+class CommissionerInline(admin.TabularInline):
+    model = Commissioner
+    extra = 0
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    extra = 0
+    fields = ["kind", "previous_ends_on", "new_ends_on", "basis", "authorising_decision", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Extensions are recorded through Contract.extend, which also moves the end date.
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "provider", "starts_on", "ends_on", "status"]
+    list_filter = ["status", "route", "provider__is_sme", "provider__is_vcse", "ends_on"]
+    search_fields = ["reference", "title", "provider__name"]
+    list_select_related = ["provider"]
+    date_hierarchy = "ends_on"
+    inlines = [CommissionerInline, ExtensionInline]
+
+
+@admin.register(Commissioner)
+class CommissionerAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "body", "role", "share"]
+    list_filter = ["role"]
+    search_fields = ["contract__reference", "body__name"]
+    list_select_related = ["contract", "body"]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "kind", "previous_ends_on", "new_ends_on", "basis"]
+    list_filter = ["kind", "basis"]
+    search_fields = ["contract__reference", "reason", "authorising_decision__reference"]
+    list_select_related = ["contract", "authorising_decision"]
+
+
+class PartnerInline(admin.TabularInline):
+    model = ArrangementPartner
+    extra = 0
+
+
+class RiskInline(admin.StackedInline):
+    model = ArrangementRisk
+    extra = 0
+
+
+class AskInline(admin.StackedInline):
+    model = PartnerAsk
+    extra = 0
+
+
+@admin.register(JointArrangement)
+class JointArrangementAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "subject", "is_precedent"]
+    list_filter = ["is_precedent"]
+    search_fields = ["title", "subject", "description"]
+    filter_horizontal = ["contracts"]
+    inlines = [PartnerInline, RiskInline, AskInline]
+
+
+class PositionInline(admin.TabularInline):
+    model = PartnerPosition
+    extra = 0
+
+
+@admin.register(ArrangementPartner)
+class ArrangementPartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["body", "arrangement", "role"]
+    list_filter = ["role"]
+    search_fields = ["body__name", "arrangement__title"]
+    inlines = [PositionInline]
+
+
+@admin.register(PartnerPosition)
+class PartnerPositionAdmin(SimpleHistoryAdmin):
+    list_display = ["partner", "position", "as_of"]
+    list_filter = ["position"]
+    search_fields = ["partner__body__name", "note"]
+
+
+@admin.register(ArrangementRisk)
+class ArrangementRiskAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "arrangement", "likelihood", "impact", "owner"]
+    list_filter = ["likelihood", "impact"]
+    search_fields = ["description", "mitigation", "owner"]
+
+
+@admin.register(PartnerAsk)
+class PartnerAskAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "of_body", "status", "asked_on", "respond_by"]
+    list_filter = ["status"]
+    search_fields = ["request", "of_body__name"]

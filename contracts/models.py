@@ -1,0 +1,569 @@
+"""Contracts, providers, procurement and the partners an office commissions with.
+
+Every model keeps its history (django-simple-history) and states its invariants as database
+constraints, so that a rule holds whichever way a row is written.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    company_number = models.CharField("Companies House number", max_length=20, blank=True)
+    charity_number = models.CharField("charity number", max_length=20, blank=True)
+    is_sme = models.BooleanField("small or medium-sized enterprise (SME)", default=False)
+    is_vcse = models.BooleanField("voluntary, community or social enterprise (VCSE)", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:provider-detail", args=[self.pk])
+
+    @property
+    def registration_number(self) -> str:
+        return self.company_number or self.charity_number
+
+
+class PartnerKind(models.TextChoices):
+    COUNTY_COUNCIL = "county_council", "County council"
+    CITY_COUNCIL = "city_council", "City council"
+    DISTRICT_COUNCIL = "district_council", "District council"
+    UNITARY_COUNCIL = "unitary_council", "Unitary council"
+    PROBATION = "probation", "Ministry of Justice / Probation Service"
+    NHS = "nhs", "NHS body"
+    OPCC = "opcc", "Another OPCC"
+    OTHER = "other", "Other"
+
+
+class PartnerBody(models.Model):
+    Kind = PartnerKind
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "partner bodies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PartnerKind.values), name="partnerbody_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:partner-detail", args=[self.pk])
+
+
+class Programme(models.Model):
+    """A commissioning cycle: a needs assessment, then procurement in phases and lots."""
+
+    title = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    needs_assessment_on = models.DateField("needs assessment completed", null=True, blank=True)
+    needs_assessment_by = models.CharField("needs assessment by", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "commissioning programme"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:programme-detail", args=[self.pk])
+
+
+class ProcurementRoute(models.TextChoices):
+    QUOTATION = "quotation", "Quotation"
+    PUBLISHED_TENDER = "published_tender", "Published tender"
+    FRAMEWORK = "framework", "Framework call-off"
+    DIRECT_AWARD = "direct_award", "Direct award"
+
+
+class ProcurementPhase(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    prior_information_notice_on = models.DateField(
+        "Prior Information Notice published", null=True, blank=True
+    )
+    route = models.CharField(max_length=30, choices=ProcurementRoute.choices, blank=True)
+    service_starts_on = models.DateField("new services start", null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="procurementphase_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="procurementphase_ends_after_start",
+                violation_error_message="The phase must end on or after the day it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.name}"
+
+
+class Lot(models.Model):
+    phase = models.ForeignKey(ProcurementPhase, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    service_area = models.CharField(max_length=200, blank=True)
+    is_new = models.BooleanField(
+        "new lot", default=False, help_text="New in this cycle rather than carried over."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["phase", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "number"], name="lot_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lot {self.number}: {self.title}"
+
+
+class ContractQuerySet(models.QuerySet):
+    def with_parties(self) -> "ContractQuerySet":
+        return self.select_related("provider", "lot__phase").prefetch_related("commissioners__body")
+
+    def ending_between(self, start: datetime.date, end: datetime.date) -> "ContractQuerySet":
+        return self.filter(ends_on__gte=start, ends_on__lte=end)
+
+
+class ContractStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+    TERMINATED = "terminated", "Terminated early"
+
+
+class Contract(models.Model):
+    Status = ContractStatus
+
+    reference = models.CharField(max_length=60, unique=True)
+    title = models.CharField("service", max_length=250)
+    description = models.TextField(blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    lot = models.ForeignKey(
+        Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    review_on = models.DateField("review date", null=True, blank=True)
+    total_value = models.DecimalField("value over the term (£)", **MONEY, null=True, blank=True)
+    annual_value = models.DecimalField("annual value (£)", **MONEY, null=True, blank=True)
+    irrecoverable_vat = models.DecimalField("irrecoverable VAT (£)", **MONEY, null=True, blank=True)
+    extension_options_remaining = models.PositiveSmallIntegerField(default=0)
+    route = models.CharField(max_length=30, choices=ProcurementRoute.choices, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ends_on", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+                violation_error_message="The contract must end on or after the day it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_value__isnull=True) | Q(total_value__gte=0),
+                name="contract_total_value_not_negative",
+                violation_error_message="The value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_value__isnull=True) | Q(annual_value__gte=0),
+                name="contract_annual_value_not_negative",
+                violation_error_message="The annual value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(irrecoverable_vat__isnull=True) | Q(irrecoverable_vat__gte=0),
+                name="contract_vat_not_negative",
+                violation_error_message="Irrecoverable VAT cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ContractStatus.values), name="contract_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(route="") | Q(route__in=ProcurementRoute.values),
+                name="contract_route_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["ends_on"], name="contract_ends_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:contract-detail", args=[self.pk])
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.total_value if self.total_value is not None else self.annual_value
+
+    def extend(
+        self,
+        *,
+        new_end: datetime.date,
+        reason: str,
+        basis: "Extension.Basis",
+        by,
+        authorising_decision=None,
+        kind: "Extension.Kind | None" = None,
+    ) -> "Extension":
+        """Record an extension and move the contract's end date in one transaction.
+
+        An extension under an option in the contract uses that option up; one granted by an
+        exemption from the Finance and Contract Regulations leaves the options as they were.
+        """
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update().get(pk=self.pk)
+            uses_option = basis == Extension.Basis.CONTRACT_OPTION
+            if uses_option and contract.extension_options_remaining < 1:
+                raise ValidationError(
+                    {"basis": "The contract has no extension options left: it needs an exemption."}
+                )
+            extension = Extension(
+                contract=contract,
+                kind=kind or Extension.Kind.EXTENSION,
+                previous_ends_on=contract.ends_on,
+                new_ends_on=new_end,
+                reason=reason,
+                basis=basis,
+                authorising_decision=authorising_decision,
+            )
+            extension._history_user = by
+            extension.full_clean()
+            extension.save()
+            contract.ends_on = new_end
+            if basis == Extension.Basis.CONTRACT_OPTION:
+                contract.extension_options_remaining -= 1
+            contract._history_user = by
+            contract._change_reason = f"Extended to {new_end:%-d %B %Y}: {reason}"[:100]
+            contract.save()
+        self.refresh_from_db()
+        return extension
+
+    extend.alters_data = True
+
+
+class CommissionerRole(models.TextChoices):
+    LEAD = "lead", "Lead commissioner"
+    CO = "co", "Co-commissioner"
+    FUNDER = "funder", "Funder"
+    HOLDER = "holder", "Contract holder"
+
+
+class Commissioner(models.Model):
+    """One body commissioning a contract. No body means this office itself."""
+
+    Role = CommissionerRole
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="commissioners")
+    body = models.ForeignKey(
+        PartnerBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commissioned",
+        help_text="Leave empty for this office.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    share = models.DecimalField("share (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "body"], name="commissioner_unique_body"),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(body__isnull=True),
+                name="commissioner_unique_this_office",
+                violation_error_message="This office is already a commissioner of the contract.",
+            ),
+            models.CheckConstraint(
+                condition=Q(share__isnull=True) | (Q(share__gte=0) & Q(share__lte=100)),
+                name="commissioner_share_0_to_100",
+                violation_error_message="A share must be between 0 and 100 per cent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=CommissionerRole.values), name="commissioner_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_name} ({self.get_role_display()})"
+
+    @property
+    def body_name(self) -> str:
+        return self.body.name if self.body_id else settings.OFFICE_NAME
+
+    def clean(self) -> None:
+        if self.share is None or not self.contract_id:
+            return
+        others = (
+            Commissioner.objects.filter(contract_id=self.contract_id)
+            .exclude(pk=self.pk)
+            .aggregate(total=models.Sum("share"))["total"]
+            or 0
+        )
+        if others + self.share > 100:
+            raise ValidationError(
+                {"share": f"Shares would add up to {others + self.share}%: no more than 100%."}
+            )
+
+
+class ExtensionKind(models.TextChoices):
+    EXTENSION = "extension", "Extension"
+    VARIATION = "variation", "Variation"
+
+
+class ExtensionBasis(models.TextChoices):
+    CONTRACT_OPTION = "option", "An extension option in the contract"
+    EXEMPTION = "exemption", "An exemption from the Finance and Contract Regulations"
+
+
+class Extension(models.Model):
+    """An extension or variation of a contract, with what authorised it."""
+
+    Kind = ExtensionKind
+
+    Basis = ExtensionBasis
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EXTENSION)
+    previous_ends_on = models.DateField("end date before")
+    new_ends_on = models.DateField("new end date")
+    reason = models.TextField()
+    basis = models.CharField("legal basis", max_length=20, choices=Basis.choices)
+    authorising_decision = models.ForeignKey(
+        "decisions.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "new_ends_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="variation") | Q(new_ends_on__gt=models.F("previous_ends_on")),
+                name="extension_ends_after_current_end",
+                violation_error_message="An extension must end after the contract's current end.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ExtensionKind.values), name="extension_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(basis__in=ExtensionBasis.values), name="extension_basis_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.contract.reference} to {self.new_ends_on}"
+
+
+class JointArrangement(models.Model):
+    """Partners commissioning a service together, and how their positions move."""
+
+    title = models.CharField(max_length=250, unique=True)
+    subject = models.CharField(max_length=250, help_text="The service being commissioned.")
+    description = models.TextField(blank=True)
+    is_precedent = models.BooleanField(
+        default=False, help_text="An established arrangement cited as an example to follow."
+    )
+    contracts = models.ManyToManyField(Contract, blank=True, related_name="arrangements")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[contracts])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "joint commissioning arrangement"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:arrangement-detail", args=[self.pk])
+
+
+class ArrangementPartner(models.Model):
+    arrangement = models.ForeignKey(
+        JointArrangement, on_delete=models.CASCADE, related_name="partners"
+    )
+    body = models.ForeignKey(PartnerBody, on_delete=models.PROTECT, related_name="arrangements")
+    role = models.CharField(max_length=20, choices=Commissioner.Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arrangement", "body__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "body"], name="arrangementpartner_unique_body"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} in {self.arrangement}"
+
+    @property
+    def current_position(self) -> "PartnerPosition | None":
+        positions = list(self.positions.all())
+        return max(positions, key=lambda p: (p.as_of, p.pk)) if positions else None
+
+
+class Position(models.TextChoices):
+    COMMITTED = "committed", "Committed"
+    CONSIDERING = "considering", "Considering"
+    SEPARATE = "separate", "Proceeding separately"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PartnerPosition(models.Model):
+    Position = Position
+
+    partner = models.ForeignKey(
+        ArrangementPartner, on_delete=models.CASCADE, related_name="positions"
+    )
+    position = models.CharField(max_length=20, choices=Position.choices)
+    as_of = models.DateField("from")
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner", "as_of", "pk"]
+        get_latest_by = "as_of"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__in=Position.values), name="partnerposition_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner.body}: {self.get_position_display()} from {self.as_of}"
+
+
+class Level(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class ArrangementRisk(models.Model):
+    arrangement = models.ForeignKey(
+        JointArrangement, on_delete=models.CASCADE, related_name="risks"
+    )
+    description = models.TextField()
+    likelihood = models.CharField(max_length=10, choices=Level.choices)
+    impact = models.CharField(max_length=10, choices=Level.choices)
+    mitigation = models.TextField(blank=True)
+    owner = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arrangement", "pk"]
+        verbose_name = "risk"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__in=Level.values) & Q(impact__in=Level.values),
+                name="arrangementrisk_levels_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class AskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    AGREED = "agreed", "Agreed"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PartnerAsk(models.Model):
+    Status = AskStatus
+
+    arrangement = models.ForeignKey(JointArrangement, on_delete=models.CASCADE, related_name="asks")
+    of_body = models.ForeignKey(PartnerBody, on_delete=models.PROTECT, related_name="asks")
+    request = models.TextField("what we asked")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    asked_on = models.DateField()
+    respond_by = models.DateField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arrangement", "asked_on", "pk"]
+        verbose_name = "ask of a partner"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AskStatus.values), name="partnerask_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("asked_on")),
+                name="partnerask_resolved_after_asked",
+                violation_error_message="An ask cannot be resolved before it was made.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request[:60]} ({self.of_body})"

@@ -1,0 +1,169 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from decisions.models import (
+    Appendix,
+    Award,
+    Decision,
+    DecisionCategory,
+    DecisionLink,
+    DecisionSection,
+    DecisionTemplate,
+    Delegation,
+    StatutoryComment,
+    TemplateSection,
+)
+
+
+class TemplateSectionInline(admin.TabularInline):
+    model = TemplateSection
+    extra = 0
+    fields = ["position", "heading", "part", "is_mandatory", "guidance"]
+
+
+@admin.register(DecisionTemplate)
+class DecisionTemplateAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "reference_format",
+        "requires_treasurer",
+        "requires_monitoring_officer",
+        "is_active",
+    ]
+    list_filter = ["is_active", "requires_treasurer", "requires_monitoring_officer"]
+    search_fields = ["name", "description"]
+    inlines = [TemplateSectionInline]
+
+
+@admin.register(TemplateSection)
+class TemplateSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["heading", "template", "position", "is_mandatory"]
+    list_filter = ["template", "is_mandatory"]
+    search_fields = ["heading", "guidance"]
+
+
+@admin.register(DecisionCategory)
+class DecisionCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin):
+    list_display = ["delegate_name", "instrument", "starts_on", "ends_on", "value_limit"]
+    list_filter = ["starts_on"]
+    search_fields = ["delegate_name", "instrument", "scope"]
+    filter_horizontal = ["categories"]
+
+
+class SectionInline(admin.StackedInline):
+    model = DecisionSection
+    extra = 0
+    fields = [
+        "position",
+        "heading",
+        "part",
+        "text",
+        "is_withheld",
+        "exemption",
+        "exemption_other",
+        "public_interest_statement",
+        "release_on",
+    ]
+
+
+class AppendixInline(admin.TabularInline):
+    model = Appendix
+    extra = 0
+    fields = ["title", "file", "is_withheld", "exemption", "public_interest_statement"]
+
+
+class CommentInline(admin.StackedInline):
+    model = StatutoryComment
+    extra = 0
+
+
+class AwardInline(admin.TabularInline):
+    model = Award
+    extra = 0
+
+
+class LinkInline(admin.TabularInline):
+    model = DecisionLink
+    fk_name = "from_decision"
+    extra = 0
+    raw_id_fields = ["to_decision"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "status",
+        "confidentiality",
+        "category",
+        "decided_on",
+        "published_on",
+    ]
+    list_filter = [
+        "status",
+        "confidentiality",
+        "category",
+        "decision_maker",
+        "is_force_business",
+        "template",
+        "decided_on",
+    ]
+    search_fields = ["reference", "title", "summary", "public_subject", "lead_officers"]
+    list_select_related = ["category"]
+    date_hierarchy = "decided_on"
+    readonly_fields = ["confidentiality"]
+    filter_horizontal = ["contracts", "programmes", "arrangements"]
+    raw_id_fields = ["author"]
+    inlines = [SectionInline, AppendixInline, CommentInline, AwardInline, LinkInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Confidentiality follows the sections, which are saved after the decision.
+        form.instance.refresh_confidentiality(by=request.user)
+
+
+@admin.register(DecisionSection)
+class DecisionSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["heading", "decision", "is_withheld", "exemption"]
+    list_filter = ["is_withheld", "exemption"]
+    search_fields = ["heading", "decision__reference"]
+    list_select_related = ["decision"]
+
+
+@admin.register(Appendix)
+class AppendixAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "decision", "is_withheld", "exemption"]
+    list_filter = ["is_withheld", "exemption"]
+    search_fields = ["title", "decision__reference"]
+    list_select_related = ["decision"]
+
+
+@admin.register(StatutoryComment)
+class StatutoryCommentAdmin(SimpleHistoryAdmin):
+    list_display = ["decision", "role", "person", "made_on"]
+    list_filter = ["role"]
+    search_fields = ["decision__reference", "person", "text"]
+    list_select_related = ["decision"]
+
+
+@admin.register(Award)
+class AwardAdmin(SimpleHistoryAdmin):
+    list_display = ["recipient", "amount", "decision"]
+    search_fields = ["recipient", "purpose", "decision__reference"]
+    list_select_related = ["decision"]
+
+
+@admin.register(DecisionLink)
+class DecisionLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["from_decision", "kind", "to_decision"]
+    list_filter = ["kind"]
+    search_fields = ["from_decision__reference", "to_decision__reference"]
+    list_select_related = ["from_decision", "to_decision"]
