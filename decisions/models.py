@@ -299,6 +299,23 @@ class DecisionQuerySet(models.QuerySet):
     def published(self) -> "DecisionQuerySet":
         return self.filter(status=Decision.Status.PUBLISHED)
 
+    def awaiting(self, user) -> "DecisionQuerySet":
+        """Decisions whose next step is for this user's role."""
+        from commissioning.roles import Role, roles_of
+
+        waiting_on = {
+            Role.TREASURER.value: [Decision.Status.SUBMITTED],
+            Role.MONITORING_OFFICER.value: [Decision.Status.SIGNED_OFF],
+            Role.CHIEF_OFFICER.value: [Decision.Status.COMMENTED],
+            Role.COMMISSIONER.value: [
+                Decision.Status.SIGNED_OFF,
+                Decision.Status.COMMENTED,
+                Decision.Status.CHIEF_APPROVED,
+            ],
+        }
+        statuses = {s for role in roles_of(user) for s in waiting_on.get(role, [])}
+        return self.filter(status__in=statuses) if statuses else self.none()
+
 
 class DecisionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -386,6 +403,11 @@ class Decision(models.Model):
         editable=False,
     )
     declaration_of_interests = models.TextField(blank=True)
+    search_document = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The public text of the record, for search. Never holds withheld text.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     contracts = models.ManyToManyField("contracts.Contract", blank=True, related_name="decisions")
     programmes = models.ManyToManyField("contracts.Programme", blank=True, related_name="decisions")
@@ -487,6 +509,29 @@ class Decision(models.Model):
             self.save()
 
     refresh_confidentiality.alters_data = True
+
+    def content_edited(self, *, by) -> None:
+        """Called after a section, the summary or an appendix changes.
+
+        Keeps the derived confidentiality in step. (The sign-off workflow extends this: signed
+        content is frozen, so an edit after sign-off returns the record to draft.)
+        """
+        self.refresh_confidentiality(by=by)
+
+    content_edited.alters_data = True
+
+    def publish(self, *, by, on=None) -> None:
+        """Put the record on the public register and index its public text for search."""
+        from decisions.publication import public_search_text
+
+        with transaction.atomic():
+            self.status = Decision.Status.PUBLISHED
+            self.published_on = self.published_on or on or timezone.localdate()
+            self.search_document = public_search_text(self)
+            self._history_user = by
+            self.save()
+
+    publish.alters_data = True
 
     @classmethod
     def start(cls, *, template: DecisionTemplate, by, **fields) -> "Decision":

@@ -151,3 +151,14 @@ def public_record(decision: Decision) -> PublicRecord:
         comments=comments,
         awards=awards,
     )
+
+
+def public_search_text(decision: Decision) -> str:
+    """The text the public search may match: the public record's words, nothing withheld."""
+    record = public_record(decision)
+    parts = [record.reference, record.title, record.public_subject, record.category]
+    if not record.is_wholly_confidential:
+        parts.append(record.summary)
+        parts.extend(f"{s.heading} {s.text}" for s in record.sections)
+        parts.extend(a.title for a in record.appendices)
+    return "\n".join(part for part in parts if part)

@@ -464,7 +464,6 @@ class Command(BaseCommand):
                 "and Change Grow Live by twelve months, from 1 April 2023 to 31 March 2024, "
                 "while the joint commissioning takes place."
             ),
-            status=Decision.Status.PUBLISHED,
         )
         self.created += 1
         for section in decision.sections.all():
@@ -502,6 +501,8 @@ class Command(BaseCommand):
         decision.contracts.add(*contracts.values())
         decision.programmes.add(programme)
         decision.refresh_confidentiality(by=self.admin)
+        # The seed page gives no publication date; the signature date stands in for it.
+        decision.publish(by=self.admin, on=D(2022, 6, 29))
         return decision
 
     def extensions(self, contracts: dict[str, Contract], decision: Decision) -> None:

@@ -1,0 +1,9 @@
+"""The officer workspace, under /workspace/. Everything here needs a signed-in member of staff."""
+
+from django.urls import include, path
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", include("decisions.workflow_urls")),
+]

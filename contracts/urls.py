@@ -1,0 +1,5 @@
+"""The public contract register."""
+
+app_name = "contracts"
+
+urlpatterns: list = []

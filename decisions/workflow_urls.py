@@ -1,0 +1,3 @@
+"""Sign-off workflow steps, inside the workspace namespace."""
+
+urlpatterns: list = []
