@@ -6,4 +6,6 @@ app_name = "workspace"
 
 urlpatterns = [
     path("", include("decisions.workflow_urls")),
+    path("", include("decisions.internal_urls")),
+    path("", include("decisions.import_urls")),
 ]

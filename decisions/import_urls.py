@@ -1,0 +1,3 @@
+"""Importing historic records, inside the workspace."""
+
+urlpatterns: list = []

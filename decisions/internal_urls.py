@@ -1,0 +1,3 @@
+"""Staff-only publication views (internal PDF, publishing preview), inside the workspace."""
+
+urlpatterns: list = []
