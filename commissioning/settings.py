@@ -188,12 +188,32 @@ OFFICE_NAME = os.environ.get(
 )
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Commissioning decisions")
 SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
+# Open Contracting Data Standard: the office's registered ocid prefix.
+OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "")
+
+# Rendered public PDFs are cached by content hash. One process keeps them in memory; several
+# app servers share a folder (CACHE_DIR) so that none renders what another already has.
+CACHE_DIR = os.environ.get("CACHE_DIR", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+        }
+        if CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Where the site is reached, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -170,6 +170,46 @@ class ContractQuerySet(models.QuerySet):
     def ending_between(self, start: datetime.date, end: datetime.date) -> "ContractQuerySet":
         return self.filter(ends_on__gte=start, ends_on__lte=end)
 
+    def at_risk(self, today: datetime.date | None = None) -> "ContractQuerySet":
+        """Running contracts ending within 12 months with nothing on record about what next.
+
+        Nothing on record means no extension or variation and no decision linked to the
+        contract (other than one not approved or withdrawn): the situation of seed 000, where
+        two contracts with no extension options left needed an emergency exemption. A contract
+        whose end has already passed while it is still marked running is the oldest risk of
+        all, so it is included; the soonest end comes first.
+        """
+        from django.utils import timezone
+
+        from decisions.models import Decision
+
+        today = today or timezone.localdate()
+        try:
+            horizon = today.replace(year=today.year + 1)
+        except ValueError:  # 29 February
+            horizon = today.replace(year=today.year + 1, day=28)
+        dead_ends = [Decision.Status.NOT_APPROVED, Decision.Status.WITHDRAWN]
+        decided_about = Decision.contracts.through.objects.filter(
+            contract=models.OuterRef("pk")
+        ).exclude(decision__status__in=dead_ends)
+        return (
+            self.filter(
+                status__in=[ContractStatus.PLANNED, ContractStatus.ACTIVE], ends_on__lte=horizon
+            )
+            .exclude(models.Exists(Extension.objects.filter(contract=models.OuterRef("pk"))))
+            .exclude(models.Exists(decided_about))
+            .select_related("provider", "lot__phase")
+            .order_by("ends_on", "reference")
+        )
+
+    def for_register(self) -> "ContractQuerySet":
+        """What the workspace's contract register shows of each contract."""
+        return self.select_related("provider", "lot__phase__programme")
+
+    def for_timeline(self) -> "ContractQuerySet":
+        """Each contract with its extensions and the decisions about it, for the timeline."""
+        return self.for_register().prefetch_related("decisions", "extensions__authorising_decision")
+
 
 class ContractStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
@@ -286,6 +326,7 @@ class Contract(models.Model):
                 contract.extension_options_remaining -= 1
             contract._history_user = by
             contract._change_reason = f"Extended to {new_end:%-d %B %Y}: {reason}"[:100]
+            contract.full_clean()
             contract.save()
         self.refresh_from_db()
         return extension
@@ -347,8 +388,8 @@ class Commissioner(models.Model):
         return self.body.name if self.body_id else settings.OFFICE_NAME
 
     def clean(self) -> None:
-        if self.share is None or not self.contract_id:
-            return
+        if self.share is None or not self.contract_id or not 0 <= self.share <= 100:
+            return  # the share's own range is checked by its constraint
         others = (
             Commissioner.objects.filter(contract_id=self.contract_id)
             .exclude(pk=self.pk)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from decisions.models import (
@@ -10,8 +12,10 @@ from decisions.models import (
     DecisionSection,
     DecisionTemplate,
     Delegation,
+    Signature,
     StatutoryComment,
     TemplateSection,
+    WorkflowEvent,
 )
 
 
@@ -57,8 +61,25 @@ class DelegationAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["categories"]
 
 
+class SectionFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        wholly_withheld = bool(kept) and all(data.get("is_withheld") for data in kept)
+        if wholly_withheld and not self.instance.public_subject:
+            raise ValidationError(
+                "Every section is withheld, so the decision is confidential: it needs a "
+                "one-line subject for the public."
+            )
+
+
 class SectionInline(admin.StackedInline):
     model = DecisionSection
+    formset = SectionFormSet
     extra = 0
     fields = [
         "position",
@@ -167,3 +188,40 @@ class DecisionLinkAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["from_decision__reference", "to_decision__reference"]
     list_select_related = ["from_decision", "to_decision"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(SimpleHistoryAdmin):
+    list_display = ["decision", "step", "name", "capacity", "signed_at", "voided_at"]
+    list_filter = ["step", "signed_at"]
+    search_fields = ["decision__reference", "name", "capacity"]
+    list_select_related = ["decision"]
+
+    # Signatures are made by the workflow steps, bound to the content they sign.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    """The workflow's audit trail: read only."""
+
+    list_display = ["decision", "step", "outcome", "actor_name", "at", "from_status", "to_status"]
+    list_filter = ["outcome", "step", "at"]
+    search_fields = ["decision__reference", "actor_name", "comments", "refusal"]
+    list_select_related = ["decision"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,18 +1,50 @@
-"""What the public may see of a decision: the one place public output is built from.
+"""What the public may see: the one place public output is built from.
 
-Pages, PDFs, feeds and exports take a `PublicRecord`, never a `Decision`. It is made from an
-explicit allow-list of fields, and a withheld part contributes its heading and the reason it
-is withheld, never its text, so there is nothing confidential to hide in the output.
+Pages, PDFs, feeds and exports take a `PublicRecord` (or a `PublicContract`), never a model
+instance. Each is made from an explicit allow-list of fields. A withheld part contributes its
+heading and the reason it is withheld, never its text, and a wholly confidential decision
+contributes its reference, title, one-line subject and dates only. So there is nothing
+confidential in the output to hide: it was never put there.
+
+The module also holds the publishing steps that change what the public sees after a decision
+is first published: releasing a withheld part once its release date has passed, which
+republishes the record.
 """
 
+import dataclasses
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from decisions.models import Decision
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.models import Contract, Extension, ProcurementPhase
+from decisions.models import (
+    Appendix,
+    Decision,
+    DecisionLink,
+    DecisionSection,
+    Signature,
+    Withholdable,
+)
+
+# The Specified Information Order: contracts over this value are published in full; at or
+# below it, the public list gives only the value, the parties and the purpose.
+FULL_LISTING_THRESHOLD = Decimal("10000")
+
+
+# -- decisions ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class PublicSection:
+    number: int
     heading: str
     part: str
     text: str  # empty when withheld
@@ -26,7 +58,9 @@ class PublicAppendix:
     title: str
     is_withheld: bool
     withheld_because: str = ""
-    download_url: str = ""  # empty when withheld
+    public_interest_statement: str = ""
+    download_url: str = ""  # empty when withheld or when there is no file
+    file_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,18 +72,37 @@ class PublicComment:
 
 
 @dataclass(frozen=True)
+class PublicSignature:
+    name: str
+    role: str
+    signed_on: datetime.date | None
+    how: str = ""  # e.g. "Signed electronically" or "Wet signature held in the office"
+
+
+@dataclass(frozen=True)
 class PublicAward:
     recipient: str
-    amount: object
+    amount: Decimal
     purpose: str
+
+
+@dataclass(frozen=True)
+class PublicLink:
+    kind: str
+    reference: str
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
 class PublicRecord:
     reference: str
     title: str
+    url: str
+    pdf_url: str
     form: str
     confidentiality: str
+    confidentiality_code: str
     is_wholly_confidential: bool
     public_subject: str
     category: str
@@ -65,12 +118,46 @@ class PublicRecord:
     summary_label: str
     decided_label: str
     signed_label: str
+    published_label: str
+    # When the record last changed; not part of its content (see `record_fingerprint`).
+    updated_at: datetime.datetime | None = None
+    withheld_grounds: list[str] = field(default_factory=list)
     summary: str = ""
     declaration_of_interests: str = ""
     sections: list[PublicSection] = field(default_factory=list)
     appendices: list[PublicAppendix] = field(default_factory=list)
     comments: list[PublicComment] = field(default_factory=list)
+    signatures: list[PublicSignature] = field(default_factory=list)
     awards: list[PublicAward] = field(default_factory=list)
+    links: list[PublicLink] = field(default_factory=list)
+    contracts: list[PublicLink] = field(default_factory=list)
+
+    @property
+    def published_late(self) -> bool:
+        return bool(self.late_publication_reason)
+
+    @property
+    def title_line(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def listing_text(self) -> str:
+        """What a list of decisions says about this one."""
+        return self.public_subject if self.is_wholly_confidential else self.summary
+
+
+VOLATILE_FIELDS = {"updated_at"}
+
+
+def record_fingerprint(record: PublicRecord) -> str:
+    """A hash of everything the public sees in a record: an ETag and a PDF cache key."""
+    content = {
+        name: value
+        for name, value in dataclasses.asdict(record).items()
+        if name not in VOLATILE_FIELDS
+    }
+    encoded = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
 def decision_maker_in_words(decision: Decision) -> str:
@@ -81,21 +168,57 @@ def decision_maker_in_words(decision: Decision) -> str:
     return f"{name}, Police and Crime Commissioner" if name else "Police and Crime Commissioner"
 
 
+def decision_url(reference: str) -> str:
+    return reverse("decisions:detail", kwargs={"reference": reference})
+
+
+def decision_pdf_url(reference: str) -> str:
+    return reverse("decisions:pdf", kwargs={"reference": reference})
+
+
+def appendix_url(reference: str, appendix_id: int) -> str:
+    return reverse("decisions:appendix", kwargs={"reference": reference, "pk": appendix_id})
+
+
+def public_decisions() -> models.QuerySet:
+    """Published decisions with everything `public_record` reads, fetched in a few queries."""
+    queryset = (
+        Decision.objects.published()
+        .with_form()
+        .prefetch_related(
+            Prefetch(
+                "links_out",
+                queryset=DecisionLink.objects.filter(
+                    to_decision__status=Decision.Status.PUBLISHED
+                ).select_related("to_decision"),
+                to_attr="public_links_out",
+            ),
+            "contracts",
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.filter(voided_at__isnull=True).order_by(
+                    "signed_at", "pk"
+                ),
+                to_attr="live_signatures",
+            ),
+        )
+    )
+    return queryset
+
+
 def public_record(decision: Decision) -> PublicRecord:
     """Build the public view of a decision from its public fields only."""
     template = decision.template
+    reference = decision.reference
     header = {
-        "reference": decision.reference,
+        "reference": reference,
         "title": decision.title,
-        "form": template.name,
+        "url": decision_url(reference),
+        "pdf_url": decision_pdf_url(reference),
         "confidentiality": decision.get_confidentiality_display(),
+        "confidentiality_code": decision.confidentiality,
         "is_wholly_confidential": decision.is_wholly_confidential,
         "public_subject": decision.public_subject,
-        "category": decision.category.name if decision.category_id else "",
-        "decision_maker": decision_maker_in_words(decision),
-        "lead_officers": decision.lead_officers,
-        "is_force_business": decision.is_force_business,
-        "chief_officer_approved_on": decision.chief_officer_approved_on,
         "received_on": decision.received_on,
         "decided_on": decision.decided_on,
         "signed_on": decision.signed_on,
@@ -104,12 +227,24 @@ def public_record(decision: Decision) -> PublicRecord:
         "summary_label": template.summary_label,
         "decided_label": template.decided_label,
         "signed_label": template.signed_label,
+        "published_label": template.published_label,
+        "updated_at": decision.updated_at,
     }
     if decision.is_wholly_confidential:
-        # Listed with its reference, title, one-line subject and dates; nothing more.
-        return PublicRecord(**header)
+        # Listed with its reference, title, one-line subject and dates; nothing more, not even
+        # who decided it or its category.
+        return PublicRecord(
+            **header,
+            form="",
+            category="",
+            decision_maker="",
+            lead_officers="",
+            is_force_business=False,
+            chief_officer_approved_on=None,
+        )
     sections = [
         PublicSection(
+            number=number,
             heading=section.heading,
             part=section.part,
             text="" if section.is_withheld else section.text,
@@ -119,16 +254,35 @@ def public_record(decision: Decision) -> PublicRecord:
                 section.public_interest_statement if section.is_withheld else ""
             ),
         )
-        for section in decision.sections.all()
+        for number, section in enumerate(
+            sorted(decision.sections.all(), key=lambda s: s.position), start=1
+        )
     ]
     appendices = [
         PublicAppendix(
             title=appendix.title,
             is_withheld=appendix.is_withheld,
             withheld_because=appendix.exemption_in_words,
+            public_interest_statement=(
+                appendix.public_interest_statement if appendix.is_withheld else ""
+            ),
+            download_url=(
+                appendix_url(reference, appendix.pk)
+                if appendix.file and not appendix.is_withheld
+                else ""
+            ),
+            file_name=(
+                appendix.file.name.rsplit("/", 1)[-1]
+                if appendix.file and not appendix.is_withheld
+                else ""
+            ),
         )
         for appendix in decision.appendices.all()
     ]
+    withheld_grounds = _distinct(
+        [part.exemption_in_words for part in decision.sections.all() if part.is_withheld]
+        + [part.exemption_in_words for part in decision.appendices.all() if part.is_withheld]
+    )
     comments = [
         PublicComment(
             role=comment.get_role_display(),
@@ -144,21 +298,486 @@ def public_record(decision: Decision) -> PublicRecord:
     ]
     return PublicRecord(
         **header,
+        form=template.name,
+        category=decision.category.name if decision.category_id else "",
+        decision_maker=decision_maker_in_words(decision),
+        lead_officers=decision.lead_officers,
+        is_force_business=decision.is_force_business,
+        chief_officer_approved_on=decision.chief_officer_approved_on,
+        withheld_grounds=withheld_grounds,
         summary=decision.summary,
         declaration_of_interests=decision.declaration_of_interests,
         sections=sections,
         appendices=appendices,
         comments=comments,
+        signatures=public_signatures(decision),
         awards=awards,
+        links=_public_links(decision),
+        contracts=[
+            PublicLink(kind="", reference=contract.reference, title=contract.title, url="")
+            for contract in decision.contracts.all()
+            if contract.status != Contract.Status.PLANNED
+        ],
     )
+
+
+def _distinct(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def _public_links(decision: Decision) -> list[PublicLink]:
+    links = getattr(decision, "public_links_out", None)
+    if links is None:
+        links = decision.links_out.filter(
+            to_decision__status=Decision.Status.PUBLISHED
+        ).select_related("to_decision")
+    return [
+        PublicLink(
+            kind=link.get_kind_display(),
+            reference=link.to_decision.reference,
+            title=link.to_decision.title,
+            url=decision_url(link.to_decision.reference),
+        )
+        for link in links
+    ]
+
+
+def public_signatures(decision: Decision) -> list[PublicSignature]:
+    """Who signed the record, and when: names, capacities and dates only.
+
+    The sign-off workflow records each signature as a `Signature`; the public sees the live
+    ones (a voided signature no longer stands) by name, capacity and date, nothing of the
+    account or fingerprint behind them. A record without any (an older or imported one)
+    shows the decision maker's signature line from the record itself, as the office's form
+    does.
+    """
+    live = getattr(decision, "live_signatures", None)
+    if live is None:
+        live = decision.signatures.filter(voided_at__isnull=True).order_by("signed_at", "pk")
+    signatures = [
+        PublicSignature(
+            name=signature.name,
+            role=signature.capacity,
+            signed_on=timezone.localtime(signature.signed_at).date(),
+            how="Signed electronically",
+        )
+        for signature in live
+    ]
+    if signatures:
+        return signatures
+    if decision.signed_on or decision.decision_maker_name:
+        name = (
+            decision.delegation.delegate_name
+            if decision.decision_maker == Decision.Maker.DELEGATE and decision.delegation_id
+            else decision.decision_maker_name
+        )
+        return [PublicSignature(name=name, role="Decision maker", signed_on=decision.signed_on)]
+    return []
 
 
 def public_search_text(decision: Decision) -> str:
     """The text the public search may match: the public record's words, nothing withheld."""
     record = public_record(decision)
-    parts = [record.reference, record.title, record.public_subject, record.category]
+    parts = [record.reference, record.title, record.public_subject]
     if not record.is_wholly_confidential:
+        parts.extend([record.category, record.decision_maker, record.lead_officers])
         parts.append(record.summary)
         parts.extend(f"{s.heading} {s.text}" for s in record.sections)
         parts.extend(a.title for a in record.appendices)
+        parts.extend(c.text for c in record.comments)
+        parts.extend(f"{a.recipient} {a.purpose}" for a in record.awards)
     return "\n".join(part for part in parts if part)
+
+
+def public_index() -> list[tuple[str, datetime.datetime]]:
+    """The address of each published decision and when it last changed (for the sitemap)."""
+    return [
+        (decision_url(reference), updated_at)
+        for reference, updated_at in Decision.objects.published()
+        .order_by("-published_on", "reference")
+        .values_list("reference", "updated_at")
+    ]
+
+
+def register_last_changed() -> datetime.datetime | None:
+    """When the public register last changed.
+
+    Counts every decision that has been published, including any since withdrawn, so that a
+    withdrawal also moves the date forward.
+    """
+    return Decision.objects.filter(published_on__isnull=False).aggregate(latest=Max("updated_at"))[
+        "latest"
+    ]
+
+
+# -- releasing withheld parts ---------------------------------------------------------------
+
+
+def sections_due_for_release(today: datetime.date | None = None) -> models.QuerySet:
+    """Withheld sections of published decisions whose release date has come.
+
+    For the dashboard: each is a reminder to review and, if the reason has lapsed, release.
+    """
+    today = today or timezone.localdate()
+    return (
+        DecisionSection.objects.filter(
+            is_withheld=True,
+            release_on__isnull=False,
+            release_on__lte=today,
+            decision__status=Decision.Status.PUBLISHED,
+        )
+        .select_related("decision")
+        .order_by("release_on", "decision__reference", "position")
+    )
+
+
+def appendices_due_for_release(today: datetime.date | None = None) -> models.QuerySet:
+    """Withheld appendices of published decisions whose release date has come."""
+    today = today or timezone.localdate()
+    return (
+        Appendix.objects.filter(
+            is_withheld=True,
+            release_on__isnull=False,
+            release_on__lte=today,
+            decision__status=Decision.Status.PUBLISHED,
+        )
+        .select_related("decision")
+        .order_by("release_on", "decision__reference", "pk")
+    )
+
+
+def release_section(section: DecisionSection, *, by) -> None:
+    """Release a withheld section of a published decision, and republish the record."""
+    _release(section, by=by)
+
+
+release_section.alters_data = True
+
+
+def release_appendix(appendix: Appendix, *, by) -> None:
+    """Release a withheld appendix of a published decision, and republish the record."""
+    _release(appendix, by=by)
+
+
+release_appendix.alters_data = True
+
+
+def _release(part: Withholdable, *, by) -> None:
+    with transaction.atomic():
+        part = type(part).objects.select_for_update().select_related("decision").get(pk=part.pk)
+        decision = Decision.objects.select_for_update().get(pk=part.decision_id)
+        if decision.status != Decision.Status.PUBLISHED:
+            raise ValidationError("Only a part of a published decision can be released.")
+        if not part.is_withheld:
+            raise ValidationError("This part is not withheld: there is nothing to release.")
+        if decision.is_wholly_confidential:
+            # Releasing one part would publish the rest of the record (its summary, comments
+            # and signatures) as well: that needs the whole record reviewed, not this step.
+            raise ValidationError(
+                "This decision is wholly confidential. Review the whole record before "
+                "releasing any of it."
+            )
+        withheld_under = part.exemption_in_words
+        part.is_withheld = False
+        part.exemption = ""
+        part.exemption_other = ""
+        part.public_interest_statement = ""
+        part._history_user = by
+        part._change_reason = f"Released: {withheld_under}"[:100]
+        part.full_clean()
+        part.save()
+        decision.refresh_confidentiality(by=by)
+        republish(decision, by=by, reason=f"Republished after releasing {part}"[:100])
+
+
+def republish(decision: Decision, *, by, reason: str = "Republished") -> None:
+    """Refresh a published record's public search text after its public content changed.
+
+    Its publication date stays the date it was first published; its `updated_at` moves on, so
+    the pages' Last-Modified and ETag change with it.
+    """
+    if decision.status != Decision.Status.PUBLISHED:
+        raise ValidationError("Only a published decision can be republished.")
+    decision = Decision.objects.get(pk=decision.pk)
+    decision.search_document = public_search_text(decision)
+    decision._history_user = by
+    decision._change_reason = reason
+    decision.save()
+
+
+republish.alters_data = True
+
+
+# -- contracts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicParty:
+    name: str
+    role: str  # as the register says it, e.g. "Lead commissioner"
+    role_code: str  # lead, co, funder, holder or supplier
+    registration_number: str = ""
+    registration_scheme: str = ""  # "company" or "charity"
+    key: str = ""  # stable within this site: "office", "partner-<id>", "provider-<id>"
+
+
+@dataclass(frozen=True)
+class PublicExtension:
+    key: str
+    kind: str
+    previous_ends_on: datetime.date
+    new_ends_on: datetime.date
+    basis: str
+    reason: str
+    recorded_at: datetime.datetime
+    decision: PublicLink | None = None
+
+
+@dataclass(frozen=True)
+class PublicContract:
+    key: str  # stable within this site
+    reference: str
+    title: str  # the purpose
+    value: Decimal | None
+    value_basis: str  # "total" or "annual"
+    supplier: PublicParty
+    commissioners: list[PublicParty]
+    is_listed_in_full: bool
+    description: str = ""
+    department: str = ""
+    lot: str = ""
+    procurement_key: str = ""  # the phase this contract was let in, if any
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    review_on: datetime.date | None = None
+    total_value: Decimal | None = None
+    annual_value: Decimal | None = None
+    irrecoverable_vat: Decimal | None = None
+    route: str = ""
+    route_code: str = ""
+    status: str = ""
+    status_code: str = ""
+    supplier_is_sme: bool | None = None
+    supplier_is_vcse: bool | None = None
+    extensions: list[PublicExtension] = field(default_factory=list)
+    decisions: list[PublicLink] = field(default_factory=list)
+    recorded_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
+# The lead commissioner first, then whoever holds the contract, co-commissions or funds it.
+COMMISSIONER_ORDER = {"lead": 0, "holder": 1, "co": 2, "funder": 3}
+
+
+def public_contracts_queryset() -> models.QuerySet:
+    """Contracts the public register lists (all but those still being planned)."""
+    return (
+        Contract.objects.with_parties()
+        .exclude(status=Contract.Status.PLANNED)
+        .prefetch_related(
+            Prefetch(
+                "extensions",
+                queryset=Extension.objects.select_related("authorising_decision").order_by(
+                    "new_ends_on", "pk"
+                ),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.published().order_by("decided_on", "reference"),
+                to_attr="published_decisions",
+            ),
+        )
+        .order_by("-starts_on", "reference")
+    )
+
+
+def office_party(role_code: str = "lead", role: str = "Lead commissioner") -> PublicParty:
+    from django.conf import settings
+
+    return PublicParty(name=settings.OFFICE_NAME, role=role, role_code=role_code, key="office")
+
+
+def public_contract(contract: Contract) -> PublicContract:
+    """The public view of a contract. At or below the threshold: value, parties and purpose."""
+    provider = contract.provider
+    value = contract.value
+    in_full = value is None or value > FULL_LISTING_THRESHOLD
+    supplier = PublicParty(
+        name=provider.name,
+        role="Supplier",
+        role_code="supplier",
+        registration_number=provider.registration_number if in_full else "",
+        registration_scheme=(
+            ("company" if provider.company_number else "charity")
+            if in_full and provider.registration_number
+            else ""
+        ),
+        key=f"provider-{provider.pk}",
+    )
+    commissioners = [
+        PublicParty(
+            name=commissioner.body_name,
+            role=commissioner.get_role_display(),
+            role_code=commissioner.role,
+            key=f"partner-{commissioner.body_id}" if commissioner.body_id else "office",
+        )
+        for commissioner in sorted(
+            contract.commissioners.all(),
+            key=lambda each: (COMMISSIONER_ORDER.get(each.role, 9), each.pk),
+        )
+    ] or [office_party()]
+    core = {
+        "key": f"contract-{contract.pk}",
+        "reference": contract.reference,
+        "title": contract.title,
+        "value": value,
+        "value_basis": "total" if contract.total_value is not None else "annual",
+        "supplier": supplier,
+        "commissioners": commissioners,
+        "is_listed_in_full": in_full,
+        "recorded_at": contract.created_at,
+        "updated_at": contract.updated_at,
+    }
+    if not in_full:
+        return PublicContract(**core)
+    published = getattr(contract, "published_decisions", None)
+    if published is None:
+        published = list(contract.decisions.published())
+    published_ids = {decision.pk for decision in published}
+    return PublicContract(
+        **core,
+        description=contract.description,
+        department=contract.department,
+        lot=str(contract.lot) if contract.lot_id else "",
+        procurement_key=f"phase-{contract.lot.phase_id}" if contract.lot_id else "",
+        starts_on=contract.starts_on,
+        ends_on=contract.ends_on,
+        review_on=contract.review_on,
+        total_value=contract.total_value,
+        annual_value=contract.annual_value,
+        irrecoverable_vat=contract.irrecoverable_vat,
+        route=contract.get_route_display() if contract.route else "",
+        route_code=contract.route,
+        status=contract.get_status_display(),
+        status_code=contract.status,
+        supplier_is_sme=provider.is_sme,
+        supplier_is_vcse=provider.is_vcse,
+        extensions=[
+            PublicExtension(
+                key=f"extension-{extension.pk}",
+                kind=extension.get_kind_display(),
+                previous_ends_on=extension.previous_ends_on,
+                new_ends_on=extension.new_ends_on,
+                basis=extension.get_basis_display(),
+                reason=extension.reason,
+                recorded_at=extension.created_at,
+                decision=(
+                    _decision_link(extension.authorising_decision)
+                    if extension.authorising_decision_id in published_ids
+                    else None
+                ),
+            )
+            for extension in contract.extensions.all()
+        ],
+        decisions=[_decision_link(decision) for decision in published],
+    )
+
+
+def _decision_link(decision: Decision) -> PublicLink:
+    return PublicLink(
+        kind="",
+        reference=decision.reference,
+        title=decision.title,
+        url=decision_url(decision.reference),
+    )
+
+
+def public_contracts() -> list[PublicContract]:
+    return [public_contract(contract) for contract in public_contracts_queryset()]
+
+
+def contracts_last_changed() -> datetime.datetime | None:
+    """The last change to anything the public contract data is made from, from the history."""
+    from contracts.models import Commissioner, Lot, PartnerBody, Programme, Provider
+
+    models_read = (
+        Contract,
+        Commissioner,
+        Extension,
+        Provider,
+        PartnerBody,
+        Programme,
+        ProcurementPhase,
+        Lot,
+    )
+    latest = [
+        model.history.aggregate(latest=Max("history_date"))["latest"] for model in models_read
+    ]
+    latest.append(register_last_changed())
+    return max((each for each in latest if each is not None), default=None)
+
+
+@dataclass(frozen=True)
+class PublicLot:
+    number: int
+    title: str
+    service_area: str
+
+
+@dataclass(frozen=True)
+class PublicProcurement:
+    """A procurement phase: one contracting process, possibly in lots."""
+
+    key: str
+    title: str
+    programme: str
+    rationale: str
+    description: str
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    prior_information_notice_on: datetime.date | None
+    needs_assessment_on: datetime.date | None
+    service_starts_on: datetime.date | None
+    route: str
+    route_code: str
+    lots: list[PublicLot]
+    updated_at: datetime.datetime | None = None
+
+
+def public_procurements(today: datetime.date | None = None) -> list[PublicProcurement]:
+    """Procurement phases the public may know of: announced (a Prior Information Notice),
+    under way (started), or with a contract on the register."""
+    today = today or timezone.localdate()
+    phases = (
+        ProcurementPhase.objects.select_related("programme")
+        .prefetch_related("lots")
+        .filter(
+            models.Q(prior_information_notice_on__isnull=False)
+            | models.Q(starts_on__lte=today)
+            | models.Q(lots__contracts__in=public_contracts_queryset().values("pk"))
+        )
+        .distinct()
+        .order_by("starts_on", "pk")
+    )
+    return [
+        PublicProcurement(
+            key=f"phase-{phase.pk}",
+            title=f"{phase.programme.title}: {phase.name}",
+            programme=phase.programme.title,
+            rationale=phase.programme.description,
+            description=phase.description,
+            starts_on=phase.starts_on,
+            ends_on=phase.ends_on,
+            prior_information_notice_on=phase.prior_information_notice_on,
+            needs_assessment_on=phase.programme.needs_assessment_on,
+            service_starts_on=phase.service_starts_on,
+            route=phase.get_route_display() if phase.route else "",
+            route_code=phase.route,
+            lots=[
+                PublicLot(number=lot.number, title=lot.title, service_area=lot.service_area)
+                for lot in phase.lots.all()
+            ],
+            updated_at=phase.programme.updated_at,
+        )
+        for phase in phases
+    ]

@@ -1,11 +1,44 @@
+"""The public site's decision pages, at the root of the site.
+
+References can contain a slash (016/2021), so they are matched with the `path` converter, and
+the more specific patterns (the feed, the PDF, appendices) come before the record's own page.
+"""
+
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.generic import TemplateView
+from django.views.decorators.http import condition
 
 from decisions import views
+from decisions.feeds import PublicationsFeed
+from decisions.publication import register_last_changed
+from decisions.sitemaps import SITEMAPS
 
 app_name = "decisions"
 
+
+def _last_changed(request, *args, **kwargs):
+    return register_last_changed()
+
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path("decisions/<str:reference>/", views.public_detail, name="detail"),
+    path("", views.register, name="home"),
+    path("decisions/", views.register, name="register"),
+    path(
+        "decisions/feed/",
+        condition(last_modified_func=_last_changed)(PublicationsFeed()),
+        name="feed",
+    ),
+    path(
+        "sitemap.xml",
+        condition(last_modified_func=_last_changed)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("decisions/<path:reference>.pdf", views.pdf, name="pdf"),
+    path(
+        "decisions/<path:reference>/appendices/<int:pk>/",
+        views.appendix,
+        name="appendix",
+    ),
+    path("decisions/<path:reference>/", views.detail, name="detail"),
 ]

@@ -1,3 +1,58 @@
 """Sign-off workflow steps, inside the workspace namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from decisions import workflow_views as views
+
+urlpatterns = [
+    path(
+        "decisions/<path:reference>/workflow/",
+        views.workflow_detail,
+        name="workflow-detail",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/submit/",
+        views.SubmitView.as_view(),
+        name="workflow-submit",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/sign-off/",
+        views.SignOffView.as_view(),
+        name="workflow-sign-off",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/comment/",
+        views.CommentView.as_view(),
+        name="workflow-comment",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/approve-force-business/",
+        views.ApproveForceBusinessView.as_view(),
+        name="workflow-approve-force-business",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/approve/",
+        views.ApproveView.as_view(),
+        name="workflow-approve",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/decline/",
+        views.DeclineView.as_view(),
+        name="workflow-decline",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/return-to-draft/",
+        views.ReturnToDraftView.as_view(),
+        name="workflow-return-to-draft",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/withdraw/",
+        views.WithdrawView.as_view(),
+        name="workflow-withdraw",
+    ),
+    path(
+        "decisions/<path:reference>/workflow/supersede/",
+        views.SupersedeView.as_view(),
+        name="workflow-supersede",
+    ),
+]

@@ -35,7 +35,6 @@ from decisions.models import (
     DecisionCategory,
     DecisionTemplate,
     Exemption,
-    StatutoryComment,
     TemplateSection,
 )
 
@@ -139,6 +138,109 @@ WPCC3_0058_COSTS_PUBLIC_INTEREST = (
     "withholding the figures until the new contracts are awarded."
 )
 
+# The statutory comments on WPCC3-0058, given through the workflow by the demo Treasurer and
+# Monitoring Officer (the seed names neither).
+WPCC3_0058_TREASURER = (
+    "Extending the current contracts and then recommissioning the services jointly should "
+    "benefit the people who use them and make the service more efficient, though that will "
+    "only show after a compliant procurement, which starts soon. The contracts need one more "
+    "year to allow it, with joint services from April 2024. The cost of commissioning and of "
+    "services from April 2024 will be built into the annual budget and the medium-term "
+    "financial plan."
+)
+WPCC3_0058_MONITORING_OFFICER = (
+    "The approach was developed with legal and procurement professionals so that the "
+    "Commissioner can secure best value for money from the services commissioned."
+)
+
+DEMO_USERNAMES = [username for username, *_rest in DEMO_USERS]
+
+# Decisions part-way through sign-off, on the facts of the seeds; the prose is the project's.
+DEMO_LOT_1_TEXT = {
+    "Background information": (
+        "The Phase 1 procurement, run by the Finance and Commissioning team with the force's "
+        "procurement team after a Prior Information Notice, invited bids in five lots for "
+        "services from 1 April 2023. Bids for Lot 1, the general victim cope and recovery "
+        "service, have been scored on quality and price, and the moderated scores rank one "
+        "bidder first. The preferred bidder is named once the standstill period has ended."
+    ),
+    "Expected benefits": (
+        "One service for victims of crime who need help to cope and recover, in place when "
+        "the current arrangements end on 31 March 2023, with the outcomes and performance "
+        "measures set in the specification."
+    ),
+    "Impact of not approving the application": (
+        "There would be no general support service for victims from April 2023, and the lot "
+        "would have to be tendered again."
+    ),
+    "Costs (including any identified savings)": (
+        "The preferred bid's price over the contract term is within the budget set aside for "
+        "Lot 1 in the medium-term financial plan. Bid prices and scores are in the evaluation "
+        "report."
+    ),
+    "Legal comments": "The procurement followed the rules for these services, with advice "
+    "from the force's procurement team.",
+}
+DEMO_BID_PRICES_WITHHELD = (
+    "Publishing bid prices before the contract is signed would harm the bidders' commercial "
+    "interests and the fairness of the procurement. The public interest in value for money is "
+    "met by publishing the contract value once it is awarded."
+)
+DEMO_PHASE_2_TEXT = {
+    "Background information": (
+        "In WPCC3-0058 the Commissioner agreed to commission drugs and alcohol services for "
+        "people in the criminal justice system jointly with Warwickshire County Council, and "
+        "extended the current contracts to 31 March 2024. Phase 2 of the recommissioning now "
+        "begins: the old Lots 4 and 5 are procured together with the Council between December "
+        "2022 and March 2024, split into an adult lot and a youth lot."
+    ),
+    "Expected benefits": (
+        "One procurement and one set of legal work for both bodies; services joined up with "
+        "the Council's community treatment; and separate lots, so that the office can choose "
+        "the provider best suited to the criminal justice work."
+    ),
+    "Impact of not approving the application": (
+        "The current contracts cannot be extended again. Without a new procurement there "
+        "would be no service for people in the criminal justice system from April 2024."
+    ),
+    "Costs (including any identified savings)": (
+        "The office's share will be met from the commissioning budget in the medium-term "
+        "financial plan. Each body's share of the cost will be set in a partnership agreement."
+    ),
+    "Legal comments": (
+        "A partnership agreement between the office and the Council will set out each "
+        "party's role, share of the cost and part in the award."
+    ),
+}
+DEMO_PHASE_2_TREASURER = (
+    "The office's share of the joint service can be met within the commissioning budget "
+    "from 2024/25 and will be built into the medium-term financial plan."
+)
+DEMO_PHASE_2_MONITORING_OFFICER = (
+    "The partnership agreement must be signed before the procurement starts. Legal advice "
+    "has been taken on its terms."
+)
+DEMO_LOT_5_TEXT = {
+    "Background information": (
+        "Restorative justice is one of two new lots in the Phase 1 procurement. Bids for "
+        "Lot 5 have been scored on quality and price, and the moderated scores rank one bidder "
+        "first, for services from 1 April 2023."
+    ),
+    "Expected benefits": (
+        "Victims who choose it can meet or communicate with the person who harmed them, with "
+        "trained facilitators, as part of their recovery."
+    ),
+    "Impact of not approving the application": (
+        "The office would have no restorative justice service from April 2023."
+    ),
+    "Costs (including any identified savings)": "To be confirmed.",
+    "Legal comments": "The procurement followed the rules for these services.",
+}
+DEMO_LOT_5_RETURNED = (
+    "Please set out the annual cost of the service and the budget it is met from before I "
+    "sign off: the costs section still says it is to be confirmed."
+)
+
 
 class Command(BaseCommand):
     help = "Load the demo office's users, forms, decisions, contracts and partners (idempotent)."
@@ -157,6 +259,7 @@ class Command(BaseCommand):
             decision = self.wpcc3_0058(warwickshire, contracts, programme_2022)
             self.extensions(contracts, decision)
             self.arrangements(bodies, contracts, decision)
+            self.workflow_stages(warwickshire)
         self.stdout.write(f"Demo data loaded: {self.created} records created.")
 
     # -- helpers ---------------------------------------------------------------------------
@@ -439,12 +542,16 @@ class Command(BaseCommand):
     def wpcc3_0058(
         self, template: DecisionTemplate, contracts: dict[str, Contract], programme: Programme
     ) -> Decision:
+        from decisions.workflow import recording_past_steps
+
         existing = Decision.objects.filter(reference="WPCC3-0058").first()
         if existing is not None:
             return existing
+        people = self.demo_people()
+        officer = people["officer"]
         decision = Decision.start(
             template=template,
-            by=self.admin,
+            by=officer,
             reference="WPCC3-0058",
             title="Joint-Commissioning of Drugs and Alcohol Misuse Services with "
             "Warwickshire County Council",
@@ -472,37 +579,39 @@ class Command(BaseCommand):
                 section.is_withheld = True
                 section.exemption = Exemption.S43_2
                 section.public_interest_statement = WPCC3_0058_COSTS_PUBLIC_INTEREST
-            section._history_user = self.admin
+            section._history_user = officer
             section.full_clean()
             section.save()
-        comments = [
-            (
-                StatutoryComment.Role.TREASURER,
-                "Extending the current contracts and then recommissioning the services jointly "
-                "should benefit the people who use them and make the service more efficient, "
-                "though that will only show after a compliant procurement, which starts soon. "
-                "The contracts need one more year to allow it, with joint services from April "
-                "2024. The cost of commissioning and of services from April 2024 will be built "
-                "into the annual budget and the medium-term financial plan.",
-            ),
-            (
-                StatutoryComment.Role.MONITORING_OFFICER,
-                "The approach was developed with legal and procurement professionals so that "
-                "the Commissioner can secure best value for money from the services "
-                "commissioned.",
-            ),
-        ]
-        for role, text in comments:
-            comment = StatutoryComment(decision=decision, role=role, text=text)
-            comment._history_user = self.admin
-            comment.full_clean()
-            comment.save()
-        decision._history_user = self.admin
+        decision._history_user = officer
         decision.contracts.add(*contracts.values())
         decision.programmes.add(programme)
-        decision.refresh_confidentiality(by=self.admin)
-        # The seed page gives no publication date; the signature date stands in for it.
-        decision.publish(by=self.admin, on=D(2022, 6, 29))
+        decision.refresh_confidentiality(by=officer)
+        # The record's sign-offs, replayed through the workflow at the dates the seed gives:
+        # the comments by 15 June 2022 (the date of the decision), signed on 29 June 2022.
+        # The seed names neither the Treasurer nor the Monitoring Officer.
+        steps = [
+            (datetime.datetime(2022, 6, 15, 9, 0), decision.submit, {"by": officer}),
+            (
+                datetime.datetime(2022, 6, 15, 11, 0),
+                decision.sign_off,
+                {"by": people["treasurer"], "comments": WPCC3_0058_TREASURER},
+            ),
+            (
+                datetime.datetime(2022, 6, 15, 14, 0),
+                decision.comment,
+                {"by": people["monitoring"], "comments": WPCC3_0058_MONITORING_OFFICER},
+            ),
+            (datetime.datetime(2022, 6, 29, 10, 0), decision.approve, {"by": people["pcc"]}),
+            # The seed page gives no publication date; the signature date stands in for it.
+            (
+                datetime.datetime(2022, 6, 29, 16, 0),
+                decision.publish,
+                {"by": self.admin, "on": D(2022, 6, 29)},
+            ),
+        ]
+        for at, step, arguments in steps:
+            with recording_past_steps(at):
+                step(**arguments)
         return decision
 
     def extensions(self, contracts: dict[str, Contract], decision: Decision) -> None:
@@ -692,3 +801,137 @@ class Command(BaseCommand):
                 request=request,
                 defaults={"asked_on": split, "status": PartnerAsk.Status.OPEN},
             )
+
+    # -- decisions part-way through sign-off -------------------------------------------------
+
+    def demo_people(self) -> dict:
+        User = get_user_model()
+        return {user.username: user for user in User.objects.filter(username__in=DEMO_USERNAMES)}
+
+    def staged_decision(self, template, reference, fields, texts, steps, withheld=()):
+        """A decision on the Warwickshire form taken through `steps` (each (when, method name,
+        arguments)), unless it exists already."""
+        from decisions.workflow import recording_past_steps
+
+        existing = Decision.objects.filter(reference=reference).first()
+        if existing is not None:
+            return existing
+        people = self.demo_people()
+        officer = people["officer"]
+        decision = Decision.start(
+            template=template,
+            by=officer,
+            reference=reference,
+            author_job_role="Commissioning Officer",
+            lead_officers="Sara Ansell (Finance & Commissioning)",
+            category=self.categories["Commissioning"],
+            **fields,
+        )
+        self.created += 1
+        for section in decision.sections.all():
+            section.text = texts.get(section.heading, WPCC3_0058_TEXT.get(section.heading, ""))
+            if section.heading in withheld:
+                section.is_withheld = True
+                section.exemption = Exemption.S43_2
+                section.public_interest_statement = withheld[section.heading]
+            section._history_user = officer
+            section.full_clean()
+            section.save()
+        decision.refresh_confidentiality(by=officer)
+        for at, method, arguments in steps:
+            arguments = {
+                name: people[value] if name == "by" else value for name, value in arguments.items()
+            }
+            with recording_past_steps(at):
+                getattr(decision, method)(**arguments)
+        return decision
+
+    def workflow_stages(self, template: DecisionTemplate) -> None:
+        from decisions.models import DecisionLink
+
+        programme = Programme.objects.get(title="Victim services recommissioning 2022–24")
+        arrangement = JointArrangement.objects.get(
+            title="Warwickshire drugs and alcohol joint commissioning"
+        )
+        at = datetime.datetime
+        # Waiting for the Treasurer.
+        lot_1 = self.staged_decision(
+            template,
+            "WPCC3-0059",
+            {
+                "title": "Phase 1 victim services: award of Lot 1, general victim cope and "
+                "recovery service",
+                "summary": (
+                    "To award the contract for Lot 1 of the Phase 1 victim services "
+                    "procurement, the general victim cope and recovery service, to the bidder "
+                    "ranked first in the evaluation, for services from 1 April 2023."
+                ),
+            },
+            DEMO_LOT_1_TEXT,
+            [(at(2023, 1, 12, 10, 0), "submit", {"by": "officer"})],
+            withheld={"Costs (including any identified savings)": DEMO_BID_PRICES_WITHHELD},
+        )
+        # Signed off and commented on: waiting for the Commissioner.
+        phase_2 = self.staged_decision(
+            template,
+            "WPCC3-0060",
+            {
+                "title": "Phase 2: joint procurement of drugs and alcohol services with "
+                "Warwickshire County Council",
+                "summary": (
+                    "To procure drugs and alcohol services for adults and for young people in "
+                    "the criminal justice system jointly with Warwickshire County Council, in "
+                    "an adult lot and a youth lot, for services from 1 April 2024, as agreed "
+                    "in principle in WPCC3-0058."
+                ),
+            },
+            DEMO_PHASE_2_TEXT,
+            [
+                (at(2022, 11, 28, 9, 30), "submit", {"by": "officer"}),
+                (
+                    at(2022, 12, 1, 15, 0),
+                    "sign_off",
+                    {"by": "treasurer", "comments": DEMO_PHASE_2_TREASURER},
+                ),
+                (
+                    at(2022, 12, 2, 11, 0),
+                    "comment",
+                    {"by": "monitoring", "comments": DEMO_PHASE_2_MONITORING_OFFICER},
+                ),
+            ],
+        )
+        # Returned to draft by the Treasurer, with comments.
+        self.staged_decision(
+            template,
+            "WPCC3-0061",
+            {
+                "title": "Phase 1 victim services: award of Lot 5, restorative justice service",
+                "summary": (
+                    "To award the contract for Lot 5 of the Phase 1 procurement, the new "
+                    "restorative justice service, for services from 1 April 2023."
+                ),
+            },
+            DEMO_LOT_5_TEXT,
+            [
+                (at(2023, 1, 16, 10, 0), "submit", {"by": "officer"}),
+                (
+                    at(2023, 1, 18, 12, 0),
+                    "return_to_draft",
+                    {"by": "treasurer", "comments": DEMO_LOT_5_RETURNED},
+                ),
+            ],
+        )
+        for decision in (lot_1, phase_2):
+            if not decision.programmes.exists():
+                decision._history_user = self.admin
+                decision.programmes.add(programme)
+        if not phase_2.arrangements.exists():
+            phase_2._history_user = self.admin
+            phase_2.arrangements.add(arrangement)
+        earlier = Decision.objects.get(reference="WPCC3-0058")
+        self.ensure(
+            DecisionLink,
+            from_decision=phase_2,
+            to_decision=earlier,
+            kind=DecisionLink.Kind.FOLLOWS,
+        )

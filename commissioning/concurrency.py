@@ -1,0 +1,90 @@
+"""Refusing a save made on a form opened before someone else changed the record.
+
+Every edit form carries a version token: the newest history row of the record and of each
+kind of row that belongs to it (a decision's sections, a contract's commissioners), when the
+form was drawn. On save the token is compared with the records as they are now, inside the
+same transaction as the save and after locking the record's row, so two saves cannot both
+pass. A stale form saves nothing: the page shows what changed since it was opened, newest
+first, with who changed it and when.
+"""
+
+from django.db import transaction
+
+from commissioning.history import Track, Version, latest_ids, versions
+
+FIELD_NAME = "version"
+
+
+def make_token(tracks: list[Track]) -> str:
+    return ".".join(str(each) for each in latest_ids(tracks))
+
+
+def parse_token(token: str, expected: int) -> list[int] | None:
+    try:
+        ids = [int(part) for part in (token or "").split(".")]
+    except ValueError:
+        return None
+    return ids if len(ids) == expected else None
+
+
+def changes_since(tracks: list[Track], token: str) -> list[Version] | None:
+    """None when the record is as it was when the token was made; else what changed since.
+
+    A missing or malformed token counts as stale, with no changes to show: the save is
+    refused rather than allowed to overwrite blindly.
+    """
+    opened = parse_token(token, len(tracks))
+    if opened is None:
+        return []
+    if latest_ids(tracks) == opened:
+        return None
+    return versions(tracks, after=opened)
+
+
+class StaleEditMixin:
+    """For a form view editing `self.object`: refuse the save when the record has moved on.
+
+    The view defines `tracks(obj)`. The template puts `{{ version_token }}` in a hidden field
+    named "version" (workspace/includes/version_field.html) and shows `stale_changes`, the
+    versions made since, when a save was refused. The check and the save run in one
+    transaction with the record's row locked (`select_for_update`, a no-op on SQLite, where
+    the write lock serialises the transaction instead).
+    """
+
+    stale_changes: list[Version] | None = None
+
+    def tracks(self, obj) -> list[Track]:
+        raise NotImplementedError
+
+    def lock(self, obj) -> None:
+        type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
+
+    def version_token(self) -> str:
+        return make_token(self.tracks(self.object))
+
+    def check_version(self) -> bool:
+        """True when the form may be saved; else remembers what changed and returns False."""
+        self.lock(self.object)
+        changes = changes_since(self.tracks(self.object), self.request.POST.get(FIELD_NAME, ""))
+        if changes is None:
+            return True
+        self.stale_changes = changes
+        return False
+
+    def stale_response(self, context: dict):
+        """The form again, with the user's entries and what changed; status 409 Conflict."""
+        context.update(
+            {
+                "stale_changes": self.stale_changes,
+                "version_token": self.version_token(),
+            }
+        )
+        return self.render_to_response(context, status=409)
+
+    def render_to_response(self, context, **response_kwargs):
+        context.setdefault("version_token", self.version_token())
+        return super().render_to_response(context, **response_kwargs)
+
+    @staticmethod
+    def atomic():
+        return transaction.atomic()

@@ -1,0 +1,155 @@
+"""The public contract register, its Transparency Code CSV and its OCDS release package.
+
+All three are built from `decisions.publication.public_contracts`, the allow-list of what the
+public may see of a contract. Contracts over £10,000 are listed in full; at or below it, the
+value, the parties and the purpose only.
+"""
+
+import csv
+import hashlib
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import condition, require_safe
+
+from contracts.ocds import release_package
+from decisions.publication import (
+    FULL_LISTING_THRESHOLD,
+    PublicContract,
+    contracts_last_changed,
+    public_contracts,
+)
+
+# The Local Government Transparency Code 2015's contract fields, in its order, then the
+# commissioners (the parties other than the supplier).
+CSV_COLUMNS = [
+    "Reference",
+    "Title",
+    "Department",
+    "Description",
+    "Supplier name",
+    "Supplier registration number",
+    "Total value (GBP)",
+    "Annual value (GBP)",
+    "Irrecoverable VAT (GBP)",
+    "Start date",
+    "End date",
+    "Review date",
+    "Let by quotation or published tender",
+    "Supplier is an SME",
+    "Supplier is a VCSE",
+    "Commissioners",
+]
+
+
+def _last_changed(request: HttpRequest):
+    """When the contract data last changed, worked out once per request."""
+    if not hasattr(request, "_contracts_last_changed"):
+        request._contracts_last_changed = contracts_last_changed()
+    return request._contracts_last_changed
+
+
+def _etag(request: HttpRequest, *, per_user: bool) -> str | None:
+    if per_user and request.user.is_authenticated:
+        return None
+    changed = _last_changed(request)
+    key = f"{request.get_full_path()}|{changed.isoformat() if changed else '-'}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def page_etag(request: HttpRequest) -> str | None:
+    return _etag(request, per_user=True)
+
+
+def page_last_modified(request: HttpRequest):
+    return None if request.user.is_authenticated else _last_changed(request)
+
+
+def data_etag(request: HttpRequest) -> str | None:
+    return _etag(request, per_user=False)
+
+
+def data_last_modified(request: HttpRequest):
+    return _last_changed(request)
+
+
+@require_safe
+@condition(etag_func=page_etag, last_modified_func=page_last_modified)
+def register(request: HttpRequest) -> HttpResponse:
+    contracts = public_contracts()
+    return render(
+        request,
+        "public/contracts.html",
+        {
+            "full": [contract for contract in contracts if contract.is_listed_in_full],
+            "small": [contract for contract in contracts if not contract.is_listed_in_full],
+            "threshold": FULL_LISTING_THRESHOLD,
+        },
+    )
+
+
+def _money(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("Yes" if value else "No")
+
+
+def csv_row(contract: PublicContract) -> list[str]:
+    """One contract's row. At or below the threshold: the value, parties and purpose only."""
+    row = {
+        "Reference": contract.reference,
+        "Title": contract.title,
+        "Supplier name": contract.supplier.name,
+        "Commissioners": "; ".join(
+            f"{party.name} ({party.role.lower()})" for party in contract.commissioners
+        ),
+    }
+    if contract.is_listed_in_full:
+        row |= {
+            "Department": contract.department,
+            "Description": contract.description,
+            "Supplier registration number": contract.supplier.registration_number,
+            "Total value (GBP)": _money(contract.total_value),
+            "Annual value (GBP)": _money(contract.annual_value),
+            "Irrecoverable VAT (GBP)": _money(contract.irrecoverable_vat),
+            "Start date": _date(contract.starts_on),
+            "End date": _date(contract.ends_on),
+            "Review date": _date(contract.review_on),
+            "Let by quotation or published tender": contract.route,
+            "Supplier is an SME": _yes_no(contract.supplier_is_sme),
+            "Supplier is a VCSE": _yes_no(contract.supplier_is_vcse),
+        }
+    else:
+        column = "Total value (GBP)" if contract.value_basis == "total" else "Annual value (GBP)"
+        row[column] = _money(contract.value)
+    return [row.get(column, "") for column in CSV_COLUMNS]
+
+
+@require_safe
+@condition(etag_func=data_etag, last_modified_func=data_last_modified)
+def contracts_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for contract in public_contracts():
+        writer.writerow(csv_row(contract))
+    return response
+
+
+@require_safe
+@condition(etag_func=data_etag, last_modified_func=data_last_modified)
+def ocds_json(request: HttpRequest) -> JsonResponse:
+    package = release_package(uri=request.build_absolute_uri(reverse("contracts:ocds")))
+    return JsonResponse(
+        package,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+        content_type="application/json; charset=utf-8",
+    )

@@ -1,0 +1,272 @@
+"""The timeline picture: contracts as bars over time, so officers see what runs out when.
+
+`build_timeline` lays the picture out in plain numbers (SVG user units); the template
+draws it. Each contract is a row: its original term, then each extension or variation as a
+differently drawn segment, with the dates of the decisions about it marked. Rows are grouped
+by provider or by lot; procurement phases get rows of their own, and a line marks today.
+The same facts are listed in a table beside the picture for screen readers.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+
+WIDTH = 960
+LABEL_WIDTH = 300
+RIGHT_MARGIN = 16
+AXIS_HEIGHT = 32
+ROW_HEIGHT = 30
+GROUP_HEIGHT = 30
+BAR_HEIGHT = 14
+LABEL_CHARACTERS = 42
+
+GROUPINGS = {"provider": "Provider", "lot": "Lot"}
+
+
+def long_date(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def shorten(text: str, length: int = LABEL_CHARACTERS) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+@dataclass
+class Segment:
+    kind: str  # "term", "extension", "variation" or "phase"
+    start: datetime.date
+    end: datetime.date
+    x: float = 0
+    width: float = 0
+    description: str = ""
+
+
+@dataclass
+class Marker:
+    kind: str  # "decision", "notice" or "service-start"
+    on: datetime.date
+    description: str
+    x: float = 0
+    points: str = ""
+
+
+@dataclass
+class Row:
+    label: str
+    full_label: str
+    segments: list[Segment] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    y: float = 0
+    bar_y: float = 0
+    text_y: float = 0
+    contract: object = None
+    phase: object = None
+
+
+@dataclass
+class Group:
+    label: str
+    rows: list[Row] = field(default_factory=list)
+    y: float = 0
+    text_y: float = 0
+
+
+@dataclass
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass
+class Timeline:
+    groups: list[Group]
+    ticks: list[Tick]
+    start: datetime.date
+    end: datetime.date
+    today: datetime.date
+    today_x: float | None
+    width: int = WIDTH
+    height: float = 0
+    chart_top: float = AXIS_HEIGHT
+    label_width: int = LABEL_WIDTH
+
+    @property
+    def contract_rows(self) -> list[Row]:
+        return [row for group in self.groups for row in group.rows if row.contract is not None]
+
+    @property
+    def phase_rows(self) -> list[Row]:
+        return [row for group in self.groups for row in group.rows if row.phase is not None]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(group.rows for group in self.groups)
+
+
+def contract_row(contract, decisions: Iterable) -> Row:
+    """A contract's bar: its original term, then each extension or variation in turn."""
+    changes = sorted(contract.extensions.all(), key=lambda e: (e.created_at, e.pk))
+    original_end = changes[0].previous_ends_on if changes else contract.ends_on
+    row = Row(
+        label=shorten(f"{contract.reference} {contract.title}"),
+        full_label=f"{contract.reference} {contract.title} ({contract.provider})",
+        contract=contract,
+    )
+    row.segments.append(
+        Segment(
+            "term",
+            contract.starts_on,
+            max(original_end, contract.starts_on),
+            description=f"Term {long_date(contract.starts_on)} to {long_date(original_end)}",
+        )
+    )
+    for change in changes:
+        start = min(change.previous_ends_on, change.new_ends_on)
+        end = max(change.previous_ends_on, change.new_ends_on)
+        row.segments.append(
+            Segment(
+                change.kind,
+                start,
+                end,
+                description=(
+                    f"{change.get_kind_display()} from {long_date(change.previous_ends_on)} "
+                    f"to {long_date(change.new_ends_on)}: {change.get_basis_display()}"
+                ),
+            )
+        )
+    seen = set()
+    for decision in decisions:
+        if decision.decided_on and decision.pk not in seen:
+            seen.add(decision.pk)
+            row.markers.append(
+                Marker(
+                    "decision",
+                    decision.decided_on,
+                    f"Decision {decision.reference}, {long_date(decision.decided_on)}",
+                )
+            )
+    return row
+
+
+def phase_row(phase) -> Row:
+    row = Row(
+        label=shorten(f"{phase.name} ({phase.programme})"),
+        full_label=f"{phase.programme}: {phase.name}",
+        phase=phase,
+    )
+    if phase.starts_on and phase.ends_on:
+        row.segments.append(
+            Segment(
+                "phase",
+                phase.starts_on,
+                phase.ends_on,
+                description=(
+                    f"Procurement {long_date(phase.starts_on)} to {long_date(phase.ends_on)}"
+                ),
+            )
+        )
+    if phase.prior_information_notice_on:
+        row.markers.append(
+            Marker(
+                "notice",
+                phase.prior_information_notice_on,
+                f"Prior Information Notice, {long_date(phase.prior_information_notice_on)}",
+            )
+        )
+    if phase.service_starts_on:
+        row.markers.append(
+            Marker(
+                "service-start",
+                phase.service_starts_on,
+                f"New services start, {long_date(phase.service_starts_on)}",
+            )
+        )
+    return row
+
+
+def group_label(contract, group_by: str) -> tuple[tuple, str]:
+    """The sort key and the heading of the group a contract belongs to."""
+    if group_by == "lot":
+        lot = contract.lot
+        if lot is None:
+            return ((1, "", 0), "No lot")
+        phase = lot.phase
+        return (
+            (0, f"{phase.programme}/{phase.name}", lot.number),
+            f"{phase.programme}, {phase.name}: {lot}",
+        )
+    return ((0, contract.provider.name.lower(), 0), str(contract.provider))
+
+
+def build_timeline(
+    contracts: Iterable,
+    phases: Iterable = (),
+    *,
+    group_by: str = "provider",
+    today: datetime.date,
+) -> Timeline:
+    """Lay out the picture. Contracts need their provider, lot, extensions and decisions."""
+    groups: dict[tuple, Group] = {}
+    for contract in contracts:
+        decisions = list(contract.decisions.all()) + [
+            e.authorising_decision for e in contract.extensions.all() if e.authorising_decision
+        ]
+        key, label = group_label(contract, group_by)
+        groups.setdefault(key, Group(label=label)).rows.append(contract_row(contract, decisions))
+    ordered = [groups[key] for key in sorted(groups)]
+    phase_rows = [
+        phase_row(phase) for phase in phases if phase.starts_on or phase.service_starts_on
+    ]
+    if phase_rows:
+        ordered.append(Group(label="Procurement phases", rows=phase_rows))
+
+    dates = [today]
+    for group in ordered:
+        for row in group.rows:
+            dates.extend(d for s in row.segments for d in (s.start, s.end))
+            dates.extend(m.on for m in row.markers)
+    start = datetime.date(min(dates).year, 1, 1)
+    end = datetime.date(max(dates).year + 1, 1, 1)
+    span = (end - start).days or 1
+    chart_width = WIDTH - LABEL_WIDTH - RIGHT_MARGIN
+
+    def x(day: datetime.date) -> float:
+        return round(LABEL_WIDTH + (day - start).days / span * chart_width, 1)
+
+    y = AXIS_HEIGHT
+    for group in ordered:
+        group.y = y
+        group.text_y = y + GROUP_HEIGHT * 0.65
+        y += GROUP_HEIGHT
+        for row in group.rows:
+            row.y = y
+            row.bar_y = y + (ROW_HEIGHT - BAR_HEIGHT) / 2
+            row.text_y = y + ROW_HEIGHT * 0.62
+            for segment in row.segments:
+                segment.x = x(segment.start)
+                segment.width = max(round(x(segment.end) - segment.x, 1), 2)
+            for marker in row.markers:
+                marker.x = x(marker.on)
+                middle = row.y + ROW_HEIGHT / 2
+                half = 6
+                marker.points = (
+                    f"{marker.x},{middle - half} {marker.x + half},{middle} "
+                    f"{marker.x},{middle + half} {marker.x - half},{middle}"
+                )
+            y += ROW_HEIGHT
+
+    years = range(start.year, end.year + 1)
+    step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
+    ticks = [Tick(x(datetime.date(year, 1, 1)), str(year)) for year in years if year % step == 0]
+    today_x = x(today) if start <= today <= end else None
+    return Timeline(
+        groups=ordered,
+        ticks=ticks,
+        start=start,
+        end=end,
+        today=today,
+        today_x=today_x,
+        height=y + 8,
+    )

@@ -1,0 +1,932 @@
+"""The officer workspace for contracts, providers, procurement, partners and the timeline.
+
+Every page needs a member of staff; every change needs a commissioning officer or an
+administrator (commissioning/permissions.py). Every edit form refuses a stale save
+(commissioning/concurrency.py), and every record has a History page.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.views.generic import CreateView, TemplateView, UpdateView
+
+from commissioning.concurrency import StaleEditMixin
+from commissioning.history import RecordHistoryView, Track
+from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin
+from contracts.filters import (
+    ArrangementFilter,
+    ContractFilter,
+    PartnerBodyFilter,
+    ProgrammeFilter,
+    ProviderFilter,
+)
+from contracts.forms import (
+    ArrangementForm,
+    ArrangementPartnerForm,
+    AskForm,
+    CommissionerFormSet,
+    ContractForm,
+    ExtensionForm,
+    LotForm,
+    PartnerBodyForm,
+    PartnerPositionForm,
+    PhaseForm,
+    ProgrammeForm,
+    ProviderForm,
+    RiskForm,
+)
+from contracts.models import (
+    ArrangementPartner,
+    ArrangementRisk,
+    Commissioner,
+    Contract,
+    Extension,
+    JointArrangement,
+    Lot,
+    PartnerAsk,
+    PartnerBody,
+    PartnerPosition,
+    ProcurementPhase,
+    Programme,
+    Provider,
+)
+from contracts.timeline import GROUPINGS, build_timeline
+from decisions.forms import error_summary
+
+PAGE_SIZE = 25
+
+
+def page_context(page) -> dict:
+    return {
+        "page_obj": page,
+        "page_range": list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ),
+    }
+
+
+# -- shared building blocks ---------------------------------------------------------------------
+
+
+class FilteredListView(StaffRequiredMixin, TemplateView):
+    """A list page: one FilterSet over a queryset method, paginated."""
+
+    filterset_class = None
+    section = ""
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(
+            {
+                "workspace_section": self.section,
+                "filterset": filterset,
+                "filter_form": filterset.form,
+                "object_list": page.object_list,
+                "total": page.paginator.count,
+                "error_summary": error_summary(filterset.form),
+                **page_context(page),
+            }
+        )
+        return context
+
+
+class FormPageMixin:
+    """What the shared form page (workspace/form.html) needs to draw a form."""
+
+    section = ""
+    heading = ""
+    caption = ""
+    submit_label = "Save"
+
+    def get_heading(self) -> str:
+        return self.heading
+
+    def get_caption(self) -> str:
+        return self.caption
+
+    def get_back_url(self) -> str:
+        return reverse(f"workspace:{self.section[:-1]}-list") if self.section else "/workspace/"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        context.update(
+            {
+                "workspace_section": self.section,
+                "heading": self.get_heading(),
+                "caption": self.get_caption(),
+                "submit_label": self.submit_label,
+                "back_url": self.get_back_url(),
+                "error_summary": error_summary(form, *context.get("formsets", [])),
+            }
+        )
+        return context
+
+
+def single_track(obj) -> list[Track]:
+    """The history of a record with no rows of its own."""
+    name = capfirst(obj._meta.verbose_name)
+    return [Track(type(obj).history.filter(id=obj.pk), lambda record: name)]
+
+
+class RecordCreateView(OfficerRequiredMixin, FormPageMixin, CreateView):
+    template_name = "workspace/form.html"
+    success_message = "{object} has been added."
+
+    def form_valid(self, form):
+        form.instance._history_user = self.request.user
+        response = super().form_valid(form)
+        messages.success(self.request, self.success_message.format(object=self.object))
+        return response
+
+
+class RecordUpdateView(OfficerRequiredMixin, FormPageMixin, StaleEditMixin, UpdateView):
+    template_name = "workspace/form.html"
+    submit_label = "Save changes"
+
+    def tracks(self, obj):
+        return single_track(obj)
+
+    def get_heading(self) -> str:
+        return f"Change {self.object}"
+
+    def get_back_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        with transaction.atomic():
+            if not self.check_version():
+                return self.stale_response(self.get_context_data(form=form))
+            if form.is_valid():
+                form.instance._history_user = request.user
+                response = self.form_valid(form)
+                messages.success(request, "Your changes have been saved.")
+                return response
+        return self.form_invalid(form)
+
+
+class ChildFormMixin:
+    """A form for a row that belongs to a parent record (a phase of a programme)."""
+
+    parent_model = None
+    parent_kwarg = "pk"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.parent = get_object_or_404(self.parent_model, pk=kwargs[self.parent_kwarg])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_back_url(self) -> str:
+        return self.parent_url()
+
+    def parent_url(self) -> str:
+        return self.parent.get_absolute_url()
+
+    def get_success_url(self) -> str:
+        return self.parent_url()
+
+
+class RecordHistory(RecordHistoryView):
+    model = None
+    section = ""
+
+    def get_object(self):
+        return get_object_or_404(self.model, pk=self.kwargs["pk"])
+
+    def tracks(self, obj):
+        return single_track(obj)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workspace_section"] = self.section
+        return context
+
+
+# -- contracts -------------------------------------------------------------------------------------
+
+
+class ContractListView(FilteredListView):
+    template_name = "workspace/contracts/list.html"
+    filterset_class = ContractFilter
+    section = "contracts"
+
+    def get_queryset(self):
+        return Contract.objects.for_register()
+
+
+def contract_tracks(contract) -> list[Track]:
+    return [
+        Track(Contract.history.filter(id=contract.pk), lambda r: "The contract"),
+        Track(
+            Commissioner.history.filter(contract_id=contract.pk),
+            lambda r: f"Commissioner: {r.body.name if r.body_id and r.body else 'this office'}",
+        ),
+        Track(
+            Extension.history.filter(contract_id=contract.pk),
+            lambda r: f"{r.get_kind_display()} to {r.new_ends_on:%-d %B %Y}",
+        ),
+    ]
+
+
+class ContractDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/contracts/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = get_object_or_404(
+            Contract.objects.select_related("provider", "lot__phase__programme"),
+            pk=self.kwargs["pk"],
+        )
+        context.update(
+            {
+                "workspace_section": "contracts",
+                "contract": contract,
+                "commissioners": contract.commissioners.select_related("body"),
+                "extensions": contract.extensions.select_related("authorising_decision").order_by(
+                    "created_at", "pk"
+                ),
+                "decisions": contract.decisions.order_by("-decided_on", "-created_at"),
+                "arrangements": contract.arrangements.all(),
+                "today": timezone.localdate(),
+            }
+        )
+        return context
+
+
+class ContractFormMixin:
+    """The contract form with its commissioners, saved together."""
+
+    template_name = "workspace/contracts/form.html"
+    form_class = ContractForm
+    model = Contract
+    section = "contracts"
+
+    def get_formset(self, data=None):
+        return CommissionerFormSet(
+            data,
+            instance=self.object if self.object else Contract(),
+            prefix="commissioners",
+            queryset=Commissioner.objects.filter(
+                contract=self.object.pk if self.object else None
+            ).select_related("body"),
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        kwargs["formsets"] = [kwargs["formset"]]
+        return super().get_context_data(**kwargs)
+
+    def save_all(self, form, formset):
+        user = self.request.user
+        contract = form.save(commit=False)
+        contract._history_user = user
+        if form.has_changed() or not contract.pk:
+            contract.save()
+        form.save_m2m()
+        formset.instance = contract
+        formset.ordered_saves(user)
+        return contract
+
+
+class ContractCreateView(OfficerRequiredMixin, ContractFormMixin, FormPageMixin, CreateView):
+    heading = "Add a contract"
+    submit_label = "Add contract"
+
+    def post(self, request, *args, **kwargs):
+        self.object = None
+        form = self.get_form()
+        formset = self.get_formset(request.POST)
+        if form.is_valid() and formset.is_valid():
+            with transaction.atomic():
+                contract = self.save_all(form, formset)
+            messages.success(request, f"Contract {contract.reference} has been added.")
+            return HttpResponseRedirect(contract.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class ContractUpdateView(
+    OfficerRequiredMixin, ContractFormMixin, FormPageMixin, StaleEditMixin, UpdateView
+):
+    submit_label = "Save changes"
+
+    def tracks(self, obj):
+        return contract_tracks(obj)
+
+    def get_heading(self):
+        return f"Change contract {self.object.reference}"
+
+    def get_back_url(self):
+        return self.object.get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        formset = self.get_formset(request.POST)
+        with transaction.atomic():
+            if not self.check_version():
+                return self.stale_response(self.get_context_data(form=form, formset=formset))
+            if form.is_valid() and formset.is_valid():
+                self.save_all(form, formset)
+                messages.success(request, "Your changes have been saved.")
+                return HttpResponseRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
+    """Record an extension or variation in one form, through `Contract.extend`."""
+
+    template_name = "workspace/contracts/extend.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(
+                Contract.objects.select_related("provider"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def tracks(self, obj):
+        return contract_tracks(obj)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or ExtensionForm(contract=self.object)
+        context.update(
+            {
+                "workspace_section": "contracts",
+                "contract": self.object,
+                "form": form,
+                "error_summary": error_summary(form),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ExtensionForm(request.POST, contract=self.object)
+        with transaction.atomic():
+            if not self.check_version():
+                return self.stale_response(self.get_context_data(form=form))
+            self.object.refresh_from_db()
+            form = ExtensionForm(request.POST, contract=self.object)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    with transaction.atomic():
+                        extension = self.object.extend(
+                            new_end=data["new_end"],
+                            reason=data["reason"],
+                            basis=data["basis"],
+                            kind=data["kind"],
+                            authorising_decision=data["authorising_decision"],
+                            by=request.user,
+                        )
+                except ValidationError as error:
+                    for name, problems in error.message_dict.items():
+                        target = name if name in form.fields else "new_end"
+                        for problem in problems:
+                            form.add_error(target, problem)
+                else:
+                    messages.success(
+                        request,
+                        f"{extension.get_kind_display()} recorded: the contract now ends on "
+                        f"{extension.new_ends_on:%-d %B %Y}.",
+                    )
+                    return HttpResponseRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ContractHistoryView(RecordHistoryView):
+    def get_object(self):
+        return get_object_or_404(Contract, pk=self.kwargs["pk"])
+
+    def tracks(self, obj):
+        return contract_tracks(obj)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workspace_section"] = "contracts"
+        return context
+
+
+# -- providers -------------------------------------------------------------------------------------
+
+
+class ProviderListView(FilteredListView):
+    template_name = "workspace/providers/list.html"
+    filterset_class = ProviderFilter
+    section = "providers"
+
+    def get_queryset(self):
+        return Provider.objects.annotate(
+            contract_count=Count("contracts", distinct=True),
+            last_end=Max("contracts__ends_on"),
+        ).order_by("name")
+
+
+class ProviderDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/providers/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        provider = get_object_or_404(Provider, pk=self.kwargs["pk"])
+        context.update(
+            {
+                "workspace_section": "providers",
+                "provider": provider,
+                "contracts": provider.contracts.select_related("lot__phase__programme"),
+                "awards": provider.awards.select_related("decision"),
+            }
+        )
+        return context
+
+
+class ProviderCreateView(RecordCreateView):
+    model = Provider
+    form_class = ProviderForm
+    section = "providers"
+    heading = "Add a provider"
+    submit_label = "Add provider"
+
+
+class ProviderUpdateView(RecordUpdateView):
+    model = Provider
+    form_class = ProviderForm
+    section = "providers"
+
+
+class ProviderHistoryView(RecordHistory):
+    model = Provider
+    section = "providers"
+
+
+# -- partner bodies --------------------------------------------------------------------------------
+
+
+class PartnerListView(FilteredListView):
+    template_name = "workspace/partners/list.html"
+    filterset_class = PartnerBodyFilter
+    section = "partners"
+
+    def get_queryset(self):
+        return PartnerBody.objects.annotate(
+            contract_count=Count("commissioned", distinct=True),
+            arrangement_count=Count("arrangements", distinct=True),
+        ).order_by("name")
+
+
+class PartnerDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/partners/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        body = get_object_or_404(PartnerBody, pk=self.kwargs["pk"])
+        context.update(
+            {
+                "workspace_section": "partners",
+                "body": body,
+                "commissioned": body.commissioned.select_related("contract__provider"),
+                "memberships": body.arrangements.select_related("arrangement").prefetch_related(
+                    "positions"
+                ),
+                "asks": body.asks.select_related("arrangement"),
+            }
+        )
+        return context
+
+
+class PartnerCreateView(RecordCreateView):
+    model = PartnerBody
+    form_class = PartnerBodyForm
+    section = "partners"
+    heading = "Add a partner body"
+    submit_label = "Add partner body"
+
+
+class PartnerUpdateView(RecordUpdateView):
+    model = PartnerBody
+    form_class = PartnerBodyForm
+    section = "partners"
+
+
+class PartnerHistoryView(RecordHistory):
+    model = PartnerBody
+    section = "partners"
+
+
+# -- programmes, phases and lots -------------------------------------------------------------------
+
+
+class ProgrammeListView(FilteredListView):
+    template_name = "workspace/programmes/list.html"
+    filterset_class = ProgrammeFilter
+    section = "programmes"
+
+    def get_queryset(self):
+        return Programme.objects.annotate(
+            phase_count=Count("phases", distinct=True),
+            lot_count=Count("phases__lots", distinct=True),
+        ).order_by("-created_at", "pk")
+
+
+def programme_tracks(programme) -> list[Track]:
+    phase_ids = ProcurementPhase.history.filter(programme_id=programme.pk).values("id")
+    return [
+        Track(Programme.history.filter(id=programme.pk), lambda r: "The programme"),
+        Track(
+            ProcurementPhase.history.filter(programme_id=programme.pk),
+            lambda r: f"Phase: {r.name}",
+        ),
+        Track(
+            Lot.history.filter(phase_id__in=phase_ids),
+            lambda r: f"Lot {r.number}: {r.title}",
+        ),
+    ]
+
+
+class ProgrammeDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/programmes/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = get_object_or_404(Programme, pk=self.kwargs["pk"])
+        phases = programme.phases.prefetch_related(
+            Prefetch(
+                "lots",
+                queryset=Lot.objects.annotate(contract_count=Count("contracts")).order_by("number"),
+            )
+        )
+        context.update(
+            {
+                "workspace_section": "programmes",
+                "programme": programme,
+                "phases": phases,
+                "contracts": Contract.objects.filter(lot__phase__programme=programme)
+                .select_related("provider", "lot__phase")
+                .order_by("lot__phase__starts_on", "lot__number", "reference"),
+                "decisions": programme.decisions.order_by("-decided_on", "-created_at"),
+            }
+        )
+        return context
+
+
+class ProgrammeCreateView(RecordCreateView):
+    model = Programme
+    form_class = ProgrammeForm
+    section = "programmes"
+    heading = "Add a commissioning programme"
+    submit_label = "Add programme"
+
+
+class ProgrammeUpdateView(RecordUpdateView):
+    model = Programme
+    form_class = ProgrammeForm
+    section = "programmes"
+
+
+class ProgrammeHistoryView(RecordHistoryView):
+    def get_object(self):
+        return get_object_or_404(Programme, pk=self.kwargs["pk"])
+
+    def tracks(self, obj):
+        return programme_tracks(obj)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workspace_section"] = "programmes"
+        return context
+
+
+class PhaseCreateView(ChildFormMixin, RecordCreateView):
+    model = ProcurementPhase
+    form_class = PhaseForm
+    parent_model = Programme
+    section = "programmes"
+    submit_label = "Add phase"
+
+    def get_heading(self):
+        return "Add a procurement phase"
+
+    def get_caption(self):
+        return str(self.parent)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = ProcurementPhase(programme=self.parent)
+        return kwargs
+
+
+class PhaseUpdateView(RecordUpdateView):
+    model = ProcurementPhase
+    form_class = PhaseForm
+    section = "programmes"
+
+    def get_heading(self):
+        return f"Change {self.object.name}"
+
+    def get_caption(self):
+        return str(self.object.programme)
+
+    def get_back_url(self):
+        return self.object.programme.get_absolute_url()
+
+    def get_success_url(self):
+        return self.object.programme.get_absolute_url()
+
+
+class LotCreateView(ChildFormMixin, RecordCreateView):
+    model = Lot
+    form_class = LotForm
+    parent_model = ProcurementPhase
+    section = "programmes"
+    submit_label = "Add lot"
+
+    def parent_url(self):
+        return self.parent.programme.get_absolute_url()
+
+    def get_heading(self):
+        return "Add a lot"
+
+    def get_caption(self):
+        return str(self.parent)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Lot(phase=self.parent)
+        return kwargs
+
+
+class LotUpdateView(RecordUpdateView):
+    model = Lot
+    form_class = LotForm
+    section = "programmes"
+
+    def get_queryset(self):
+        return Lot.objects.select_related("phase__programme")
+
+    def get_caption(self):
+        return str(self.object.phase)
+
+    def get_back_url(self):
+        return self.object.phase.programme.get_absolute_url()
+
+    def get_success_url(self):
+        return self.object.phase.programme.get_absolute_url()
+
+
+# -- joint arrangements ----------------------------------------------------------------------------
+
+
+class ArrangementListView(FilteredListView):
+    template_name = "workspace/arrangements/list.html"
+    filterset_class = ArrangementFilter
+    section = "arrangements"
+
+    def get_queryset(self):
+        return JointArrangement.objects.annotate(
+            partner_count=Count("partners", distinct=True),
+            last_move=Max("partners__positions__as_of"),
+            open_asks=Count("asks", filter=Q(asks__status=PartnerAsk.Status.OPEN), distinct=True),
+        ).order_by("title")
+
+
+def arrangement_tracks(arrangement) -> list[Track]:
+    partner_ids = ArrangementPartner.history.filter(arrangement_id=arrangement.pk).values("id")
+    partner_names = dict(
+        ArrangementPartner.history.filter(arrangement_id=arrangement.pk).values_list(
+            "id", "body__name"
+        )
+    )
+    return [
+        Track(JointArrangement.history.filter(id=arrangement.pk), lambda r: "The arrangement"),
+        Track(
+            ArrangementPartner.history.filter(arrangement_id=arrangement.pk),
+            lambda r: f"Partner: {partner_names.get(r.id, 'a partner')}",
+        ),
+        Track(
+            PartnerPosition.history.filter(partner_id__in=partner_ids),
+            lambda r: f"Position of {partner_names.get(r.partner_id, 'a partner')}",
+        ),
+        Track(
+            ArrangementRisk.history.filter(arrangement_id=arrangement.pk),
+            lambda r: f"Risk: {r.description[:60]}",
+        ),
+        Track(
+            PartnerAsk.history.filter(arrangement_id=arrangement.pk),
+            lambda r: f"Ask: {r.request[:60]}",
+        ),
+    ]
+
+
+class ArrangementDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/arrangements/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        arrangement = get_object_or_404(JointArrangement, pk=self.kwargs["pk"])
+        partners = list(
+            arrangement.partners.select_related("body").prefetch_related(
+                Prefetch("positions", queryset=PartnerPosition.objects.order_by("as_of", "pk"))
+            )
+        )
+        timeline = sorted(
+            (position for partner in partners for position in partner.positions.all()),
+            key=lambda position: (position.as_of, position.pk),
+            reverse=True,
+        )
+        body_names = {partner.pk: partner.body.name for partner in partners}
+        for position in timeline:
+            position.body_name = body_names[position.partner_id]
+        context.update(
+            {
+                "workspace_section": "arrangements",
+                "arrangement": arrangement,
+                "partners": partners,
+                "position_timeline": timeline,
+                "risks": arrangement.risks.all(),
+                "asks": arrangement.asks.select_related("of_body"),
+                "contracts": arrangement.contracts.select_related("provider"),
+                "decisions": arrangement.decisions.order_by("-decided_on", "-created_at"),
+            }
+        )
+        return context
+
+
+class ArrangementCreateView(RecordCreateView):
+    model = JointArrangement
+    form_class = ArrangementForm
+    section = "arrangements"
+    heading = "Add a joint commissioning arrangement"
+    submit_label = "Add arrangement"
+
+
+class ArrangementUpdateView(RecordUpdateView):
+    model = JointArrangement
+    form_class = ArrangementForm
+    section = "arrangements"
+
+    def tracks(self, obj):
+        return arrangement_tracks(obj)[:1]
+
+
+class ArrangementHistoryView(RecordHistoryView):
+    def get_object(self):
+        return get_object_or_404(JointArrangement, pk=self.kwargs["pk"])
+
+    def tracks(self, obj):
+        return arrangement_tracks(obj)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workspace_section"] = "arrangements"
+        return context
+
+
+class ArrangementChildCreateView(ChildFormMixin, RecordCreateView):
+    parent_model = JointArrangement
+    section = "arrangements"
+
+    def get_caption(self):
+        return str(self.parent)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.model(arrangement=self.parent)
+        return kwargs
+
+
+class ArrangementPartnerCreateView(ArrangementChildCreateView):
+    model = ArrangementPartner
+    form_class = ArrangementPartnerForm
+    heading = "Add a partner"
+    submit_label = "Add partner"
+
+
+class PositionCreateView(ChildFormMixin, RecordCreateView):
+    """A partner's new position: the arrangement's position timeline grows by one."""
+
+    model = PartnerPosition
+    form_class = PartnerPositionForm
+    parent_model = ArrangementPartner
+    section = "arrangements"
+    submit_label = "Record position"
+    success_message = "Position recorded."
+
+    def parent_url(self):
+        return self.parent.arrangement.get_absolute_url()
+
+    def get_heading(self):
+        return f"Record a change in {self.parent.body}'s position"
+
+    def get_caption(self):
+        return str(self.parent.arrangement)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = PartnerPosition(partner=self.parent)
+        return kwargs
+
+
+class RiskCreateView(ArrangementChildCreateView):
+    model = ArrangementRisk
+    form_class = RiskForm
+    heading = "Add a risk"
+    submit_label = "Add risk"
+    success_message = "Risk added."
+
+
+class RiskUpdateView(RecordUpdateView):
+    model = ArrangementRisk
+    form_class = RiskForm
+    section = "arrangements"
+
+    def get_heading(self):
+        return "Change a risk"
+
+    def get_caption(self):
+        return str(self.object.arrangement)
+
+    def get_back_url(self):
+        return self.object.arrangement.get_absolute_url()
+
+    def get_success_url(self):
+        return self.object.arrangement.get_absolute_url()
+
+
+class AskCreateView(ArrangementChildCreateView):
+    model = PartnerAsk
+    form_class = AskForm
+    heading = "Record an ask of a partner"
+    submit_label = "Add ask"
+    success_message = "Ask recorded."
+
+
+class AskUpdateView(RecordUpdateView):
+    model = PartnerAsk
+    form_class = AskForm
+    section = "arrangements"
+
+    def get_heading(self):
+        return "Change an ask"
+
+    def get_caption(self):
+        return str(self.object.arrangement)
+
+    def get_back_url(self):
+        return self.object.arrangement.get_absolute_url()
+
+    def get_success_url(self):
+        return self.object.arrangement.get_absolute_url()
+
+
+# -- the timeline ----------------------------------------------------------------------------------
+
+
+class TimelineView(StaffRequiredMixin, TemplateView):
+    """Contracts as bars over time, filtered like the register, grouped by provider or lot."""
+
+    template_name = "workspace/timeline.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group_by = self.request.GET.get("group", "provider")
+        if group_by not in GROUPINGS:
+            group_by = "provider"
+        filterset = ContractFilter(
+            self.request.GET,
+            queryset=Contract.objects.for_timeline(),
+        )
+        contracts = list(filterset.qs)
+        programme_ids = {c.lot.phase.programme_id for c in contracts if c.lot_id}
+        phases = ProcurementPhase.objects.select_related("programme").order_by(
+            "starts_on", "programme__title", "name"
+        )
+        if filterset.is_bound and any(
+            filterset.form.cleaned_data.get(name) for name in ("provider", "lot", "partner", "q")
+        ):
+            phases = phases.filter(programme_id__in=programme_ids)
+        today = timezone.localdate()
+        context.update(
+            {
+                "workspace_section": "timeline",
+                "filterset": filterset,
+                "filter_form": filterset.form,
+                "group_by": group_by,
+                "groupings": GROUPINGS.items(),
+                "timeline": build_timeline(contracts, phases, group_by=group_by, today=today),
+                "error_summary": error_summary(filterset.form),
+            }
+        )
+        return context

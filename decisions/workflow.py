@@ -1,0 +1,356 @@
+"""What the sign-off workflow needs besides its steps (which are methods on `Decision`).
+
+- `WorkflowError`, the one error a step raises when it is not allowed now;
+- the fingerprint of a decision's content that each electronic signature records;
+- the e-mails to the next signers, sent once a step has committed;
+- `recording_past_steps`, for loaders that replay steps taken on paper;
+- `panel_for`, what the workflow panel on the decision page shows to one user.
+
+This module imports the models only inside functions: the models call into it.
+"""
+
+import contextlib
+import contextvars
+import datetime
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# Bumped if the content that is signed ever changes shape, so old fingerprints stay checkable.
+CONTENT_FORMAT = 1
+
+
+class WorkflowError(ValidationError):
+    """A workflow step that is not allowed now: the message says why, in the office's words."""
+
+    def __init__(self, message: str, code: str = "workflow") -> None:
+        super().__init__(message, code=code)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# -- time, and replaying steps taken on paper --------------------------------------------------
+
+_replaying_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "replaying_at", default=None
+)
+
+
+@contextlib.contextmanager
+def recording_past_steps(at: datetime.datetime):
+    """Record steps taken on paper at `at`, sending no e-mails.
+
+    For loaders of historical decisions (the demo's WPCC3-0058, signed in June 2022): the
+    steps go through the same checks, and their audit records carry the time they were taken.
+    """
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    token = _replaying_at.set(at)
+    try:
+        yield
+    finally:
+        _replaying_at.reset(token)
+
+
+def now() -> datetime.datetime:
+    return _replaying_at.get() or timezone.now()
+
+
+def today() -> datetime.date:
+    """The date in the office's time zone (Europe/London)."""
+    return timezone.localtime(now()).date()
+
+
+def notifications_on() -> bool:
+    return _replaying_at.get() is None
+
+
+def in_words(moment: datetime.datetime) -> str:
+    """'15 June 2022 at 2:05pm', in the office's time zone."""
+    local = timezone.localtime(moment)
+    day = f"{local.day} {local:%B %Y}"
+    if (local.hour, local.minute) == (12, 0):
+        return f"{day} at midday"
+    if (local.hour, local.minute) == (0, 0):
+        return f"{day} at midnight"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{day} at {hour}:{local:%M}{suffix}"
+
+
+# -- the signed content ----------------------------------------------------------------------
+
+
+def _text(value: str) -> str:
+    # Browsers send CRLF line ends from text areas; the words, not the line ends, are signed.
+    return (value or "").replace("\r\n", "\n")
+
+
+def signed_content(decision) -> dict:
+    """The content a signature vouches for, read afresh from the database.
+
+    The reference, title and summary; every section's heading, text and withholding; each
+    appendix's title, file fingerprint and withholding; each award.
+    """
+    sections = [
+        {
+            "position": section.position,
+            "heading": _text(section.heading),
+            "part": _text(section.part),
+            "text": _text(section.text),
+            "is_withheld": section.is_withheld,
+            "exemption": section.exemption,
+            "exemption_other": _text(section.exemption_other),
+            "public_interest_statement": _text(section.public_interest_statement),
+            "release_on": section.release_on.isoformat() if section.release_on else None,
+        }
+        for section in decision.sections.order_by("position", "pk")
+    ]
+    appendices = [
+        {
+            "title": _text(appendix.title),
+            "sha256": appendix.sha256,
+            "is_withheld": appendix.is_withheld,
+            "exemption": appendix.exemption,
+            "exemption_other": _text(appendix.exemption_other),
+        }
+        for appendix in decision.appendices.order_by("pk")
+    ]
+    awards = [
+        {
+            "recipient": _text(award.recipient),
+            "amount": f"{Decimal(award.amount):.2f}",
+            "purpose": _text(award.purpose),
+        }
+        for award in decision.awards.order_by("pk")
+    ]
+    return {
+        "format": CONTENT_FORMAT,
+        "reference": decision.reference,
+        "title": _text(decision.title),
+        "summary": _text(decision.summary),
+        "sections": sections,
+        "appendices": appendices,
+        "awards": awards,
+    }
+
+
+def canonical_json(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def content_hash(decision) -> str:
+    """SHA-256 (hex) of the decision's content as canonical JSON."""
+    return hashlib.sha256(canonical_json(signed_content(decision))).hexdigest()
+
+
+# -- delegations -----------------------------------------------------------------------------
+
+
+def decision_value(decision) -> Decimal:
+    """What a decision commits: its awards plus the values of the contracts it concerns."""
+    awards = sum((award.amount for award in decision.awards.all()), Decimal("0"))
+    contracts = sum(
+        (contract.value for contract in decision.contracts.all() if contract.value is not None),
+        Decimal("0"),
+    )
+    return awards + contracts
+
+
+def money(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+def delegation_refusal(delegation, decision, on: datetime.date) -> str | None:
+    """Why this delegation does not let its delegate decide this decision on that day."""
+    if delegation.starts_on > on:
+        return (
+            f"Your delegation ({delegation.instrument}) starts on {delegation.starts_on:%-d %B %Y}."
+        )
+    if delegation.ends_on is not None and delegation.ends_on < on:
+        return f"Your delegation ({delegation.instrument}) ended on {delegation.ends_on:%-d %B %Y}."
+    categories = list(delegation.categories.all())
+    if categories and decision.category_id not in {category.pk for category in categories}:
+        names = ", ".join(category.name for category in categories)
+        return (
+            f"Your delegation ({delegation.instrument}) covers {names} decisions only, "
+            "and this decision is not in that category."
+        )
+    if delegation.value_limit is not None:
+        value = decision_value(decision)
+        if value > delegation.value_limit:
+            return (
+                f"Your delegation ({delegation.instrument}) covers decisions up to "
+                f"{money(delegation.value_limit)}; this one commits {money(value)}."
+            )
+    return None
+
+
+# -- e-mails to the next signers ------------------------------------------------------------
+
+
+def decision_page_url(decision) -> str:
+    """The workspace page of a decision (the workflow page until the workspace page exists)."""
+    try:
+        return reverse("workspace:decision-detail", args=[decision.reference])
+    except NoReverseMatch:
+        return reverse("workspace:workflow-detail", args=[decision.reference])
+
+
+def recipients_after_step(decision, actor) -> list:
+    """Who should hear about the decision now: whoever can take its next step.
+
+    Back in draft, or decided, that is the author.
+    """
+    from django.contrib.auth import get_user_model
+
+    from commissioning.roles import Role
+    from decisions.models import Decision, Delegation, WorkflowStep
+
+    User = get_user_model()
+    status = decision.status
+    if status in (Decision.Status.DRAFT, Decision.Status.APPROVED, Decision.Status.NOT_APPROVED):
+        people = [decision.author] if decision.author_id else []
+    elif status in Decision.IN_FLIGHT:
+        step = decision.next_step
+        role = {
+            WorkflowStep.SIGN_OFF: Role.TREASURER,
+            WorkflowStep.COMMENT: Role.MONITORING_OFFICER,
+            WorkflowStep.APPROVE_FORCE_BUSINESS: Role.CHIEF_OFFICER,
+            WorkflowStep.APPROVE: Role.COMMISSIONER,
+        }[step]
+        people = list(User.objects.filter(groups__name=role.value, is_active=True))
+        if step == WorkflowStep.APPROVE:
+            delegate_ids = Delegation.objects.filter(delegate__isnull=False).values("delegate")
+            people += list(User.objects.filter(pk__in=delegate_ids, is_active=True))
+        people = [person for person in people if decision.workflow_refusal(step, person) is None]
+    else:
+        people = []
+    seen, chosen = set(), []
+    for person in people:
+        if person.pk in seen or not person.email or (actor and person.pk == actor.pk):
+            continue
+        seen.add(person.pk)
+        chosen.append(person)
+    return chosen
+
+
+def notify_after_step(decision_pk: int, event_pk: int, warnings: list[str]) -> None:
+    """E-mail whoever acts next. Runs after the step has committed; a failure is logged and
+    added to `warnings` for the sender, and never undoes the step."""
+    from decisions.models import Decision, WorkflowEvent
+
+    try:
+        decision = Decision.objects.select_related("template", "author").get(pk=decision_pk)
+        event = WorkflowEvent.objects.select_related("actor").get(pk=event_pk)
+        recipients = recipients_after_step(decision, event.actor)
+    except Exception:
+        logger.exception("Could not work out whom to e-mail after workflow event %s", event_pk)
+        warnings.append("The step was recorded, but nobody could be e-mailed about it.")
+        return
+    if not recipients:
+        return
+    link = getattr(settings, "SITE_URL", "").rstrip("/") + decision_page_url(decision)
+    failed = []
+    connection = mail.get_connection()
+    for person in recipients:
+        context = {"decision": decision, "event": event, "recipient": person, "link": link}
+        message = mail.EmailMessage(
+            subject=" ".join(render_to_string("emails/workflow_step_subject.txt", context).split()),
+            body=render_to_string("emails/workflow_step.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[person.email],
+            connection=connection,
+        )
+        try:
+            message.send()
+        except Exception:
+            logger.exception(
+                "Could not e-mail %s about %s (%s)",
+                person.email,
+                decision.reference,
+                event.get_step_display(),
+            )
+            failed.append(person.get_full_name() or person.username)
+    if failed:
+        warnings.append(
+            f"The e-mail to {', '.join(failed)} could not be sent. The step is recorded; "
+            "please let them know the decision is waiting for them."
+        )
+
+
+# -- the workflow panel ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    signature: object
+    matches: bool
+
+
+@dataclass(frozen=True)
+class Action:
+    step: str
+    label: str
+    url: str
+    style: str = ""  # "", "secondary" or "warning": the GOV.UK button variant
+
+
+@dataclass
+class Panel:
+    decision: object
+    content_sha256: str
+    waiting_for: str
+    signatures: list[SignatureCheck] = field(default_factory=list)
+    void_signatures: list[SignatureCheck] = field(default_factory=list)
+    timeline: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+def panel_for(decision, user) -> Panel:
+    """Who signed what, whether each signature still matches, the timeline, and the buttons
+    this user may use now."""
+    from decisions.models import ACTION_LABELS, ACTION_STYLES, WorkflowOutcome
+
+    current = content_hash(decision)
+    signatures = [
+        SignatureCheck(signature, signature.content_sha256 == current)
+        for signature in decision.signatures.select_related("user", "delegation")
+    ]
+    events = list(decision.workflow_events.select_related("actor"))
+    panel = Panel(
+        decision=decision,
+        content_sha256=current,
+        waiting_for=decision.waiting_for,
+        signatures=[check for check in signatures if check.signature.voided_at is None],
+        void_signatures=[check for check in signatures if check.signature.voided_at is not None],
+        timeline=[event for event in events if event.outcome == WorkflowOutcome.ALLOWED],
+        refused=[event for event in events if event.outcome == WorkflowOutcome.REFUSED],
+    )
+    for step, label in ACTION_LABELS.items():
+        if decision.workflow_refusal(step, user) is None:
+            url_name = "workspace:workflow-" + step.replace("_", "-")
+            panel.actions.append(
+                Action(
+                    step,
+                    label,
+                    reverse(url_name, args=[decision.reference]),
+                    ACTION_STYLES.get(step, ""),
+                )
+            )
+    return panel

@@ -1,0 +1,346 @@
+"""The sign-off workflow's pages: one small view per step, and the workflow page.
+
+A step's view shows a confirmation page with a comments box (GET, or a POST from a button on
+the decision page), then calls the step's model method when the form is confirmed. The view
+checks the user's permission, and the model checks it again with the status and the
+separation of duties; a refusal from either is recorded and shown as a message.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from commissioning.permissions import StaffRequiredMixin, can_edit, is_staff_member
+from decisions.models import (
+    ACTION_LABELS,
+    ACTION_STYLES,
+    Decision,
+    Delegation,
+    WorkflowEvent,
+    WorkflowStep,
+)
+from decisions.workflow import WorkflowError, content_hash, decision_page_url
+
+SIGNER_PERMISSIONS = [
+    "decisions.sign_off_decision",
+    "decisions.comment_on_decision",
+    "decisions.approve_force_business",
+    "decisions.decide_decision",
+]
+
+
+def is_delegate(user) -> bool:
+    return Delegation.objects.filter(delegate=user).exists()
+
+
+class CommentsForm(forms.Form):
+    comments = forms.CharField(
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 6}),
+        required=False,
+        strip=True,
+    )
+
+    def __init__(self, *args, label: str, hint: str, required: bool, message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comments"]
+        field.label = label
+        field.help_text = hint
+        field.required = required
+        field.error_messages["required"] = message
+
+
+class SupersedeForm(forms.Form):
+    later_reference = forms.CharField(
+        label="Reference of the later decision",
+        help_text="For example, WPCC3-0062. It must have been approved.",
+        error_messages={"required": "Enter the reference of the later decision"},
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-third"}),
+    )
+
+    def clean_later_reference(self) -> Decision:
+        reference = self.cleaned_data["later_reference"].strip()
+        later = Decision.objects.filter(reference=reference).first()
+        if later is None:
+            raise forms.ValidationError(f"There is no decision with the reference {reference}")
+        return later
+
+
+class StepView(StaffRequiredMixin, View):
+    """A workflow step's confirmation page. Subclasses say which step, and who may try it."""
+
+    step: str
+    heading: str
+    explanation: str
+    comments_label = "Comments (optional)"
+    comments_hint = ""
+    comments_required = False
+    comments_message = "Enter your comments"
+    signs = False  # whether the step records an electronic signature
+    success: str
+
+    def permitted(self, user, decision: Decision) -> bool:
+        """The view's own check of the user's permission (the model checks again)."""
+        raise NotImplementedError
+
+    def perform(self, decision: Decision, user, data: dict) -> None:
+        raise NotImplementedError
+
+    def get_form(self, data=None) -> forms.Form:
+        return CommentsForm(
+            data,
+            label=self.comments_label,
+            hint=self.comments_hint,
+            required=self.comments_required,
+            message=self.comments_message,
+        )
+
+    def get_decision(self, reference: str) -> Decision:
+        return get_object_or_404(
+            Decision.objects.select_related("template", "author"), reference=reference
+        )
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        decision = self.get_decision(reference)
+        if not self.permitted(request.user, decision):
+            raise PermissionDenied("You cannot take this step.")
+        return self.confirmation(request, decision, self.get_form())
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        decision = self.get_decision(reference)
+        if not self.permitted(request.user, decision):
+            WorkflowEvent.record_refusal(
+                decision,
+                self.step,
+                request.user,
+                request.POST.get("comments", ""),
+                "Refused by the page: the user does not have the permission for this step.",
+                decision.status,
+            )
+            raise PermissionDenied("You cannot take this step.")
+        if request.POST.get("confirm") != "yes":
+            # A button on the decision page: show the confirmation page first.
+            return self.confirmation(request, decision, self.get_form())
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.confirmation(request, decision, form)
+        try:
+            self.perform(decision, request.user, form.cleaned_data)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(decision_page_url(decision))
+        messages.success(request, self.success.format(reference=decision.reference))
+        for warning in getattr(decision, "notification_warnings", []):
+            messages.warning(request, warning)
+        return redirect(decision_page_url(decision))
+
+    def confirmation(self, request, decision: Decision, form) -> HttpResponse:
+        refusal = decision.workflow_refusal(self.step, request.user)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(decision_page_url(decision))
+        context = {
+            "decision": decision,
+            "form": form,
+            "step": self.step,
+            "heading": self.heading.format(reference=decision.reference),
+            "explanation": self.explanation,
+            "button": ACTION_LABELS[self.step],
+            "button_style": ACTION_STYLES.get(self.step, ""),
+            "signs": self.signs,
+            "content_sha256": content_hash(decision) if self.signs else "",
+            "back_url": decision_page_url(decision),
+            "error_list": [
+                {"href": f"#{form[name].auto_id}", "text": " ".join(errors)}
+                for name, errors in form.errors.items()
+            ],
+            "missing_sections": (
+                [s.heading for s in decision.sections.all() if s.is_mandatory and not s.text]
+                if self.step == WorkflowStep.SUBMIT
+                else []
+            ),
+        }
+        return render(request, "workflow/confirm.html", context)
+
+
+def has_permission(permission: str):
+    def check(self, user, decision: Decision) -> bool:
+        return user.has_perm(permission)
+
+    return check
+
+
+class SubmitView(StepView):
+    step = WorkflowStep.SUBMIT
+    heading = "Submit {reference} for sign-off"
+    explanation = (
+        "The decision goes to the people who must sign it off, in the order its form sets. "
+        "Once the first of them has signed, any change to its content sends it back to draft."
+    )
+    comments_label = "Note for the signers (optional)"
+    success = "{reference} has been submitted for sign-off."
+
+    def permitted(self, user, decision: Decision) -> bool:
+        return can_edit(user) or user.pk == decision.author_id
+
+    def perform(self, decision, user, data) -> None:
+        decision.submit(by=user, comments=data["comments"])
+
+
+class SignOffView(StepView):
+    step = WorkflowStep.SIGN_OFF
+    heading = "Sign off {reference} as the Treasurer"
+    explanation = (
+        "Your comments appear on the record as the comments from the Treasurer, and on the "
+        "public page once the decision is published."
+    )
+    comments_label = "Comments from the Treasurer"
+    comments_hint = "For example, how the cost is met from the budget."
+    comments_required = True
+    comments_message = "Enter your comments as the Treasurer"
+    signs = True
+    success = "You have signed off {reference}."
+    permitted = has_permission("decisions.sign_off_decision")
+
+    def perform(self, decision, user, data) -> None:
+        decision.sign_off(by=user, comments=data["comments"])
+
+
+class CommentView(StepView):
+    step = WorkflowStep.COMMENT
+    heading = "Comment on {reference}"
+    explanation = (
+        "Your comments appear on the record as the comments from the Chief Executive and "
+        "Monitoring Officer, and on the public page once the decision is published. The "
+        "decision then passes to the next step."
+    )
+    comments_label = "Comments from the Chief Executive and Monitoring Officer"
+    comments_hint = "For example, whether legal and procurement advice has been taken."
+    comments_required = True
+    comments_message = "Enter your comments as the Chief Executive and Monitoring Officer"
+    signs = True
+    success = "Your comments on {reference} have been added and it has been passed on."
+    permitted = has_permission("decisions.comment_on_decision")
+
+    def perform(self, decision, user, data) -> None:
+        decision.comment(by=user, comments=data["comments"])
+
+
+class ApproveForceBusinessView(StepView):
+    step = WorkflowStep.APPROVE_FORCE_BUSINESS
+    heading = "Approve {reference} as force business"
+    explanation = (
+        "As force business, the decision needs the Chief Officer's approval before the "
+        "Police and Crime Commissioner decides. Today's date is recorded as the date of your "
+        "approval."
+    )
+    comments_label = "Comments from the Chief Officer (optional)"
+    signs = True
+    success = "You have approved {reference}."
+    permitted = has_permission("decisions.approve_force_business")
+
+    def perform(self, decision, user, data) -> None:
+        decision.approve_force_business(by=user, comments=data["comments"])
+
+
+class DecideView(StepView):
+    signs = True
+
+    def permitted(self, user, decision: Decision) -> bool:
+        return user.has_perm("decisions.decide_decision") or is_delegate(user)
+
+
+class ApproveView(DecideView):
+    step = WorkflowStep.APPROVE
+    heading = "Approve and sign {reference}"
+    explanation = (
+        "You take the decision and sign it. If no date of decision has been entered, today's "
+        "date is recorded as the date of the decision and the date signed."
+    )
+    success = "You have approved and signed {reference}."
+
+    def perform(self, decision, user, data) -> None:
+        decision.approve(by=user, comments=data["comments"])
+
+
+class DeclineView(DecideView):
+    step = WorkflowStep.DECLINE
+    heading = "Do not approve {reference}"
+    explanation = (
+        "The decision is recorded as not approved, with your reasons, and signed by you. "
+        "Its author is told."
+    )
+    comments_label = "Why is it not approved?"
+    comments_required = True
+    comments_message = "Enter why the decision is not approved"
+    success = "{reference} has been recorded as not approved."
+
+    def perform(self, decision, user, data) -> None:
+        decision.decline(by=user, comments=data["comments"])
+
+
+class ReturnToDraftView(StepView):
+    step = WorkflowStep.RETURN_TO_DRAFT
+    heading = "Return {reference} to draft"
+    explanation = (
+        "The decision goes back to its author with your comments. Every signature given so "
+        "far is voided, and it must be signed again after it is resubmitted."
+    )
+    comments_label = "What needs to change?"
+    comments_required = True
+    comments_message = "Enter what needs to change"
+    success = "{reference} has been returned to draft."
+
+    def permitted(self, user, decision: Decision) -> bool:
+        return (
+            user.pk == decision.author_id
+            or any(user.has_perm(permission) for permission in SIGNER_PERMISSIONS)
+            or is_delegate(user)
+        )
+
+    def perform(self, decision, user, data) -> None:
+        decision.return_to_draft(by=user, comments=data["comments"])
+
+
+class WithdrawView(StepView):
+    step = WorkflowStep.WITHDRAW
+    heading = "Withdraw {reference} from publication"
+    explanation = "The decision comes off the public register. Its record and signatures are kept."
+    comments_label = "Why is it withdrawn?"
+    comments_required = True
+    comments_message = "Enter why the decision is withdrawn from publication"
+    success = "{reference} has been withdrawn from publication."
+    permitted = has_permission("decisions.publish_decision")
+
+    def perform(self, decision, user, data) -> None:
+        decision.withdraw(by=user, reason=data["comments"])
+
+
+class SupersedeView(StepView):
+    step = WorkflowStep.SUPERSEDE
+    heading = "Mark {reference} as superseded"
+    explanation = "Name the later decision that replaces this one. The two are linked."
+    success = "{reference} has been marked as superseded."
+    permitted = has_permission("decisions.publish_decision")
+
+    def get_form(self, data=None) -> forms.Form:
+        return SupersedeForm(data)
+
+    def perform(self, decision, user, data) -> None:
+        decision.supersede(by=user, by_decision=data["later_reference"])
+
+
+def workflow_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """The decision's sign-off: signatures, timeline and the steps open to this user."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not is_staff_member(request.user):
+        raise PermissionDenied("This page is for the office's staff.")
+    decision = get_object_or_404(
+        Decision.objects.select_related("template", "author", "category"), reference=reference
+    )
+    return render(request, "workflow/detail.html", {"decision": decision})

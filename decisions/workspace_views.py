@@ -1,0 +1,570 @@
+"""The officer workspace for decisions: the dashboard, the register, the editor and history.
+
+Officers and administrators create and edit; every other staff role reads (see
+commissioning/permissions.py). Status changes belong to the sign-off workflow, never to
+these views: an officer edits a draft, and sees any later record read-only.
+"""
+
+import csv
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from commissioning.concurrency import StaleEditMixin
+from commissioning.history import RecordHistoryView, Track
+from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
+from contracts.models import Contract, Extension, PartnerPosition
+from decisions.filters import DecisionFilter
+from decisions.forms import (
+    DOCUMENT_TYPES,
+    AppendixForm,
+    DecisionDetailsForm,
+    DecisionLinkFormSet,
+    LinksForm,
+    NewDecisionForm,
+    SectionFormSet,
+    TemplateChoiceForm,
+    detect_document_type,
+    error_summary,
+)
+from decisions.models import (
+    Appendix,
+    Decision,
+    DecisionLink,
+    DecisionSection,
+    DecisionTemplate,
+    StatutoryComment,
+)
+
+REGISTER_PAGE_SIZE = 25
+POSITION_WINDOW_DAYS = 90
+
+
+def page_context(paginator_page) -> dict:
+    return {
+        "page_obj": paginator_page,
+        "page_range": list(
+            paginator_page.paginator.get_elided_page_range(
+                paginator_page.number, on_each_side=2, on_ends=1
+            )
+        ),
+    }
+
+
+# -- the dashboard -------------------------------------------------------------------------------
+
+
+def recent_position_changes(today: datetime.date):
+    """Partners whose position in a joint arrangement changed in the last 90 days."""
+    earlier = PartnerPosition.objects.filter(
+        partner=OuterRef("partner"), as_of__lt=OuterRef("as_of")
+    ).order_by("-as_of", "-pk")
+    return (
+        PartnerPosition.objects.filter(
+            as_of__gte=today - datetime.timedelta(days=POSITION_WINDOW_DAYS), as_of__lte=today
+        )
+        .annotate(previous=Subquery(earlier.values("position")[:1]))
+        .filter(previous__isnull=False)
+        .exclude(previous=F("position"))
+        .select_related("partner__arrangement", "partner__body")
+        .order_by("-as_of", "-pk")
+    )
+
+
+class DashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/dashboard.html"
+    section = "dashboard"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        position_labels = dict(PartnerPosition.Position.choices)
+        changes = list(recent_position_changes(today)[:20])
+        for change in changes:
+            change.previous_display = position_labels.get(change.previous, change.previous)
+        context.update(
+            {
+                "workspace_section": self.section,
+                "drafts": list(Decision.objects.drafts_of(user)[:10]),
+                "awaiting": list(Decision.objects.awaiting(user)[:10]),
+                "at_risk": list(Contract.objects.at_risk(today)[:20]),
+                "position_changes": changes,
+                "published": list(Decision.objects.recently_published()[:5]),
+                "today": today,
+            }
+        )
+        return context
+
+
+# -- the register --------------------------------------------------------------------------------
+
+
+class DecisionListView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/decisions/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = DecisionFilter(self.request.GET, queryset=Decision.objects.for_register())
+        page = Paginator(filterset.qs, REGISTER_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(
+            {
+                "workspace_section": "decisions",
+                "filterset": filterset,
+                "filter_form": filterset.form,
+                "decisions": page.object_list,
+                "total": page.paginator.count,
+                "error_summary": error_summary(filterset.form),
+                **page_context(page),
+            }
+        )
+        return context
+
+
+EXPORT_COLUMNS = [
+    ("Reference", lambda d: d.reference),
+    ("Title", lambda d: d.title),
+    ("Form", lambda d: d.template.name),
+    ("Status", lambda d: d.get_status_display()),
+    ("Confidentiality", lambda d: d.get_confidentiality_display()),
+    ("Category", lambda d: d.category.name if d.category_id else ""),
+    ("Decision maker", lambda d: d.get_decision_maker_display()),
+    ("Name of the decision maker", lambda d: d.decision_maker_name),
+    ("Delegation", lambda d: str(d.delegation) if d.delegation_id else ""),
+    ("Force business", lambda d: "Yes" if d.is_force_business else "No"),
+    ("Date received", lambda d: iso(d.received_on)),
+    ("Date of decision", lambda d: iso(d.decided_on)),
+    ("Date signed", lambda d: iso(d.signed_on)),
+    ("Date published", lambda d: iso(d.published_on)),
+    ("Lead officers", lambda d: d.lead_officers),
+    ("Summary", lambda d: d.summary),
+]
+
+
+def iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Stop a spreadsheet reading a cell as a formula (CSV injection)."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class DecisionExportView(StaffRequiredMixin, View):
+    """The register as CSV, with the same filters and order as the page, all pages at once."""
+
+    def get(self, request):
+        filterset = DecisionFilter(request.GET, queryset=Decision.objects.for_register())
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="decisions-{stamp}.csv"'
+        response.write("\ufeff")  # so that Excel reads the file as UTF-8
+        writer = csv.writer(response)
+        writer.writerow([name for name, _value in EXPORT_COLUMNS])
+        for decision in filterset.qs.iterator(chunk_size=500):
+            writer.writerow([spreadsheet_safe(value(decision)) for _name, value in EXPORT_COLUMNS])
+        return response
+
+
+# -- one decision --------------------------------------------------------------------------------
+
+
+def decision_or_404(reference: str, queryset=None) -> Decision:
+    if queryset is None:
+        queryset = Decision.objects.all()
+    return get_object_or_404(queryset, reference=reference)
+
+
+def decision_tracks(decision: Decision) -> list[Track]:
+    """The rows whose history is the decision's history."""
+    pk = decision.pk
+    return [
+        Track(Decision.history.filter(id=pk), lambda r: "The decision record"),
+        Track(
+            DecisionSection.history.filter(decision_id=pk),
+            lambda r: f"Section {r.position}: {r.heading}",
+        ),
+        Track(Appendix.history.filter(decision_id=pk), lambda r: f"Appendix: {r.title}"),
+        Track(
+            DecisionLink.history.filter(from_decision_id=pk), lambda r: "Link to another decision"
+        ),
+        Track(
+            StatutoryComment.history.filter(decision_id=pk),
+            lambda r: f"Comments from the {r.get_role_display()}",
+        ),
+        Track(
+            Extension.history.filter(authorising_decision_id=pk),
+            lambda r: f"Extension of a contract to {r.new_ends_on:%-d %B %Y}",
+        ),
+    ]
+
+
+def is_editable(decision: Decision) -> bool:
+    return decision.status == Decision.Status.DRAFT
+
+
+class DecisionDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/decisions/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = decision_or_404(self.kwargs["reference"], Decision.objects.with_form())
+        context.update(
+            {
+                "workspace_section": "decisions",
+                "decision": decision,
+                "sections": list(decision.sections.all()),
+                "contracts": decision.contracts.select_related("provider"),
+                "programmes": decision.programmes.all(),
+                "arrangements": decision.arrangements.all(),
+                "links_out": decision.links_out.select_related("to_decision"),
+                "links_in": decision.links_in.select_related("from_decision"),
+                "extensions": decision.extensions.select_related("contract"),
+                "editable": is_editable(decision),
+                "may_edit": can_edit(self.request.user) and is_editable(decision),
+                "pdf_url": f"/workspace/decisions/{decision.reference}.pdf",
+            }
+        )
+        return context
+
+
+class ChooseTemplateView(OfficerRequiredMixin, TemplateView):
+    """Step 1 of a new decision: the form it is written on."""
+
+    template_name = "workspace/decisions/choose_template.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or TemplateChoiceForm()
+        context.update(
+            {
+                "workspace_section": "decisions",
+                "form": form,
+                "templates": list(
+                    DecisionTemplate.objects.filter(is_active=True).prefetch_related("sections")
+                ),
+                "error_summary": error_summary(form),
+            }
+        )
+        return context
+
+    def post(self, request):
+        form = TemplateChoiceForm(request.POST)
+        if form.is_valid():
+            return redirect("workspace:decision-create-details", form.cleaned_data["template"].pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class NewDecisionView(OfficerRequiredMixin, TemplateView):
+    """Step 2: the details, then "Check your answers", then the draft is opened."""
+
+    template_name = "workspace/decisions/new.html"
+    check_template_name = "workspace/decisions/check.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.template = get_object_or_404(
+                DecisionTemplate.objects.filter(is_active=True), pk=kwargs["template"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or NewDecisionForm(
+            template=self.template, instance=Decision(template=self.template)
+        )
+        context.update(
+            {
+                "workspace_section": "decisions",
+                "form": form,
+                "template": self.template,
+                "sections": list(self.template.sections.all()),
+                "error_summary": error_summary(form),
+            }
+        )
+        return context
+
+    def post(self, request, template):
+        form = NewDecisionForm(
+            request.POST, template=self.template, instance=Decision(template=self.template)
+        )
+        if "change" in request.POST or not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        if "confirm" not in request.POST:
+            carried = [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name not in {"csrfmiddlewaretoken", "check", "confirm", "change"}
+                for value in values
+            ]
+            context = self.get_context_data(form=form, answers=answers_of(form), carried=carried)
+            return TemplateResponse(request, self.check_template_name, context)
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            with transaction.atomic():
+                decision = Decision.start(template=self.template, by=request.user, **fields)
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+            return self.render_to_response(self.get_context_data(form=form))
+        except IntegrityError:
+            # The reference was taken between the check and the save: nothing is saved.
+            form.add_error(
+                "reference", "A decision with this reference already exists: choose another"
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, f"Draft {decision.reference} opened. Now write its sections.")
+        return redirect("workspace:decision-edit", decision.reference)
+
+
+def answers_of(form) -> list[dict]:
+    """The entries of a valid form as "Check your answers" rows: label and what was entered."""
+    rows = []
+    for name in form.fields:
+        bound = form[name]
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            shown = "Not given"
+        elif isinstance(value, bool):
+            shown = "Yes" if value else "No"
+        elif isinstance(value, datetime.date):
+            shown = value.strftime("%-d %B %Y")
+        elif hasattr(bound.field, "choices") and not hasattr(value, "pk"):
+            shown = dict(bound.field.choices).get(value, value)
+        else:
+            shown = str(value)
+        rows.append({"label": bound.label, "value": shown, "anchor": bound.auto_id})
+    return rows
+
+
+class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
+    """The editor: details, the sections of the decision's form in order, and its links."""
+
+    template_name = "workspace/decisions/edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = decision_or_404(
+                kwargs["reference"], Decision.objects.select_related("template")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def tracks(self, obj):
+        return decision_tracks(obj)
+
+    def forms(self, data=None):
+        decision = self.object
+        return {
+            "details": DecisionDetailsForm(data, template=decision.template, instance=decision),
+            "sections": SectionFormSet(
+                data,
+                queryset=decision.sections.order_by("position"),
+                prefix="sections",
+            ),
+            "links": LinksForm(data, instance=decision, prefix="links"),
+            "decision_links": DecisionLinkFormSet(
+                data,
+                instance=decision,
+                prefix="decision_links",
+                queryset=DecisionLink.objects.filter(from_decision=decision).select_related(
+                    "to_decision"
+                ),
+            ),
+        }
+
+    def get(self, request, *args, **kwargs):
+        if not is_editable(self.object):
+            return self.read_only()
+        return self.render_to_response(self.get_context_data(**self.forms()))
+
+    def read_only(self):
+        messages.info(
+            self.request,
+            f"This decision is {self.object.get_status_display().lower()}: only drafts can be "
+            "edited. The record is shown as it stands.",
+        )
+        return redirect("workspace:decision-detail", self.object.reference)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "workspace_section": "decisions",
+                "decision": self.object,
+                "error_summary": error_summary(
+                    kwargs.get("details"),
+                    kwargs.get("sections"),
+                    kwargs.get("links"),
+                    kwargs.get("decision_links"),
+                ),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.lock(self.object)
+            self.object.refresh_from_db()
+            if not is_editable(self.object):
+                return self.read_only()
+            forms = self.forms(request.POST)
+            if not self.check_version():
+                return self.stale_response(self.get_context_data(**forms))
+            valid = all(
+                [
+                    forms["details"].is_valid(),
+                    forms["sections"].is_valid(),
+                    forms["links"].is_valid(),
+                    forms["decision_links"].is_valid(),
+                ]
+            )
+            if (
+                valid
+                and self.all_withheld(forms)
+                and not forms["details"].cleaned_data.get("public_subject")
+            ):
+                forms["details"].add_error(
+                    "public_subject",
+                    "Every section is withheld: enter a one-line subject for the public register",
+                )
+                valid = False
+            if not valid:
+                return self.render_to_response(self.get_context_data(**forms))
+            self.save(forms)
+        messages.success(request, "Your changes have been saved.")
+        return redirect("workspace:decision-detail", self.object.reference)
+
+    @staticmethod
+    def all_withheld(forms) -> bool:
+        sections = forms["sections"].forms
+        return bool(sections) and all(form.cleaned_data.get("is_withheld") for form in sections)
+
+    def save(self, forms) -> None:
+        user = self.request.user
+        decision = self.object
+        if forms["details"].has_changed():
+            decision = forms["details"].save(commit=False)
+            decision._history_user = user
+            decision.save()
+        for form in forms["sections"].forms:
+            if form.has_changed():
+                section = form.save(commit=False)
+                section._history_user = user
+                section.save()
+        links = forms["links"]
+        for name in ("contracts", "programmes", "arrangements"):
+            if name in links.changed_data:
+                decision._history_user = user
+                getattr(decision, name).set(links.cleaned_data[name])
+        if "extensions" in links.changed_data:
+            links.save_extensions(by=user)
+        decision_links = forms["decision_links"]
+        for form in decision_links.forms:
+            if not form.has_changed() or not hasattr(form, "cleaned_data"):
+                continue
+            link = form.instance
+            if form.cleaned_data.get("DELETE") or not form.cleaned_data.get("to_decision"):
+                if link.pk:
+                    link._history_user = user
+                    link.delete()
+                continue
+            link = form.save(commit=False)
+            link.from_decision = decision
+            link._history_user = user
+            link.save()
+        decision.refresh_from_db()
+        decision.content_edited(by=user)
+
+
+class AppendixCreateView(OfficerRequiredMixin, TemplateView):
+    template_name = "workspace/decisions/appendix_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.decision = decision_or_404(kwargs["reference"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or AppendixForm()
+        context.update(
+            {
+                "workspace_section": "decisions",
+                "decision": self.decision,
+                "form": form,
+                "error_summary": error_summary(form),
+            }
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if not is_editable(self.decision):
+            return self.read_only()
+        return super().get(request, *args, **kwargs)
+
+    def read_only(self):
+        messages.info(self.request, "Appendices can only be added to a draft.")
+        return redirect("workspace:decision-detail", self.decision.reference)
+
+    def post(self, request, *args, **kwargs):
+        if not is_editable(self.decision):
+            return self.read_only()
+        form = AppendixForm(request.POST, request.FILES, instance=Appendix(decision=self.decision))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        with transaction.atomic():
+            appendix = form.save(commit=False)
+            appendix._history_user = request.user
+            appendix.save()
+            self.decision.content_edited(by=request.user)
+        messages.success(request, f"Appendix “{appendix.title}” added.")
+        return redirect("workspace:decision-detail", self.decision.reference)
+
+
+class AppendixDownloadView(StaffRequiredMixin, View):
+    """An appendix file, for staff, withheld or not; served as a download."""
+
+    def get(self, request, reference, pk):
+        appendix = get_object_or_404(
+            Appendix.objects.select_related("decision"), pk=pk, decision__reference=reference
+        )
+        if not appendix.file:
+            raise Http404("This appendix has no file.")
+        handle = appendix.file.open("rb")
+        kind = detect_document_type(handle)
+        content_type = DOCUMENT_TYPES[kind][1] if kind else "application/octet-stream"
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=appendix.file.name.rsplit("/", 1)[-1],
+            content_type=content_type,
+        )
+
+
+class DecisionHistoryView(RecordHistoryView):
+    def get_object(self):
+        return decision_or_404(self.kwargs["reference"])
+
+    def tracks(self, obj):
+        return decision_tracks(obj)
+
+    def back_url(self, obj):
+        return reverse("workspace:decision-detail", args=[obj.reference])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workspace_section"] = "decisions"
+        context["record_name"] = f"{context['object'].reference} {context['object'].title}"
+        return context

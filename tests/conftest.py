@@ -1,0 +1,154 @@
+"""Personas (one user per role) and helpers shared by the tests."""
+
+import re
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.test import Client
+
+from commissioning.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(
+        username="officer", first_name="Precious", last_name="Williamson", roles=[Role.OFFICER]
+    )
+
+
+@pytest.fixture
+def treasurer(db):
+    return UserFactory(username="treasurer", last_name="Treasurer", roles=[Role.TREASURER])
+
+
+@pytest.fixture
+def monitoring_officer(db):
+    return UserFactory(username="monitoring-officer", roles=[Role.MONITORING_OFFICER])
+
+
+@pytest.fixture
+def chief_officer(db):
+    return UserFactory(username="chief-officer", roles=[Role.CHIEF_OFFICER])
+
+
+@pytest.fixture
+def pcc(db):
+    return UserFactory(
+        username="pcc", first_name="Philip", last_name="Seccombe", roles=[Role.COMMISSIONER]
+    )
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="administrator", administrator=True)
+
+
+@pytest.fixture
+def member_of_public():
+    """A browser with nobody logged in."""
+    return Client()
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) is a test client logged in as that user."""
+
+    def logged_in(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return logged_in
+
+
+@pytest.fixture
+def admin_form_data():
+    """admin_form_data(response) is what an admin change form posts back unchanged.
+
+    `response` is the GET of the change page; inline formsets (with their management forms)
+    are included, so a test changes one value and posts the lot.
+    """
+
+    def post_back(response) -> dict:
+        forms = [response.context["adminform"].form]
+        for inline in response.context["inline_admin_formsets"]:
+            forms.append(inline.formset.management_form)
+            forms.extend(inline.formset.forms)
+        data = {}
+        for form in forms:
+            for bound in form:
+                value = bound.value()
+                if value is None or value is False:
+                    continue  # an empty field, or an unticked box, is not posted
+                data[bound.html_name] = "on" if value is True else value
+        return data
+
+    return post_back
+
+
+@pytest.fixture
+def assert_refused():
+    """assert_refused(instance, constraint, field=..., message=...) checks a rule both ways.
+
+    Model validation (`full_clean`) must explain the problem with `message` on `field` (or as
+    a non-field error), and writing the row anyway must be refused by the database itself
+    for that constraint, leaving the table and its history as they were. `constraint` names
+    the rule the database must cite, or a tuple of rules when one bad value breaks several
+    and either may be the one reported.
+    """
+
+    def check(
+        instance: models.Model,
+        constraint: str | tuple[str, ...],
+        *,
+        field: str = NON_FIELD_ERRORS,
+        message: str,
+    ) -> None:
+        with pytest.raises(ValidationError) as invalid:
+            instance.full_clean()
+        assert message in invalid.value.message_dict.get(field, []), invalid.value.message_dict
+
+        model = type(instance)
+        before = stored_rows(model)
+        with pytest.raises(IntegrityError) as refused, transaction.atomic():
+            instance.save()
+        error = str(refused.value)
+        names = constraint if isinstance(constraint, tuple) else (constraint,)
+        assert any(
+            all(re.search(evidence, error) for evidence in refusal_evidence(model, name))
+            for name in names
+        ), (names, error)
+        assert stored_rows(model) == before
+
+    return check
+
+
+def stored_rows(model: type[models.Model]) -> tuple[list[dict], int | None]:
+    history = getattr(model, "history", None)
+    return list(model.objects.order_by("pk").values()), history.count() if history else None
+
+
+def refusal_evidence(model: type[models.Model], constraint: str) -> list[str]:
+    """Patterns the database's error must match, showing the row failed for that reason.
+
+    `constraint` is a constraint's name, or a field's name for a field declared unique.
+    Both databases name a failed CHECK constraint or trigger. For a unique violation
+    PostgreSQL names the constraint and its key columns; SQLite lists only the columns.
+    """
+    named = {each.name: each for each in model._meta.constraints}
+    unique_fields = {field.name for field in model._meta.fields if field.unique}
+    if isinstance(named.get(constraint), models.UniqueConstraint):
+        fields = named[constraint].fields
+    elif constraint in unique_fields:
+        fields = [constraint]
+    else:
+        return [rf"\b{constraint}\b"]
+    columns = [model._meta.get_field(name).column for name in fields]
+    if connection.vendor == "sqlite":
+        listed = ", ".join(f"{model._meta.db_table}.{column}" for column in columns)
+        return [rf"^UNIQUE constraint failed: {re.escape(listed)}$"]
+    if constraint in named:
+        return [rf'unique constraint "{constraint}"']
+    return ["unique constraint", rf"Key \({columns[0]}\)="]

@@ -1,0 +1,146 @@
+"""Every list page runs a fixed number of queries, however many rows it lists."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from contracts.models import Extension
+from tests.factories import (
+    ArrangementPartnerFactory,
+    CommissionerFactory,
+    ContractFactory,
+    DecisionCategoryFactory,
+    DecisionFactory,
+    JointArrangementFactory,
+    LotFactory,
+    PartnerAskFactory,
+    PartnerBodyFactory,
+    PartnerPositionFactory,
+    ProgrammeFactory,
+    StartedDecisionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def decisions(n, user):
+    for _ in range(n):
+        decision = DecisionFactory(category=DecisionCategoryFactory(), decided=True)
+        decision.contracts.add(ContractFactory())
+
+
+def contracts(n, user):
+    for _ in range(n):
+        contract = ContractFactory(lot=LotFactory())
+        CommissionerFactory(contract=contract)
+        contract.extend(
+            new_end=contract.ends_on + datetime.timedelta(days=365),
+            reason="Interim",
+            basis=Extension.Basis.EXEMPTION,
+            by=user,
+            authorising_decision=DecisionFactory(decided=True),
+        )
+        DecisionFactory(decided=True).contracts.add(contract)
+
+
+def providers(n, user):
+    for _ in range(n):
+        ContractFactory()
+
+
+def partners(n, user):
+    for _ in range(n):
+        body = PartnerBodyFactory()
+        CommissionerFactory(body=body)
+        ArrangementPartnerFactory(body=body)
+
+
+def programmes(n, user):
+    for _ in range(n):
+        LotFactory(phase__programme=ProgrammeFactory())
+
+
+def arrangements(n, user):
+    for _ in range(n):
+        partner = ArrangementPartnerFactory(arrangement=JointArrangementFactory())
+        PartnerPositionFactory(partner=partner)
+        PartnerAskFactory(arrangement=partner.arrangement)
+
+
+def dashboard(n, user):
+    today = datetime.date.today()
+    for _ in range(n):
+        StartedDecisionFactory(author=user)
+        ContractFactory(ends_on=today + datetime.timedelta(days=30))
+        partner = ArrangementPartnerFactory()
+        PartnerPositionFactory(partner=partner, as_of=today - datetime.timedelta(days=200))
+        PartnerPositionFactory(
+            partner=partner, position="separate", as_of=today - datetime.timedelta(days=5)
+        )
+        DecisionFactory(status="published", published_on=today)
+
+
+# (URL, rows maker, the queries it runs). Three of every count are the session, the user
+# and the user's roles; a list page's filter form adds one per choice of records it offers.
+LIST_PAGES = {
+    "decision-list": ("/workspace/decisions/", decisions, 10),
+    "decision-export": ("/workspace/decisions/export.csv", decisions, 4),
+    "contract-list": ("/workspace/contracts/", contracts, 8),
+    "provider-list": ("/workspace/providers/", providers, 5),
+    "partner-list": ("/workspace/partners/", partners, 5),
+    "programme-list": ("/workspace/programmes/", programmes, 5),
+    "arrangement-list": ("/workspace/arrangements/", arrangements, 6),
+    "timeline": ("/workspace/timeline/", contracts, 11),
+    "dashboard": ("/workspace/", dashboard, 9),
+}
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_list_page_query_count_is_pinned_and_does_not_grow_with_rows(client_for, officer, page):
+    url, make_rows, pinned = LIST_PAGES[page]
+    client = client_for(officer)
+    make_rows(2, officer)
+    queries_for(client, url)  # the session and caches settle on the first request
+    few = queries_for(client, url)
+
+    make_rows(6, officer)
+    many = queries_for(client, url)
+
+    assert few == pinned
+    assert many == pinned
+
+
+def test_history_page_query_count_does_not_grow_with_versions(client_for, officer):
+    decision = StartedDecisionFactory(author=officer)
+    client = client_for(officer)
+    url = reverse("workspace:decision-history", args=[decision.reference])
+
+    def edit(number: int) -> None:
+        section = decision.sections.first()
+        section.text = f"Version {number}"
+        section._history_user = officer
+        section.save()
+        decision.title = f"Title {number}"
+        decision._history_user = officer
+        decision.save()
+        decision.contracts.add(ContractFactory())
+
+    edit(0)
+    queries_for(client, url)
+    few = queries_for(client, url)
+    for number in range(1, 6):
+        edit(number)
+    many = queries_for(client, url)
+
+    assert many == few
+    assert many == 18
