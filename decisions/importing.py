@@ -1406,8 +1406,9 @@ class DecisionImport(Import):
             step = WorkflowStep.APPROVE
         signature = Signature(
             step=step,
+            method=Signature.Method.WET if kind == "wet" else Signature.Method.ELECTRONIC,
             name=name,
-            capacity=signature_capacity(decision, delegation, kind, as_recorded),
+            capacity=signature_capacity(decision, delegation, as_recorded),
             signed_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time())),
             # The fingerprint is taken once the record's content has been written.
             content_sha256="0" * 64,
@@ -1594,19 +1595,16 @@ def derived_confidentiality(sections: list[DecisionSection]) -> str:
     return Confidentiality.NON
 
 
-def signature_capacity(
-    decision: Decision, delegation: Delegation | None, kind: str, as_recorded: str
-) -> str:
-    """What the signatory signed as, with how the signature is held.
+def signature_capacity(decision: Decision, delegation: Delegation | None, as_recorded: str) -> str:
+    """What the signatory signed as, with any note the record made of the signature.
 
-    Signature rows have no field of their own for a signature on paper, so it is said here.
+    How it is held (electronic or on paper) is the signature's `method`.
     """
     if decision.decision_maker == DecisionMaker.DELEGATE and delegation is not None:
         role = f"{delegation.delegate_role or 'Officer'} under {delegation.instrument}"
     else:
         role = "Police and Crime Commissioner"
-    note = as_recorded or ("wet signature held by the office" if kind == "wet" else "")
-    return f"{role} ({note})" if note else role
+    return f"{role} ({as_recorded})" if as_recorded else role
 
 
 # -- the command line -------------------------------------------------------------------------

@@ -1396,6 +1396,11 @@ def person_name(user) -> str:
     return user.get_full_name() or user.username
 
 
+class SignatureMethod(models.TextChoices):
+    ELECTRONIC = "electronic", "Signed electronically"
+    WET = "wet", "Wet signature held in the office"
+
+
 class Signature(models.Model):
     """An electronic signature: who signed, in what capacity, when, and a SHA-256 fingerprint
     of the content as signed (see decisions.workflow.signed_content).
@@ -1405,8 +1410,12 @@ class Signature(models.Model):
     """
 
     Step = WorkflowStep
+    Method = SignatureMethod
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="signatures")
+    method = models.CharField(
+        max_length=20, choices=SignatureMethod.choices, default=SignatureMethod.ELECTRONIC
+    )
     step = models.CharField(max_length=30, choices=WorkflowStep.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1448,6 +1457,9 @@ class Signature(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(step__in=WorkflowStep.values), name="signature_step_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=SignatureMethod.values), name="signature_method_valid"
             ),
             models.CheckConstraint(
                 condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),

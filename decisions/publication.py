@@ -359,7 +359,7 @@ def public_signatures(decision: Decision) -> list[PublicSignature]:
             name=signature.name,
             role=signature.capacity,
             signed_on=timezone.localtime(signature.signed_at).date(),
-            how="Signed electronically",
+            how=signature.get_method_display(),
         )
         for signature in live
     ]

@@ -46,6 +46,7 @@ from decisions.models import (
     DecisionTemplate,
     StatutoryComment,
 )
+from decisions.publication import appendices_due_for_release, sections_due_for_release
 
 REGISTER_PAGE_SIZE = 25
 POSITION_WINDOW_DAYS = 90
@@ -102,6 +103,8 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 "at_risk": list(Contract.objects.at_risk(today)[:20]),
                 "position_changes": changes,
                 "published": list(Decision.objects.recently_published()[:5]),
+                "due_sections": list(sections_due_for_release(today)[:20]),
+                "due_appendices": list(appendices_due_for_release(today)[:20]),
                 "today": today,
             }
         )
@@ -212,7 +215,9 @@ def decision_tracks(decision: Decision) -> list[Track]:
 
 
 def is_editable(decision: Decision) -> bool:
-    return decision.status == Decision.Status.DRAFT
+    """Content may change until the decision is taken; once signed off, a change sends the
+    record back to draft (Decision.content_edited), after a warning in the editor."""
+    return not decision.content_is_locked
 
 
 class DecisionDetailView(StaffRequiredMixin, TemplateView):
@@ -392,8 +397,8 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
     def read_only(self):
         messages.info(
             self.request,
-            f"This decision is {self.object.get_status_display().lower()}: only drafts can be "
-            "edited. The record is shown as it stands.",
+            f"This decision is {self.object.get_status_display().lower()}: a decision that "
+            "has been taken cannot be edited. The record is shown as it stands.",
         )
         return redirect("workspace:decision-detail", self.object.reference)
 
@@ -515,7 +520,7 @@ class AppendixCreateView(OfficerRequiredMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def read_only(self):
-        messages.info(self.request, "Appendices can only be added to a draft.")
+        messages.info(self.request, "Appendices cannot be added once the decision has been taken.")
         return redirect("workspace:decision-detail", self.decision.reference)
 
     def post(self, request, *args, **kwargs):

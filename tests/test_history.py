@@ -13,7 +13,6 @@ from simple_history.manager import HistoryManager
 from contracts.models import Contract, ExtensionBasis, Provider
 from decisions.models import Decision
 from tests.factories import (
-    DEMO_PASSWORD,
     CommissionerFactory,
     ContractFactory,
     DecisionFactory,
@@ -77,7 +76,7 @@ def test_change_in_the_admin_is_recorded_with_the_administrator(administrator, a
         by=None,
     )
     client = Client()
-    assert client.login(username="administrator", password=DEMO_PASSWORD)
+    client.force_login(administrator)
     url = reverse("admin:contracts_contract_change", args=[contract.pk])
     data = admin_form_data(client.get(url))
     assert "commissioners-TOTAL_FORMS" in data  # the inline formsets are posted too

@@ -150,6 +150,7 @@ def test_wet_signature_is_recorded_as_held_by_the_office(officer):
     signature = Signature.objects.get(decision=decision)
     assert signature.name == "Philip Seccombe"
     assert "wet signature held by the office" in signature.capacity
+    assert signature.method == Signature.Method.WET
     assert signature.user is None
     assert signature.signed_at.astimezone(datetime.UTC).date() in {D(2022, 6, 28), D(2022, 6, 29)}
     assert signature.content_sha256 == content_hash(decision)

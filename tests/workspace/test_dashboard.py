@@ -121,3 +121,34 @@ def test_dashboard_shows_what_waits_for_the_treasurer(client_for, treasurer, off
     response = client_for(treasurer).get(reverse("workspace:dashboard"))
 
     assert submitted in response.context["awaiting"]
+
+
+def test_dashboard_flags_withheld_sections_past_their_release_date(client_for, officer):
+    published = DecisionFactory(status=Decision.Status.PUBLISHED, sections=["Costs", "Background"])
+    lapsed = published.sections.get(heading="Costs")
+    lapsed.is_withheld = True
+    lapsed.exemption = "s43_2"
+    lapsed.public_interest_statement = "Prices stay confidential while the tender is open."
+    lapsed.release_on = datetime.date.today() - datetime.timedelta(days=1)
+    lapsed.save()
+
+    page = client_for(officer).get(reverse("workspace:dashboard")).content.decode()
+
+    assert "Withheld parts past their release date" in page
+    assert (
+        reverse("workspace:decision-release-section", args=[published.reference, lapsed.pk]) in page
+    )
+
+
+def test_dashboard_does_not_flag_a_section_whose_release_date_is_still_ahead(client_for, officer):
+    published = DecisionFactory(status=Decision.Status.PUBLISHED, sections=["Costs"])
+    section = published.sections.get()
+    section.is_withheld = True
+    section.exemption = "s43_2"
+    section.public_interest_statement = "Prices stay confidential while the tender is open."
+    section.release_on = datetime.date.today() + datetime.timedelta(days=30)
+    section.save()
+
+    page = client_for(officer).get(reverse("workspace:dashboard")).content.decode()
+
+    assert "Withheld parts past their release date" not in page

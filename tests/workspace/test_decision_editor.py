@@ -351,8 +351,8 @@ def test_a_decision_cannot_link_to_itself(officer_client, draft):
     assert "A decision cannot refer to itself" in response.content.decode()
 
 
-def test_a_decision_past_draft_is_shown_read_only(officer_client, draft):
-    draft.status = Decision.Status.SUBMITTED
+def test_a_decision_already_taken_is_shown_read_only(officer_client, draft):
+    draft.status = Decision.Status.APPROVED
     draft.save()
 
     page = officer_client.get(edit_url(draft))
@@ -362,6 +362,29 @@ def test_a_decision_past_draft_is_shown_read_only(officer_client, draft):
     assert response["Location"] == reverse("workspace:decision-detail", args=[draft.reference])
     draft.refresh_from_db()
     assert draft.title == "Interim extension"
+
+
+def test_editing_signed_content_warns_then_returns_the_record_to_draft(
+    officer_client, draft, treasurer
+):
+    for section in draft.sections.all():
+        section.text = f"What the form asks under {section.heading}."
+        section.save()
+    draft.submit(by=draft.author)
+    draft.sign_off(by=treasurer, comments="Affordable within the commissioning budget.")
+
+    page = officer_client.get(edit_url(draft))
+    assert "its signatures are cancelled" in page.content.decode()
+
+    data = form_fields(page)
+    data["sections-0-text"] = "A new paragraph written after the Treasurer signed off."
+    response = officer_client.post(edit_url(draft), data)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Decision.Status.DRAFT
+    assert not draft.signatures.filter(voided_at__isnull=True).exists()
+    assert draft.sections.get(position=1).text.startswith("A new paragraph")
 
 
 def test_saving_without_changes_adds_no_history(officer_client, draft):

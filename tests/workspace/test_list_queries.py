@@ -94,7 +94,7 @@ LIST_PAGES = {
     "programme-list": ("/workspace/programmes/", programmes, 5),
     "arrangement-list": ("/workspace/arrangements/", arrangements, 6),
     "timeline": ("/workspace/timeline/", contracts, 11),
-    "dashboard": ("/workspace/", dashboard, 9),
+    "dashboard": ("/workspace/", dashboard, 11),
 }
 
 
