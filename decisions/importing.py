@@ -680,6 +680,9 @@ DECISION_COLUMNS = {
     "signed_by": ["signatory", "signature name"],
     "signature": ["signature as recorded", "signature note"],
     "signature_kind": ["signature type"],
+    "signed_as": ["signature capacity", "signatory capacity"],
+    "signature_signed_on": ["signature signed on"],
+    "signature_step": ["signature step"],
     "contracts": ["contract references"],
     **_comment_aliases(),
 }
@@ -728,6 +731,54 @@ CONFIDENTIALITY_WORDS = {
     "whollyconfidential": Confidentiality.CONFIDENTIAL,
 }
 SIGNATURE_KINDS = {"electronic": "electronic", "wet": "wet", "wetsignature": "wet"}
+# The steps of the sign-off that record a signature, by code or by name.
+SIGNATURE_STEPS = {
+    **{
+        step.value: step
+        for step in (
+            WorkflowStep.SIGN_OFF,
+            WorkflowStep.COMMENT,
+            WorkflowStep.APPROVE_FORCE_BUSINESS,
+            WorkflowStep.APPROVE,
+            WorkflowStep.DECLINE,
+        )
+    },
+    "treasurer": WorkflowStep.SIGN_OFF,
+    "monitoring_officer": WorkflowStep.COMMENT,
+    "chief_officer": WorkflowStep.APPROVE_FORCE_BUSINESS,
+}
+SIGNATURE_STEP_CODES = "sign_off, comment, approve_force_business, approve or decline"
+# A signature object's fields in a JSON file, and what each is called among the record's keys.
+SIGNATURE_FIELDS = {
+    "signedby": "signed_by",
+    "by": "signed_by",
+    "name": "signed_by",
+    "kind": "kind",
+    "type": "kind",
+    "note": "note",
+    "asrecorded": "note",
+    "text": "note",
+    "signedas": "signed_as",
+    "capacity": "signed_as",
+    "signedon": "signed_on",
+    "date": "signed_on",
+    "step": "step",
+}
+# The single signature's keys (a CSV's columns, or a JSON record's "signature" object).
+SIGNATURE_KEYS = {
+    "signed_by": "signed_by",
+    "note": "signature",
+    "kind": "signature_kind",
+    "signed_as": "signed_as",
+    "signed_on": "signature_signed_on",
+    "step": "signature_step",
+}
+
+
+def listed_signature_keys(number: int) -> dict[str, str]:
+    """The keys of the `number`th signature of a JSON record's "signatures" list."""
+    return {name: f"signature_{number}_{name}" for name in SIGNATURE_KEYS}
+
 
 EXEMPTION_CODES = ", ".join(Exemption.values[:-1]) + " or other"
 EXEMPTION_WORDS = {
@@ -879,21 +930,32 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
                 record.labels.setdefault(f"{role}_comment", f"{label}.text")
         elif normalised == "signature" and isinstance(value, dict):
             for attribute_name, attribute_value in value.items():
-                key = {
-                    "signedby": "signed_by",
-                    "by": "signed_by",
-                    "name": "signed_by",
-                    "kind": "signature_kind",
-                    "type": "signature_kind",
-                    "note": "signature",
-                    "asrecorded": "signature",
-                    "text": "signature",
-                }.get(normalise_header(attribute_name))
+                field_name = SIGNATURE_FIELDS.get(normalise_header(attribute_name))
                 label = f"{name}.{attribute_name}"
-                if key is None:
+                if field_name is None:
                     warnings.append(Problem(number, label, "Not a field this import knows."))
                     continue
-                put(key, attribute_value, label)
+                put(SIGNATURE_KEYS[field_name], attribute_value, label)
+        elif normalised == "signatures":
+            # Several signatures, as the register's own export gives them: each names the
+            # step of the sign-off it was given at.
+            if not isinstance(value, list):
+                problems.append(Problem(number, name, "Signatures must be a list."))
+                continue
+            for index, signature in enumerate(value, start=1):
+                if not isinstance(signature, dict):
+                    problems.append(
+                        Problem(number, f"{name}[{index}]", "Each signature must be an object.")
+                    )
+                    continue
+                keys = listed_signature_keys(index)
+                for attribute_name, attribute_value in signature.items():
+                    field_name = SIGNATURE_FIELDS.get(normalise_header(attribute_name))
+                    label = f"{name}[{index}].{attribute_name}"
+                    if field_name is None:
+                        warnings.append(Problem(number, label, "Not a field this import knows."))
+                        continue
+                    put(keys[field_name], attribute_value, label)
         else:
             key = DECISION_FILE_COLUMNS.key(name)
             if key is None:
@@ -933,6 +995,8 @@ class DecisionDraft:
     signature: Signature | None
     signature_kind: str
     contracts: list
+    # The signatures of a "signatures" list, each with its kind (electronic or wet).
+    signatures: list[tuple[Signature, str]] = field(default_factory=list)
 
 
 class DecisionImport(Import):
@@ -1023,12 +1087,18 @@ class DecisionImport(Import):
         status = self.check_status(check, dates["published_on"])
 
         sections = self.check_sections(check)
-        confidentiality = derived_confidentiality([s for s, _key in sections])
         stated = check.choice(
             "confidentiality",
             CONFIDENTIALITY_WORDS,
             accepted="non-confidential, partly confidential or confidential",
         )
+        # A wholly confidential record as the public sees it (and as the register's own export
+        # gives it) has no sections: it is kept confidential behind one withheld placeholder.
+        placeholder = []
+        if stated == Confidentiality.CONFIDENTIAL and not sections:
+            section = wholly_confidential_placeholder()
+            placeholder = [(section, heading_key(section.heading))]
+        confidentiality = derived_confidentiality([s for s, _key in sections + placeholder])
         if stated and stated != confidentiality and not check.failed:
             check.error(
                 "confidentiality",
@@ -1070,12 +1140,16 @@ class DecisionImport(Import):
             exclude=["template", "author", "category", "delegation", "search_document"],
         )
         template = self.check_template(check, reference, sections, plan)
+        sections = sections + placeholder
         category = self.check_category(check, plan)
         delegation = None
         if maker == DecisionMaker.DELEGATE:
             delegation = self.check_delegation(check, dates, plan)
         comments = self.check_comments(check)
         signature, signature_kind = self.check_signature(check, decision, delegation)
+        signatures = self.check_listed_signatures(check, decision, delegation)
+        if signature is not None and signatures:
+            check.error("signatures", "Give the signature or a list of signatures, not both.")
         contracts = []
         for contract_reference in check.items("contracts"):
             contract = self.contracts.get(contract_reference)
@@ -1098,6 +1172,7 @@ class DecisionImport(Import):
             signature=signature,
             signature_kind=signature_kind,
             contracts=contracts,
+            signatures=signatures,
         )
         self.drafts.append(draft)
         self.describe(plan, draft)
@@ -1380,13 +1455,25 @@ class DecisionImport(Import):
         return comments
 
     def check_signature(
-        self, check: Checker, decision: Decision, delegation: Delegation | None
+        self,
+        check: Checker,
+        decision: Decision,
+        delegation: Delegation | None,
+        keys: dict[str, str] = SIGNATURE_KEYS,
     ) -> tuple[Signature | None, str]:
-        """The decision maker's signature as the record shows it, and whether it was wet ink."""
-        signed_by = check.text("signed_by")
-        as_recorded = check.text("signature")
-        kind = check.choice("signature_kind", SIGNATURE_KINDS, accepted="electronic or wet")
-        if not (signed_by or as_recorded or kind):
+        """The decision maker's signature as the record shows it, and whether it was wet ink.
+
+        `keys` names the record's keys for the signature's fields: by default the single
+        signature's columns, or one of a "signatures" list (`listed_signature_keys`). What
+        it was signed as and when default to the decision maker and the date signed.
+        """
+        signed_by = check.text(keys["signed_by"])
+        as_recorded = check.text(keys["note"])
+        kind = check.choice(keys["kind"], SIGNATURE_KINDS, accepted="electronic or wet")
+        signed_as = check.text(keys["signed_as"])
+        signed_on = check.date(keys["signed_on"])
+        step = check.choice(keys["step"], SIGNATURE_STEPS, accepted=SIGNATURE_STEP_CODES)
+        if not (signed_by or as_recorded or kind or signed_as or signed_on or step):
             return None, ""
         if not kind:
             kind = "wet" if "wet" in as_recorded.casefold() else "electronic"
@@ -1394,31 +1481,64 @@ class DecisionImport(Import):
         if not name and delegation is not None:
             name = delegation.delegate_name
         if not name:
-            check.error("signed_by", "Say who signed the record.")
+            check.error(keys["signed_by"], "Say who signed the record.")
             return None, kind
-        on = decision.signed_on or decision.decided_on
+        on = signed_on or decision.signed_on or decision.decided_on
         if on is None:
             check.error("signed_on", "Give the date the record was signed.")
             return None, kind
-        if decision.status == DecisionStatus.NOT_APPROVED:
-            step = WorkflowStep.DECLINE
+        if step is None:
+            if decision.status == DecisionStatus.NOT_APPROVED:
+                step = WorkflowStep.DECLINE
+            else:
+                step = WorkflowStep.APPROVE
+        if signed_as:
+            capacity = f"{signed_as} ({as_recorded})" if as_recorded else signed_as
         else:
-            step = WorkflowStep.APPROVE
+            capacity = signature_capacity(decision, delegation, as_recorded)
         signature = Signature(
             step=step,
             method=Signature.Method.WET if kind == "wet" else Signature.Method.ELECTRONIC,
             name=name,
-            capacity=signature_capacity(decision, delegation, as_recorded),
+            capacity=capacity,
             signed_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time())),
             # The fingerprint is taken once the record's content has been written.
             content_sha256="0" * 64,
         )
         check.model_errors(
             signature,
-            fields={"name": "signed_by", "capacity": "signature"},
+            fields={"name": keys["signed_by"], "capacity": keys["signed_as"]},
             exclude=["decision", "user", "delegation"],
         )
         return signature, kind
+
+    def check_listed_signatures(
+        self, check: Checker, decision: Decision, delegation: Delegation | None
+    ) -> list[tuple[Signature, str]]:
+        """The signatures of a JSON record's "signatures" list: one for each step at most."""
+        numbers = sorted(
+            {
+                int(key.split("_")[1])
+                for key in check.record.values
+                if re.fullmatch(r"signature_\d+_[a-z_]+", key)
+            }
+        )
+        signatures: list[tuple[Signature, str]] = []
+        steps: dict[str, int] = {}
+        for number in numbers:
+            keys = listed_signature_keys(number)
+            signature, kind = self.check_signature(check, decision, delegation, keys)
+            if signature is None:
+                continue
+            if signature.step in steps:
+                check.error(
+                    keys["step"],
+                    f"Signature {steps[signature.step]} of this record was given at this step.",
+                )
+                continue
+            steps[signature.step] = number
+            signatures.append((signature, kind))
+        return signatures
 
     def settle_new_records(self) -> None:
         """Check what the file's records create together: delegations need a start date."""
@@ -1480,11 +1600,10 @@ class DecisionImport(Import):
         if draft.comments:
             roles = ", ".join(comment.get_role_display() for comment in draft.comments)
             plan.actions.append(f"Statutory comments: {roles}")
-        if draft.signature is not None:
-            how = "wet signature" if draft.signature_kind == "wet" else "electronic signature"
-            plan.actions.append(
-                f"Signature ({how}): {draft.signature.name}, {draft.signature.capacity}"
-            )
+        signatures = [(draft.signature, draft.signature_kind)] if draft.signature else []
+        for signature, kind in signatures + draft.signatures:
+            how = "wet signature" if kind == "wet" else "electronic signature"
+            plan.actions.append(f"Signature ({how}): {signature.name}, {signature.capacity}")
         if draft.contracts:
             references = ", ".join(contract.reference for contract in draft.contracts)
             plan.actions.append(f"Linked to contracts {references}")
@@ -1531,10 +1650,13 @@ class DecisionImport(Import):
             decision.contracts.add(*draft.contracts)
         self.stamp(decision, by)
         decision.refresh_confidentiality(by=by)
-        if draft.signature is not None:
-            signature = draft.signature
+        signatures = [draft.signature] if draft.signature is not None else []
+        signatures += [signature for signature, _kind in draft.signatures]
+        for signature in signatures:
             signature.decision = decision
-            signature.delegation = draft.delegation
+            if signature.step in {WorkflowStep.APPROVE, WorkflowStep.DECLINE}:
+                # The decision maker's own signature: under the delegation, if delegated.
+                signature.delegation = draft.delegation
             signature.content_sha256 = content_hash(decision)
             self.save(signature, by)
         if published:
@@ -1583,6 +1705,25 @@ def exemption_label(section: DecisionSection) -> str:
     if section.exemption == Exemption.OTHER:
         return section.exemption_other
     return Exemption(section.exemption).label
+
+
+WHOLLY_CONFIDENTIAL_HEADING = "Withheld"
+
+
+def wholly_confidential_placeholder() -> DecisionSection:
+    """The one section of a record the file gives as confidential without any sections.
+
+    The public sees nothing of a wholly confidential record's sections, so nothing of this
+    one either; staff see that the record was imported without its content.
+    """
+    return DecisionSection(
+        position=1,
+        heading=WHOLLY_CONFIDENTIAL_HEADING,
+        text="",
+        is_withheld=True,
+        exemption=Exemption.OTHER,
+        exemption_other="Not stated: imported as a wholly confidential record without content",
+    )
 
 
 def derived_confidentiality(sections: list[DecisionSection]) -> str:

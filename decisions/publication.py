@@ -51,6 +51,9 @@ class PublicSection:
     is_withheld: bool
     withheld_because: str = ""
     public_interest_statement: str = ""
+    # The exemption's code (and, for "other", its name): what `withheld_because` says, as data.
+    exemption: str = ""
+    exemption_other: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class PublicSignature:
     role: str
     signed_on: datetime.date | None
     how: str = ""  # e.g. "Signed electronically" or "Wet signature held in the office"
+    step: str = ""  # the sign-off step's code, e.g. "sign_off" (what `role` signed as)
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,12 @@ class PublicRecord:
     published_label: str
     # When the record last changed; not part of its content (see `record_fingerprint`).
     updated_at: datetime.datetime | None = None
+    # What `decision_maker` says, as data (for the open data export): "pcc" or "delegate",
+    # the Commissioner's name, or the delegate and the instrument they decided under.
+    decision_maker_code: str = ""
+    decision_maker_name: str = ""
+    delegate_name: str = ""
+    delegation_instrument: str = ""
     withheld_grounds: list[str] = field(default_factory=list)
     summary: str = ""
     declaration_of_interests: str = ""
@@ -166,6 +176,24 @@ def decision_maker_in_words(decision: Decision) -> str:
         return f"{delegation.delegate_name}, under {delegation.instrument}"
     name = decision.decision_maker_name
     return f"{name}, Police and Crime Commissioner" if name else "Police and Crime Commissioner"
+
+
+def decision_maker_as_data(decision: Decision) -> dict[str, str]:
+    """The parts of `decision_maker_in_words`, each on its own."""
+    if decision.decision_maker == Decision.Maker.DELEGATE and decision.delegation_id:
+        delegation = decision.delegation
+        return {
+            "decision_maker_code": Decision.Maker.DELEGATE.value,
+            "decision_maker_name": "",
+            "delegate_name": delegation.delegate_name,
+            "delegation_instrument": delegation.instrument,
+        }
+    return {
+        "decision_maker_code": Decision.Maker.PCC.value,
+        "decision_maker_name": decision.decision_maker_name,
+        "delegate_name": "",
+        "delegation_instrument": "",
+    }
 
 
 def decision_url(reference: str) -> str:
@@ -253,6 +281,8 @@ def public_record(decision: Decision) -> PublicRecord:
             public_interest_statement=(
                 section.public_interest_statement if section.is_withheld else ""
             ),
+            exemption=section.exemption if section.is_withheld else "",
+            exemption_other=section.exemption_other if section.is_withheld else "",
         )
         for number, section in enumerate(
             sorted(decision.sections.all(), key=lambda s: s.position), start=1
@@ -301,6 +331,7 @@ def public_record(decision: Decision) -> PublicRecord:
         form=template.name,
         category=decision.category.name if decision.category_id else "",
         decision_maker=decision_maker_in_words(decision),
+        **decision_maker_as_data(decision),
         lead_officers=decision.lead_officers,
         is_force_business=decision.is_force_business,
         chief_officer_approved_on=decision.chief_officer_approved_on,
@@ -360,6 +391,7 @@ def public_signatures(decision: Decision) -> list[PublicSignature]:
             role=signature.capacity,
             signed_on=timezone.localtime(signature.signed_at).date(),
             how=signature.get_method_display(),
+            step=signature.step,
         )
         for signature in live
     ]

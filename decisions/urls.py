@@ -34,6 +34,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    # Before the record's own patterns, which match any path under decisions/.
+    path("decisions.json", views.export_json, name="json"),
     path("decisions/<path:reference>.pdf", views.pdf, name="pdf"),
     path(
         "decisions/<path:reference>/appendices/<int:pk>/",

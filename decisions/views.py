@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition, require_safe
 
+from decisions.export import published_decisions_json
 from decisions.models import Appendix
 from decisions.pdf import pdf_filename, public_pdf
 from decisions.public_filters import PublicDecisionFilter
@@ -85,6 +86,35 @@ def register(request: HttpRequest) -> HttpResponse:
             "is_filtered": filterset.is_bound and filterset.is_filtered,
         },
     )
+
+
+# -- the open data export ---------------------------------------------------------------------
+
+
+def _export(request: HttpRequest) -> bytes:
+    """The export's content, built once per request."""
+    if not hasattr(request, "_decisions_json"):
+        request._decisions_json = published_decisions_json()
+    return request._decisions_json
+
+
+def export_etag(request: HttpRequest) -> str:
+    """A hash of the content itself, the same for every visitor: the export does not depend
+    on who asks, and a renamed form or category changes it without changing any decision."""
+    return hashlib.sha256(_export(request)).hexdigest()
+
+
+def export_last_modified(request: HttpRequest):
+    return _register_changed(request)
+
+
+@require_safe
+@condition(etag_func=export_etag, last_modified_func=export_last_modified)
+def export_json(request: HttpRequest) -> HttpResponse:
+    """Every published decision as JSON, in the shape the decision import reads."""
+    response = HttpResponse(_export(request), content_type="application/json")
+    response["Content-Disposition"] = 'inline; filename="decisions.json"'
+    return response
 
 
 # -- one decision ---------------------------------------------------------------------------

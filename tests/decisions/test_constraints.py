@@ -587,7 +587,12 @@ def test_refused_attempt_is_recorded_with_its_reason(template):
     assert event.was_refused
 
 
-@covers("signature_step_valid", "workflowevent_step_valid", "workflowevent_outcome_valid")
+@covers(
+    "signature_step_valid",
+    "signature_method_valid",
+    "workflowevent_step_valid",
+    "workflowevent_outcome_valid",
+)
 @pytest.mark.parametrize(
     ("build", "field", "constraint"),
     [
@@ -598,6 +603,14 @@ def test_refused_attempt_is_recorded_with_its_reason(template):
             "step",
             "signature_step_valid",
             id="signature-step",
+        ),
+        pytest.param(
+            lambda template: SignatureFactory.build(
+                decision=DecisionFactory(template=template), user=UserFactory(), method="carved"
+            ),
+            "method",
+            "signature_method_valid",
+            id="signature-method",
         ),
         pytest.param(
             lambda template: WorkflowEventFactory.build(

@@ -1,5 +1,5 @@
-"""Round trip: the public contract CSV of one install, imported into an empty one, gives the
-same public contract records."""
+"""Round trip: the public contract CSV and the public decisions JSON of one install, imported
+into an empty one, give the same public records."""
 
 import csv
 import datetime
@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from contracts.importing import ContractImport
 from contracts.models import (
@@ -18,12 +19,33 @@ from contracts.models import (
     ProcurementRoute,
     Provider,
 )
+from decisions.importing import DecisionImport
+from decisions.models import (
+    CommentRole,
+    Decision,
+    DecisionCategory,
+    DecisionLink,
+    DecisionMaker,
+    DecisionTemplate,
+    Delegation,
+    Exemption,
+    Signature,
+    SignatureMethod,
+    WorkflowEvent,
+    WorkflowStep,
+)
 from decisions.publication import public_contracts
 from tests.factories import (
     CommissionerFactory,
     ContractFactory,
+    DecisionCategoryFactory,
+    DecisionFactory,
+    DecisionTemplateFactory,
+    DelegationFactory,
     PartnerBodyFactory,
     ProviderFactory,
+    SignatureFactory,
+    StatutoryCommentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +168,171 @@ def test_small_contract_from_the_public_list_is_refused_for_want_of_dates(regist
     small = [p for p in result.problems if "start date" in p.reason]
     assert small, [str(p) for p in result.problems]
     assert all(p.row == small[0].row for p in small)
+
+
+# -- decisions ----------------------------------------------------------------------------------
+
+COSTS = "Costs (including any identified savings)"
+SECRET = "The extensions cost GBP 412,000 for the adult service alone."
+WPCC3 = "Warwickshire decision record (WPCC3)"
+
+
+def at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 30)))
+
+
+@pytest.fixture
+def decisions_register(officer):
+    """Published decisions on a form of the office's own: one partly confidential with its
+    comments and three signatures, one taken under delegation, and one wholly confidential;
+    and a draft, which the export leaves out. Each section has its form's part, as when the app
+    copies a form's sections: the import fills an empty part from the form."""
+    form = DecisionTemplateFactory(
+        name=WPCC3,
+        reference_format="WPCC3-{number:04}",
+        sections=["Background information", COSTS, "Legal comments"],
+    )
+    commissioning = DecisionCategoryFactory(name="Commissioning")
+    joint = DecisionFactory(
+        template=form,
+        category=commissioning,
+        decided=True,
+        reference="WPCC3-0058",
+        title="Joint-Commissioning of Drugs and Alcohol Misuse Services",
+        decision_maker_name="Philip Seccombe",
+        late_publication_reason="The record waited for the county council's own decision.",
+        sections=[
+            {
+                "heading": "Background information",
+                "part": "Supporting information",
+                "text": "Both contracts end on 31 March 2023 with no options left.",
+            },
+            {
+                "heading": COSTS,
+                "part": "Supporting information",
+                "text": SECRET,
+                "is_withheld": True,
+                "exemption": Exemption.S43_2,
+                "public_interest_statement": "Publishing the prices would weaken the tender.",
+                "release_on": D(2024, 4, 1),
+            },
+            {
+                "heading": "Legal comments",
+                "part": "Supporting information",
+                "text": "Legal and procurement advice has been taken.",
+            },
+        ],
+    )
+    StatutoryCommentFactory(decision=joint, made_on=D(2022, 6, 10))
+    StatutoryCommentFactory(
+        decision=joint,
+        role=CommentRole.MONITORING_OFFICER,
+        person="The Chief Executive",
+        text="The approach secures best value.",
+        made_on=D(2022, 6, 12),
+    )
+    SignatureFactory(decision=joint, signed_at=at(D(2022, 6, 10)))
+    SignatureFactory(
+        decision=joint,
+        step=WorkflowStep.COMMENT,
+        user=None,
+        name="Jane Doe",
+        capacity="Chief Executive and Monitoring Officer",
+        signed_at=at(D(2022, 6, 12)),
+    )
+    SignatureFactory(
+        decision=joint,
+        step=WorkflowStep.APPROVE,
+        user=None,
+        name="Philip Seccombe",
+        capacity="Police and Crime Commissioner (wet signature held by the office)",
+        method=SignatureMethod.WET,
+        signed_at=at(D(2022, 6, 29)),
+    )
+    delegated = DecisionFactory(
+        template=form,
+        category=commissioning,
+        decided=True,
+        reference="WPCC3-0041",
+        title="Needs assessment for victim services",
+        decision_maker=DecisionMaker.DELEGATE,
+        delegation=DelegationFactory(),
+        decision_maker_name="",
+        sections=[
+            {
+                "heading": "Background information",
+                "part": "Supporting information",
+                "text": "Services began in 2018.",
+            }
+        ],
+    )
+    secret = DecisionFactory(
+        template=form,
+        category=DecisionCategoryFactory(name="Finance"),
+        decided=True,
+        reference="WPCC3-0060",
+        title="Prices for the interim contract extensions",
+        public_subject="Agreeing the prices of the twelve-month extensions.",
+        sections=[
+            {
+                "heading": COSTS,
+                "text": SECRET,
+                "is_withheld": True,
+                "exemption": Exemption.S43_2,
+                "public_interest_statement": "Commercial harm.",
+            },
+        ],
+    )
+    DecisionFactory(template=form, reference="WPCC3-0061", title="A draft")
+    for decision, on in ((joint, D(2022, 7, 1)), (delegated, D(2022, 7, 4)), (secret, None)):
+        decision.refresh_confidentiality(by=officer)
+        decision.publish(by=officer, on=on)
+    return [joint, delegated, secret]
+
+
+def wipe_decisions() -> None:
+    """Empty the register of decisions, in an order the protecting foreign keys allow."""
+    for model in (
+        WorkflowEvent,
+        Signature,
+        DecisionLink,
+        Decision,
+        DecisionTemplate,
+        DecisionCategory,
+        Delegation,
+    ):
+        for row in model.objects.all():
+            row.delete()
+
+
+def main_content(response) -> str:
+    page = response.content.decode("utf-8")
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_public_decisions_json_imported_into_an_empty_register_reproduces_it(
+    decisions_register, client, officer
+):
+    exported = client.get("/decisions.json")
+    assert exported.status_code == 200
+    references = [record["reference"] for record in exported.json()["decisions"]]
+    assert sorted(references) == ["WPCC3-0041", "WPCC3-0058", "WPCC3-0060"]
+    pages = {
+        reference: main_content(client.get(f"/decisions/{reference}/")) for reference in references
+    }
+    wipe_decisions()
+    assert client.get("/decisions.json").json() == {"decisions": []}
+
+    result = DecisionImport(exported.content, "decisions.json")
+    assert result.is_valid, [str(problem) for problem in result.problems]
+    assert result.warnings == [], [str(warning) for warning in result.warnings]
+    result.write(by=officer)
+
+    again = client.get("/decisions.json")
+    assert again.json() == exported.json()
+    assert again.content == exported.content
+    for reference, before in pages.items():
+        assert main_content(client.get(f"/decisions/{reference}/")) == before, reference
+    secret = Decision.objects.get(reference="WPCC3-0060")
+    assert secret.is_wholly_confidential
+    assert SECRET not in again.content.decode("utf-8")

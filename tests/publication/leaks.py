@@ -10,6 +10,7 @@ split across lines or cells still counts).
 
 import html
 import io
+import json
 import re
 import urllib.parse
 import zlib
@@ -57,11 +58,30 @@ class Leak:
 def readings_of_text(content: bytes | str) -> dict[str, str]:
     raw = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
     unescaped = html.unescape(raw)
-    return {
+    readings = {
         "raw text": raw,
         "text with HTML entities decoded": unescaped,
         "text with URL escapes decoded": urllib.parse.unquote_plus(unescaped),
     }
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return readings
+    # JSON escapes (\n, \u00a3) undone: every string in the document, keys and values.
+    readings["strings in the JSON"] = "\n".join(_json_strings(data))
+    return readings
+
+
+def _json_strings(data) -> Iterable[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield str(key)
+            yield from _json_strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _json_strings(value)
+    elif data is not None:
+        yield str(data)
 
 
 def readings_of_pdf(content: bytes) -> dict[str, str]:

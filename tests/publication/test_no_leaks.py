@@ -271,7 +271,7 @@ def test_no_withheld_text_reaches_any_public_surface(plans, draw_words, client, 
         published = build(plans, markers, officer)
         leaks = []
 
-        pages = crawl(client, START + ["/contracts.csv", "/contracts/ocds.json"])
+        pages = crawl(client, START + ["/contracts.csv", "/contracts/ocds.json", "/decisions.json"])
         for decision in published:
             for path in (decision.get_absolute_url(), f"/decisions/{decision.reference}.pdf"):
                 assert pages.get(path) is not None, f"{path} is not linked from the register"
