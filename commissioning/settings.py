@@ -6,6 +6,7 @@ message naming the variable rather than running half-configured.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -91,12 +92,23 @@ def database_from_url(name: str, url: str | None) -> dict:
 
 DEBUG = envbool("DEBUG", False)
 
+# Production sets DJANGO_ENV=production: that makes SECRET_KEY compulsory and turns on the
+# HTTPS-only settings below. Anything else is a laptop, CI or the test suite, served over
+# plain HTTP.
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower()
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development or production, not {DJANGO_ENV!r}")
+PRODUCTION = DJANGO_ENV == "production"
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV is production")
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and envbool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
+    if PRODUCTION or (not DEBUG and envbool("REQUIRE_SECRET_KEY", False)):
+        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV is production")
     # Good enough for a laptop and for tests; production sets its own.
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
+    # A fixed placeholder for development only (bandit B105, ruff S105): production sets its own.
+    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105 # nosec B105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
@@ -111,6 +123,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "commissioning",
     "contracts",
     "decisions",
@@ -118,13 +132,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "commissioning.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "commissioning.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commissioning.urls"
@@ -155,6 +174,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username and address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/workspace/"
 LOGOUT_REDIRECT_URL = "/"
@@ -167,6 +191,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# In production WhiteNoise serves STATIC_ROOT (filled by `manage.py collectstatic`) from the
+# app servers themselves; elsewhere runserver and the test server serve the files in place.
+if PRODUCTION:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # Uploaded appendices go through the storage API: a local folder outside the static root by
 # default; production swaps the backend (object storage) with STORAGE_BACKEND.
@@ -217,3 +248,69 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Security -------------------------------------------------------------------------------
+# Headers sent everywhere, whatever the environment.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy: the page frame has no inline script or style, and nothing
+# is loaded from elsewhere. (Public appendix downloads send their own "sandbox" policy.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sessions last a working day at most and end when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Sign-in lockout (django-axes): five failures for one username from one address lock that
+# pair out for 30 minutes. A successful sign-in clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy the client's address is in X-Forwarded-For. TRUSTED_PROXY_COUNT says
+# how many proxies (each appending to that header) sit in front of the app; 0, the default,
+# means clients connect directly and REMOTE_ADDR is theirs.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "commissioning.middleware.client_ip_address"
+
+if PRODUCTION:
+    # Served only over HTTPS, behind a reverse proxy that terminates TLS.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading is a commitment for the whole domain that is hard to undo; each office decides
+    # for itself with its domain's owner, so it is off and its deploy-check warning silenced.
+    SECURE_HSTS_PRELOAD = False
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # The header the proxy sets to say the original request was HTTPS, e.g.
+    # "HTTP_X_FORWARDED_PROTO=https". Only set it if the proxy always overwrites that header.
+    _proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+    if _proxy_ssl_header:
+        _header, _, _value = _proxy_ssl_header.partition("=")
+        if not _header or not _value:
+            raise ImproperlyConfigured(
+                "SECURE_PROXY_SSL_HEADER must look like HTTP_X_FORWARDED_PROTO=https"
+            )
+        SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
+    CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

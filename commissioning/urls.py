@@ -12,3 +12,6 @@ urlpatterns = [
     path("", include("decisions.urls")),
     path("", include("contracts.urls")),
 ]
+
+handler403 = "commissioning.views.permission_denied"
+handler500 = "commissioning.views.server_error"

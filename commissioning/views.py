@@ -1,5 +1,12 @@
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+
+from commissioning.audit import record
+from commissioning.middleware import service_unavailable
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -13,3 +20,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
         response["Retry-After"] = "5"
         return response
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, or the 503 page when the failure was an unreachable database.
+
+    Most database faults are turned into 503 by DatabaseUnavailableMiddleware; this catches
+    the ones raised outside a view (loading the session, for instance). Neither page needs
+    the request or the database to render.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return service_unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page; the refusal is recorded in the audit log with who tried what."""
+    record(
+        "access.refused",
+        actor=request.user,
+        details={
+            "method": request.method,
+            "path": request.path[:500],
+            "reason": str(exception)[:500],
+        },
+    )
+    return defaults.permission_denied(request, exception)

@@ -560,6 +560,13 @@ class Decision(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-decided_on"], name="decision_status_decided_idx"),
+            # The workspace register's default order, so page 1 needs no sort of every row.
+            models.Index(fields=["-decided_on", "-created_at"], name="decision_register_order_idx"),
+            # The public register's order among published decisions.
+            models.Index(
+                fields=["status", "-published_on", "-decided_on", "reference"],
+                name="decision_public_order_idx",
+            ),
         ]
         permissions = [
             ("sign_off_decision", "Can sign off decisions as the Treasurer"),

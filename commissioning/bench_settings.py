@@ -1,0 +1,37 @@
+"""Settings for `make bench` only: the project's settings, served as production would be, plus
+the benchmark's floor views (commissioning.bench_urls), a query-count header and whitenoise
+serving the reference static files the benchmark writes into .bench/static."""
+
+from commissioning.settings import *  # noqa: F403
+from commissioning.settings import BASE_DIR, MIDDLEWARE
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+ROOT_URLCONF = "commissioning.bench_urls"
+
+BENCH_DIR = BASE_DIR / ".bench"
+STATIC_ROOT = BENCH_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+_WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
+_SECURITY = "django.middleware.security.SecurityMiddleware"
+MIDDLEWARE = [name for name in MIDDLEWARE if name != _WHITENOISE]
+MIDDLEWARE.insert(MIDDLEWARE.index(_SECURITY) + 1, _WHITENOISE)
+MIDDLEWARE.insert(0, "commissioning.benchmark.middleware.QueryCountMiddleware")
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
+
+# Several gunicorn workers share rendered PDFs through one cache folder, as several app
+# servers would in production.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BENCH_DIR / "cache"),
+    }
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,83 @@
+"""The floor: each measured page's own query, rendered into a bare template.
+
+A floor view does what the page must do at the least (the same QuerySet, the same filter and
+paginator) and nothing else: no layout, no navigation, no forms. The gap between a page and its
+floor is the cost of everything else. No sign-in is asked for: these are served only by the
+benchmark's URLconf, on 127.0.0.1.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template import engines
+
+from contracts.filters import ContractFilter
+from contracts.models import Contract
+from decisions.filters import DecisionFilter
+from decisions.models import Decision
+from decisions.public_filters import PublicDecisionFilter
+from decisions.publication import public_decisions, public_record
+
+BARE = engines["django"].from_string(
+    "<!DOCTYPE html><html lang=en><title>floor</title><table>"
+    "{% for row in rows %}<tr><td>{{ row.reference }}</td><td>{{ row.title }}</td>"
+    "<td>{{ row.status }}</td></tr>{% endfor %}</table>{{ total }}</html>"
+)
+BARE_RECORD = engines["django"].from_string(
+    "<!DOCTYPE html><html lang=en><title>{{ record.reference }}</title><h1>{{ record.title }}</h1>"
+    "<p>{{ record.summary }}</p>{% for section in sections %}<h2>{{ section.heading }}"
+    "</h2><p>{{ section.text }}</p>{% endfor %}</html>"
+)
+
+
+def bare(rows, total) -> HttpResponse:
+    return HttpResponse(BARE.render({"rows": rows, "total": total}))
+
+
+def page_of(queryset, request, size: int):
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    return bare(list(page.object_list), page.paginator.count)
+
+
+def decisions(request):
+    from decisions.workspace_views import REGISTER_PAGE_SIZE
+
+    filterset = DecisionFilter(request.GET, queryset=Decision.objects.for_register())
+    return page_of(filterset.qs, request, REGISTER_PAGE_SIZE)
+
+
+def contracts(request):
+    from contracts.views import PAGE_SIZE
+
+    filterset = ContractFilter(request.GET, queryset=Contract.objects.for_register())
+    return page_of(filterset.qs, request, PAGE_SIZE)
+
+
+def timeline(request):
+    filterset = ContractFilter(request.GET, queryset=Contract.objects.for_timeline())
+    rows = list(filterset.qs)
+    return bare(rows, len(rows))
+
+
+def decision(request, reference):
+    record = get_object_or_404(Decision.objects.with_form(), reference=reference)
+    return HttpResponse(BARE_RECORD.render({"record": record, "sections": record.sections.all()}))
+
+
+def public_register(request):
+    from decisions.views import PAGE_SIZE
+
+    filterset = PublicDecisionFilter(request.GET or None, queryset=public_decisions())
+    queryset = (
+        filterset.qs
+        if filterset.is_bound
+        else filterset.queryset.order_by("-published_on", "-decided_on", "reference")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return bare([public_record(d) for d in page.object_list], page.paginator.count)
+
+
+def public_detail(request, reference):
+    decision = get_object_or_404(public_decisions(), reference=reference)
+    record = public_record(decision)
+    return HttpResponse(BARE_RECORD.render({"record": record, "sections": record.sections}))

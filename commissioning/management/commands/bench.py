@@ -1,0 +1,34 @@
+"""`manage.py bench`: the benchmark of issue 8 (see commissioning.benchmark.run).
+
+Run with DJANGO_SETTINGS_MODULE=commissioning.bench_settings and DATABASE_URL naming the
+bench database; `make bench` does that. Prints a Markdown table and writes .bench/latest.json.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from commissioning.benchmark import report
+from commissioning.benchmark.run import run
+from commissioning.benchmark.seed import SIZES
+
+
+class Command(BaseCommand):
+    help = "Seed, serve with gunicorn, measure pages against their references, write JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=sorted(SIZES), default=os.environ.get("SIZE", "full"))
+        parser.add_argument("--small", type=int, default=1000, help="Decisions at the small size.")
+        parser.add_argument("--users", type=int, default=50)
+        parser.add_argument(
+            "--seconds", type=float, default=float(os.environ.get("LOAD_SECONDS", "60"))
+        )
+
+    def handle(self, *args, size, small, users, seconds, **options):
+        if not hasattr(settings, "BENCH_DIR"):
+            raise CommandError("Run with DJANGO_SETTINGS_MODULE=commissioning.bench_settings.")
+        results = run(SIZES[size], small, users, seconds, self.stderr.write)
+        document = report.write(results, settings.BENCH_DIR / "latest.json")
+        self.stdout.write(report.markdown(results, document["targets"]))
+        self.stderr.write(f"Wrote {settings.BENCH_DIR / 'latest.json'}")

@@ -1,0 +1,75 @@
+"""Request-level guards: refused methods, an unreachable database, the client's address."""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+RETRY_AFTER_SECONDS = 5
+
+
+class AllowedMethodsMiddleware:
+    """Refuse TRACE, PUT, DELETE, OPTIONS and the rest with 405: the site only reads and posts."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
+
+
+def service_unavailable() -> HttpResponse:
+    """The 503 page, rendered without the request so that nothing touches the database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached means 503 with Retry-After, not a server error.
+
+    OperationalError and InterfaceError are what the drivers raise when the server is down,
+    restarting, refusing connections or out of pool connections (and for a lock timeout or
+    deadlock, where trying again shortly is also the right answer). Any write in the request
+    ran in a transaction that did not commit, so the client may safely send it again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.error(
+                "Database unavailable during %s %s: %s", request.method, request.path, exception
+            )
+            return service_unavailable()
+        return None
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's address, for sign-in lockout.
+
+    With TRUSTED_PROXY_COUNT proxies in front, each appends the address it saw to
+    X-Forwarded-For, so the client's is that many entries from the right; anything further
+    left was written by the client and is not trusted.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")

@@ -1,0 +1,89 @@
+"""The audit log: an append-only, hash-chained record of who did what.
+
+Each entry's hash covers its own content and the previous entry's hash, so that editing,
+deleting or reordering any entry breaks the chain from that point on; `manage.py verify_audit`
+walks the chain and names the first entry that does not fit. The application only ever adds
+entries (through `commissioning.audit.record`); it never changes or removes one.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditQuerySet(models.QuerySet):
+    """Entries are never changed or removed in bulk either."""
+
+    def update(self, **kwargs):
+        raise TypeError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise TypeError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    at = models.DateTimeField(editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text="Who acted; empty for the system itself.",
+    )
+    actor_name = models.CharField(max_length=150, blank=True, editable=False)
+    action = models.CharField(max_length=100, editable=False)
+    object_type = models.CharField(max_length=100, blank=True, editable=False)
+    object_id = models.CharField(max_length=100, blank=True, editable=False)
+    details = models.JSONField(default=dict, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name_plural = "audit entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sequence__gte=1), name="audit_sequence_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.sequence}: {self.action} by {self.actor_name or 'the system'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit entries cannot be deleted.")
+
+    def content(self) -> dict:
+        """What the hash covers: everything but the hash itself."""
+        return {
+            "sequence": self.sequence,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "details": self.details,
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(
+            self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

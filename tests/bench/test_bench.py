@@ -1,0 +1,130 @@
+"""The benchmark's own parts: the seed, the floor views and the report's targets."""
+
+import pytest
+from django.test import Client
+
+from commissioning.benchmark import report
+from commissioning.benchmark.client import form_fields, percentile
+from commissioning.benchmark.seed import HISTORY_VERSIONS, Size, counts, seed
+from contracts.models import Contract
+from decisions.models import Decision
+
+
+@pytest.fixture
+def seeded(db):
+    return seed(Size.for_decisions(50))
+
+
+def test_the_seed_makes_the_requested_counts_with_several_versions(seeded):
+    assert seeded["decisions"] == 50
+    assert seeded["sections"] == 50 * 4
+    assert seeded["contracts"] == 10
+    assert seeded["providers"] == 1
+    assert seeded["decision_history"] == 50 * HISTORY_VERSIONS
+    assert Decision.objects.published().exists()
+
+
+def test_the_seed_tops_up_rather_than_starting_again(seeded):
+    seed(Size.for_decisions(60))
+    now = counts()
+    assert now["decisions"] == 60
+    assert now["contracts"] == 12
+    assert Decision.objects.filter(reference="BENCH-000060").exists()
+
+
+def test_each_floor_view_answers(seeded, settings):
+    settings.ROOT_URLCONF = "commissioning.bench_urls"
+    reference = Decision.objects.published().first().reference
+    client = Client()
+    for path in [
+        "/bench-floor/decisions/",
+        "/bench-floor/decisions/?q=community&page=2",
+        "/bench-floor/contracts/",
+        "/bench-floor/timeline/",
+        "/bench-floor/public/",
+        "/bench-floor/public/?q=community",
+        f"/bench-floor/public/{reference}/",
+        f"/bench-floor/decision/{reference}/",
+    ]:
+        assert client.get(path).status_code == 200, path
+    assert Contract.objects.count() == 10
+
+
+def measures(**values):
+    return {
+        name: {"median_ms": v, "p95_ms": v, "queries": 5, "rps": v} for name, v in values.items()
+    }
+
+
+def test_the_report_says_which_targets_are_met():
+    results = {
+        "pages": {
+            "large": {
+                **measures(officer_decisions=12.0, officer_contracts=30.0, public_decision=600.0),
+                "officer_decisions_q": {"median_ms": 20, "p95_ms": 40.0, "queries": 5, "rps": 1},
+                "public_decision_304": {"statuses": [304], "median_ms": 1, "p95_ms": 1},
+            },
+            "small": {
+                **measures(officer_decisions=10.0, officer_contracts=10.0),
+                "officer_decisions_q": {"median_ms": 20, "p95_ms": 40.0, "queries": 6, "rps": 1},
+            },
+        },
+        "references": measures(
+            floor_decisions=10.0,
+            floor_contracts=10.0,
+            admin_decisions=40.0,
+            admin_contracts=50.0,
+            static_page=1000.0,
+        ),
+        "load": {
+            "total": {"errors": 0},
+            "public": {"p99_ms": 300.0},
+            "write": {"p99_ms": 100.0},
+        },
+    }
+    targets = report.build_targets(results)
+    assert targets["officer_decisions / floor"] == {"value": 1.2, "limit": 1.5, "met": True}
+    assert targets["officer_contracts / floor"]["met"] is False  # 3.0 > 1.5
+    assert targets["officer_decisions / admin changelist"]["met"] is True  # 0.3
+    assert targets["officer_contracts / admin changelist"]["met"] is False  # 0.6
+    assert targets["officer_decisions at large / at 1,000"]["met"] is True  # 1.2
+    assert targets["officer_contracts at large / at 1,000"]["met"] is False  # 3.0
+    assert targets["officer text filter p95 / plain list median"]["met"] is False  # 40 / 12
+    assert targets["officer_decisions queries"]["met"] is True
+    assert targets["officer_decisions_q queries"]["met"] is False  # 5 here, 6 at 1,000
+    assert targets["public decision rps / static file rps"] == {
+        "value": 0.6,
+        "limit": 0.6,
+        "met": True,
+    }
+    assert targets["public decision answers 304 when unchanged"]["met"] is True
+    assert targets["load errors"]["met"] is True
+    assert targets["load p99 public (ms)"]["met"] is False
+    assert targets["load p99 writes (ms)"]["met"] is True
+    # Whatever was not measured is not met.
+    assert targets["PDF first render / WeasyPrint alone"]["met"] is False
+    assert "| officer_decisions / floor | 1.2 | 1.5 | yes |" in report.markdown(results, targets)
+
+
+def test_the_load_run_posts_what_a_browser_would():
+    html = b"""<form method="get"><input name="q" value="no"></form>
+    <form method="post"><input name="csrfmiddlewaretoken" value="sign-out"></form>
+    <form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="t">
+    <input name="title" value="A title"><textarea name="summary">Old</textarea>
+    <input type="checkbox" name="force" checked><input type="checkbox" name="other">
+    <select name="category"><option value="1">a</option><option value="2" selected>b</option>
+    </select><button type="submit">Save</button></form>"""
+    assert form_fields(html) == [
+        ("csrfmiddlewaretoken", "t"),
+        ("title", "A title"),
+        ("summary", "Old"),
+        ("force", "on"),
+        ("category", "2"),
+    ]
+
+
+def test_percentiles_pick_the_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 95) == 95.0
+    assert percentile(values, 99) == 99.0
+    assert percentile([], 99) == 0.0
