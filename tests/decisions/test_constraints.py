@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from decisions.models import Decision, Exemption, WorkflowOutcome, WorkflowStep
@@ -27,35 +26,11 @@ from tests.factories import (
     UserFactory,
     WorkflowEventFactory,
 )
+from tests.rule_coverage import coverage_recorder, database_rules
 
 pytestmark = pytest.mark.django_db
 
-COVERED: set[str] = set()
-
-
-def covers(*rules: str):
-    """Record which database rules a test checks, for test_every_database_rule_has_a_test."""
-
-    def note(test):
-        COVERED.update(rules)
-        return test
-
-    return note
-
-
-def database_rules(app_label: str) -> set[str]:
-    """Every named constraint of the app's models, and every field declared unique."""
-    rules = set()
-    for model in apps.get_app_config(app_label).get_models():
-        if model.__name__.startswith("Historical"):
-            continue
-        rules.update(constraint.name for constraint in model._meta.constraints)
-        rules.update(
-            f"{model._meta.model_name}.{field.name}"
-            for field in model._meta.fields
-            if field.unique and not field.primary_key
-        )
-    return rules
+COVERED, covers = coverage_recorder()
 
 
 def test_every_database_rule_has_a_test():
