@@ -56,9 +56,8 @@ lint: install-dev
 		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	@# bandit: each accepted finding carries `# nosec <test id>` at its line, with the reason in
-	@# the comment above it. The load benchmark (a development tool, never served) is left out.
-	$(VENV)/bin/bandit -q -r commissioning contracts decisions \
-		-x '*/migrations/*,commissioning/benchmark'
+	@# the comment above it.
+	$(VENV)/bin/bandit -q -r commissioning contracts decisions -x '*/migrations/*'
 
 suite: install-dev assets
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -68,7 +67,8 @@ test: lint suite
 # The benchmark (issue 8): a fresh `bench` database on the local PostgreSQL server, seeded at
 # 1,000 decisions and then topped up to SIZE (full: 100,000; small: 5,000), served by
 # gunicorn on 127.0.0.1. Prints a Markdown table and writes .bench/latest.json.
-# LOAD_SECONDS shortens the 60-second load run.
+# LOAD_SECONDS shortens the 60-second load run; LOAD_THINK is each user's mean pause between
+# pages (1 second; 0 for none, which measures the server saturated).
 SIZE ?= full
 BENCH_DB := postgres://postgres@127.0.0.1:5432/bench
 bench: install-dev assets

@@ -36,9 +36,13 @@ class DatabaseUnavailableMiddleware:
     """A database that cannot be reached means 503 with Retry-After, not a server error.
 
     OperationalError and InterfaceError are what the drivers raise when the server is down,
-    restarting, refusing connections or out of pool connections (and for a lock timeout or
-    deadlock, where trying again shortly is also the right answer). Any write in the request
-    ran in a transaction that did not commit, so the client may safely send it again.
+    restarting, refusing connections or out of pool connections (Django wraps psycopg's and
+    psycopg_pool's errors, PoolTimeout included, as its own on the way out), and for a lock
+    timeout or deadlock, where trying again shortly is also the right answer. This catches
+    them in the view and while its template is drawn; `commissioning.views.server_error`
+    catches those raised outside the view (loading the session in middleware, for instance).
+    A create form sent again after a 503 is saved at most once (commissioning/once.py), so
+    the client may safely send it again.
     """
 
     def __init__(self, get_response):

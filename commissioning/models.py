@@ -87,3 +87,26 @@ class AuditEntry(models.Model):
             self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class SubmissionToken(models.Model):
+    """A create form that was saved, known by the one-time token it carried.
+
+    Each create form carries a fresh token (`{% submission_token %}`). The row is written in
+    the same transaction as the record the form creates, so it exists exactly when that
+    record does, and the unique token makes a second copy of the form fail instead of
+    creating a second record (commissioning/once.py). Kept in the database, not in a
+    process's memory, so that it holds across several app servers.
+    """
+
+    token = models.UUIDField(unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    location = models.CharField(
+        max_length=2000, editable=False, help_text="Where the first answer to the form went."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.location}"

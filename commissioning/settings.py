@@ -141,6 +141,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After CSRF, authentication and messages: a create form already saved is answered with
+    # what it created, before the view runs.
+    "commissioning.once.SubmitOnceMiddleware",
     "commissioning.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -4,8 +4,11 @@ The contract register and the timeline share `ContractFilter`, so the picture sh
 the contracts the register would list.
 """
 
+import datetime
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from contracts.models import (
     ArrangementPartner,
@@ -17,7 +20,12 @@ from contracts.models import (
     Programme,
     Provider,
 )
+from decisions.filters import Select
 from decisions.forms import FilterForm
+
+# A longer search is refused with a message rather than run.
+MAX_SEARCH_LENGTH = 200
+MAX_SEARCH_WORDS = 10
 
 CONTRACT_SORTS = {
     "ends": ("End date, soonest first", ["ends_on", "reference"]),
@@ -33,18 +41,28 @@ def lot_label(lot: Lot) -> str:
 
 
 class ContractFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Reference or service")
-    provider = django_filters.ModelChoiceFilter(queryset=Provider.objects.all(), empty_label="Any")
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Reference or service",
+        max_length=MAX_SEARCH_LENGTH,
+    )
+    provider = django_filters.ModelChoiceFilter(
+        queryset=Provider.objects.all(), empty_label="Any", widget=Select(label_field="name")
+    )
     lot = django_filters.ModelChoiceFilter(
-        queryset=Lot.objects.select_related("phase__programme"), empty_label="Any"
+        queryset=Lot.objects.select_related("phase__programme"), empty_label="Any", widget=Select
     )
     partner = django_filters.ModelChoiceFilter(
         label="Partner body",
         queryset=PartnerBody.objects.all(),
         method="with_partner",
         empty_label="Any",
+        widget=Select(label_field="name"),
     )
-    status = django_filters.ChoiceFilter(choices=Contract.Status.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(
+        choices=Contract.Status.choices, empty_label="Any", widget=Select
+    )
     ends_before = django_filters.DateFilter(
         label="Ending before",
         field_name="ends_on",
@@ -56,6 +74,7 @@ class ContractFilter(django_filters.FilterSet):
         choices=[(key, label) for key, (label, _order) in CONTRACT_SORTS.items()],
         method="sort_by",
         empty_label=None,
+        widget=Select,
     )
 
     class Meta:
@@ -68,7 +87,8 @@ class ContractFilter(django_filters.FilterSet):
         self.form.fields["lot"].label_from_instance = lot_label
 
     def search(self, queryset, name, value):
-        for word in value.split():
+        # Each word adds a condition: a few are enough, and thousands would stall the query.
+        for word in value.split()[:MAX_SEARCH_WORDS]:
             queryset = queryset.filter(Q(reference__icontains=word) | Q(title__icontains=word))
         return queryset
 
@@ -81,8 +101,67 @@ class ContractFilter(django_filters.FilterSet):
         return queryset.order_by(*CONTRACT_SORTS[value][1], "pk")
 
 
+YEARS_EITHER_SIDE = 2  # the timeline shows this year and two either side, unless asked
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+
+
+class TimelineFilter(ContractFilter):
+    """The register's filters plus the years the timeline shows.
+
+    A large office has tens of thousands of contracts over many years; the picture shows
+    those running at some point in a window of years (this year and two either side by
+    default), which keeps it readable and its cost the same however long the history.
+    """
+
+    from_year = django_filters.NumberFilter(
+        label="From the start of",
+        method="in_window",
+        min_value=EARLIEST_YEAR,
+        max_value=LATEST_YEAR,
+        help_text="A year, for example 2023",
+    )
+    to_year = django_filters.NumberFilter(
+        label="To the end of",
+        method="in_window",
+        min_value=EARLIEST_YEAR,
+        max_value=LATEST_YEAR,
+        help_text="A year, for example 2027",
+    )
+
+    class Meta(ContractFilter.Meta):
+        fields = [*ContractFilter.Meta.fields, "from_year", "to_year"]
+
+    def years(self, today: datetime.date | None = None) -> tuple[int, int]:
+        """The first and last year shown: as asked, or this year and two either side."""
+        today = today or timezone.localdate()
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        first = int(data["from_year"]) if data.get("from_year") else None
+        last = int(data["to_year"]) if data.get("to_year") else None
+        if first is None and last is None:
+            first, last = today.year - YEARS_EITHER_SIDE, today.year + YEARS_EITHER_SIDE
+        elif first is None:
+            first = last - 2 * YEARS_EITHER_SIDE
+        elif last is None:
+            last = first + 2 * YEARS_EITHER_SIDE
+        return min(first, last), max(first, last)
+
+    def window(self) -> tuple[datetime.date, datetime.date]:
+        """The window as dates: from 1 January of the first year to 1 January after the last."""
+        first, last = self.years()
+        return datetime.date(first, 1, 1), datetime.date(last + 1, 1, 1)
+
+    def in_window(self, queryset, name, value):
+        return queryset  # both years are applied together, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        start, end = self.window()
+        return super().filter_queryset(queryset).filter(starts_on__lt=end, ends_on__gte=start)
+
+
 class ProviderFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Name or number")
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Name or number", max_length=MAX_SEARCH_LENGTH
+    )
 
     class Meta:
         model = Provider
@@ -98,7 +177,9 @@ class ProviderFilter(django_filters.FilterSet):
 
 
 class PartnerBodyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", field_name="name", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label="Search", field_name="name", lookup_expr="icontains", max_length=MAX_SEARCH_LENGTH
+    )
     kind = django_filters.ChoiceFilter(
         label="Kind of body", choices=PartnerBody.Kind.choices, empty_label="Any"
     )
@@ -110,7 +191,12 @@ class PartnerBodyFilter(django_filters.FilterSet):
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Title or description")
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Title or description",
+        max_length=MAX_SEARCH_LENGTH,
+    )
 
     class Meta:
         model = Programme
@@ -122,7 +208,9 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class ArrangementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", help_text="Title or service")
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Title or service", max_length=MAX_SEARCH_LENGTH
+    )
     partner = django_filters.ModelChoiceFilter(
         label="Partner body",
         queryset=PartnerBody.objects.all(),

@@ -109,6 +109,21 @@ class ProcurementRoute(models.TextChoices):
     DIRECT_AWARD = "direct_award", "Direct award"
 
 
+class PhaseQuerySet(models.QuerySet):
+    def in_window(self, start: datetime.date, end: datetime.date) -> "PhaseQuerySet":
+        """Phases with a date in [start, end): running then, or a notice or a start then."""
+
+        def dated(name: str) -> Q:
+            return Q(**{f"{name}__gte": start, f"{name}__lt": end})
+
+        return self.filter(
+            Q(starts_on__lt=end, ends_on__gte=start)
+            | dated("starts_on")
+            | dated("prior_information_notice_on")
+            | dated("service_starts_on")
+        )
+
+
 class ProcurementPhase(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(max_length=200)
@@ -121,6 +136,7 @@ class ProcurementPhase(models.Model):
     service_starts_on = models.DateField("new services start", null=True, blank=True)
     description = models.TextField(blank=True)
 
+    objects = PhaseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -207,8 +223,15 @@ class ContractQuerySet(models.QuerySet):
         return self.select_related("provider", "lot__phase__programme")
 
     def for_timeline(self) -> "ContractQuerySet":
-        """Each contract with its extensions and the decisions about it, for the timeline."""
-        return self.for_register().prefetch_related("decisions", "extensions__authorising_decision")
+        """Each contract with its extensions and the decisions about it, for the timeline.
+
+        The extensions come with their authorising decisions in the same query."""
+        return self.for_register().prefetch_related(
+            "decisions",
+            models.Prefetch(
+                "extensions", queryset=Extension.objects.select_related("authorising_decision")
+            ),
+        )
 
 
 class ContractStatus(models.TextChoices):
@@ -530,6 +553,8 @@ class PartnerPosition(models.Model):
     class Meta:
         ordering = ["partner", "as_of", "pk"]
         get_latest_by = "as_of"
+        # The dashboard asks for the positions of the last 90 days on every visit.
+        indexes = [models.Index(fields=["as_of"], name="partnerposition_as_of_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(position__in=Position.values), name="partnerposition_valid"

@@ -7,10 +7,15 @@ value, the parties and the purpose only.
 
 import csv
 import hashlib
+import io
+import json
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import condition, require_safe
 
 from contracts.ocds import release_package
@@ -132,24 +137,57 @@ def csv_row(contract: PublicContract) -> list[str]:
     return [row.get(column, "") for column in CSV_COLUMNS]
 
 
-@require_safe
-@condition(etag_func=data_etag, last_modified_func=data_last_modified)
-def contracts_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
-    writer = csv.writer(response)
+def _cached_body(request: HttpRequest, build) -> bytes:
+    """The file's content, from the cache while the contract data is unchanged.
+
+    The files are the same for every visitor and are built from public records only, so
+    they can be kept. The key holds what the content depends on: the data's last change,
+    the address asked for (the OCDS package names its own absolute address) and today's
+    date (which procurements are under way depends on it)."""
+    changed = _last_changed(request)
+    key = "|".join(
+        [
+            request.build_absolute_uri(),
+            changed.isoformat() if changed else "-",
+            timezone.localdate().isoformat(),
+        ]
+    )
+    key = f"public-contract-data:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, 60 * 60)
+    return body
+
+
+def _csv_body() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for contract in public_contracts():
         writer.writerow(csv_row(contract))
+    return buffer.getvalue().encode("utf-8")
+
+
+@require_safe
+@condition(etag_func=data_etag, last_modified_func=data_last_modified)
+def contracts_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        _cached_body(request, _csv_body), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
     return response
 
 
 @require_safe
 @condition(etag_func=data_etag, last_modified_func=data_last_modified)
-def ocds_json(request: HttpRequest) -> JsonResponse:
-    package = release_package(uri=request.build_absolute_uri(reverse("contracts:ocds")))
-    return JsonResponse(
-        package,
-        json_dumps_params={"ensure_ascii": False, "indent": 2},
-        content_type="application/json; charset=utf-8",
+def ocds_json(request: HttpRequest) -> HttpResponse:
+    def build() -> bytes:
+        package = release_package(uri=request.build_absolute_uri(reverse("contracts:ocds")))
+        return json.dumps(package, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode(
+            "utf-8"
+        )
+
+    return HttpResponse(
+        _cached_body(request, build), content_type="application/json; charset=utf-8"
     )

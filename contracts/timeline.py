@@ -11,8 +11,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
-
 WIDTH = 960
 LABEL_WIDTH = 300
 RIGHT_MARGIN = 16
@@ -26,7 +24,9 @@ GROUPINGS = {"provider": "Provider", "lot": "Lot"}
 
 
 def long_date(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
+    """'31 March 2024'. Formatted directly: Django's date_format looks up the locale's
+    formats on every call, and the timeline writes several dates for each of its rows."""
+    return f"{day:%-d %B %Y}"
 
 
 def shorten(text: str, length: int = LABEL_CHARACTERS) -> str:
@@ -41,6 +41,7 @@ class Segment:
     x: float = 0
     width: float = 0
     description: str = ""
+    shown: bool = True  # False when it lies wholly outside the years drawn
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Marker:
     description: str
     x: float = 0
     points: str = ""
+    shown: bool = True
 
 
 @dataclass
@@ -206,8 +208,14 @@ def build_timeline(
     *,
     group_by: str = "provider",
     today: datetime.date,
+    window: tuple[datetime.date, datetime.date] | None = None,
 ) -> Timeline:
-    """Lay out the picture. Contracts need their provider, lot, extensions and decisions."""
+    """Lay out the picture. Contracts need their provider, lot, extensions and decisions.
+
+    `window` (start, end) fixes the years drawn; bars are cut at its edges and markers
+    outside it are left out of the picture (the table still lists them). Without a window
+    the picture spans every date given.
+    """
     groups: dict[tuple, Group] = {}
     for contract in contracts:
         decisions = list(contract.decisions.all()) + [
@@ -222,17 +230,21 @@ def build_timeline(
     if phase_rows:
         ordered.append(Group(label="Procurement phases", rows=phase_rows))
 
-    dates = [today]
-    for group in ordered:
-        for row in group.rows:
-            dates.extend(d for s in row.segments for d in (s.start, s.end))
-            dates.extend(m.on for m in row.markers)
-    start = datetime.date(min(dates).year, 1, 1)
-    end = datetime.date(max(dates).year + 1, 1, 1)
+    if window:
+        start, end = window
+    else:
+        dates = [today]
+        for group in ordered:
+            for row in group.rows:
+                dates.extend(d for s in row.segments for d in (s.start, s.end))
+                dates.extend(m.on for m in row.markers)
+        start = datetime.date(min(dates).year, 1, 1)
+        end = datetime.date(max(dates).year + 1, 1, 1)
     span = (end - start).days or 1
     chart_width = WIDTH - LABEL_WIDTH - RIGHT_MARGIN
 
     def x(day: datetime.date) -> float:
+        day = min(max(day, start), end)
         return round(LABEL_WIDTH + (day - start).days / span * chart_width, 1)
 
     y = AXIS_HEIGHT
@@ -245,9 +257,11 @@ def build_timeline(
             row.bar_y = y + (ROW_HEIGHT - BAR_HEIGHT) / 2
             row.text_y = y + ROW_HEIGHT * 0.62
             for segment in row.segments:
+                segment.shown = segment.start < end and segment.end >= start
                 segment.x = x(segment.start)
                 segment.width = max(round(x(segment.end) - segment.x, 1), 2)
             for marker in row.markers:
+                marker.shown = start <= marker.on < end
                 marker.x = x(marker.on)
                 middle = row.y + ROW_HEIGHT / 2
                 half = 6

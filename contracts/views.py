@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.generic import CreateView, TemplateView, UpdateView
 
+from commissioning import once
 from commissioning.concurrency import StaleEditMixin
 from commissioning.history import RecordHistoryView, Track
+from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin
 from contracts.filters import (
     ArrangementFilter,
@@ -26,6 +28,7 @@ from contracts.filters import (
     PartnerBodyFilter,
     ProgrammeFilter,
     ProviderFilter,
+    TimelineFilter,
 )
 from contracts.forms import (
     ArrangementForm,
@@ -61,6 +64,13 @@ from contracts.timeline import GROUPINGS, build_timeline
 from decisions.forms import error_summary
 
 PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 50
+# The timeline reads contracts in the order of its groups, so that a group is not split
+# across pages more than it must be.
+TIMELINE_ORDER = {
+    "provider": ["provider__name"],
+    "lot": ["lot__phase__programme__title", "lot__phase__name", "lot__number"],
+}
 
 
 def page_context(page) -> dict:
@@ -147,7 +157,10 @@ class RecordCreateView(OfficerRequiredMixin, FormPageMixin, CreateView):
 
     def form_valid(self, form):
         form.instance._history_user = self.request.user
-        response = super().form_valid(form)
+        # The record, its history row and the form's one-time token commit together.
+        with once.creating(self.request) as submission:
+            response = super().form_valid(form)
+            submission.location = response.url
         messages.success(self.request, self.success_message.format(object=self.object))
         return response
 
@@ -311,8 +324,9 @@ class ContractCreateView(OfficerRequiredMixin, ContractFormMixin, FormPageMixin,
         form = self.get_form()
         formset = self.get_formset(request.POST)
         if form.is_valid() and formset.is_valid():
-            with transaction.atomic():
+            with once.creating(request) as submission:
                 contract = self.save_all(form, formset)
+                submission.location = contract.get_absolute_url()
             messages.success(request, f"Contract {contract.reference} has been added.")
             return HttpResponseRedirect(contract.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
@@ -384,7 +398,7 @@ class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    with transaction.atomic():
+                    with once.creating(request) as submission:
                         extension = self.object.extend(
                             new_end=data["new_end"],
                             reason=data["reason"],
@@ -393,6 +407,7 @@ class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
                             authorising_decision=data["authorising_decision"],
                             by=request.user,
                         )
+                        submission.location = self.object.get_absolute_url()
                 except ValidationError as error:
                     for name, problems in error.message_dict.items():
                         target = name if name in form.fields else "new_end"
@@ -895,7 +910,13 @@ class AskUpdateView(RecordUpdateView):
 
 
 class TimelineView(StaffRequiredMixin, TemplateView):
-    """Contracts as bars over time, filtered like the register, grouped by provider or lot."""
+    """Contracts as bars over a window of years, filtered like the register, grouped by
+    provider or lot, a page of contracts at a time.
+
+    Only the contracts running at some point in the window are read, a page at a time, in
+    the order of their groups, so the page costs the same for ten contracts or twenty
+    thousand. The window moves with the "Earlier" and "Later" links or the year fields.
+    """
 
     template_name = "workspace/timeline.html"
 
@@ -904,20 +925,20 @@ class TimelineView(StaffRequiredMixin, TemplateView):
         group_by = self.request.GET.get("group", "provider")
         if group_by not in GROUPINGS:
             group_by = "provider"
-        filterset = ContractFilter(
-            self.request.GET,
-            queryset=Contract.objects.for_timeline(),
-        )
-        contracts = list(filterset.qs)
-        programme_ids = {c.lot.phase.programme_id for c in contracts if c.lot_id}
-        phases = ProcurementPhase.objects.select_related("programme").order_by(
-            "starts_on", "programme__title", "name"
-        )
+        filterset = TimelineFilter(self.request.GET, queryset=Contract.objects.for_timeline())
+        contracts = filterset.qs.order_by(*TIMELINE_ORDER[group_by], "ends_on", "reference", "pk")
+        paginator = RegisterPaginator(contracts, TIMELINE_PAGE_SIZE, cap=0)
+        page = paginator.get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        start, end = filterset.window()
+        phases = ProcurementPhase.objects.in_window(start, end).select_related("programme")
         if filterset.is_bound and any(
             filterset.form.cleaned_data.get(name) for name in ("provider", "lot", "partner", "q")
         ):
+            programme_ids = {c.lot.phase.programme_id for c in rows if c.lot_id}
             phases = phases.filter(programme_id__in=programme_ids)
-        today = timezone.localdate()
+        first, last = filterset.years()
+        span = last - first + 1
         context.update(
             {
                 "workspace_section": "timeline",
@@ -925,8 +946,21 @@ class TimelineView(StaffRequiredMixin, TemplateView):
                 "filter_form": filterset.form,
                 "group_by": group_by,
                 "groupings": GROUPINGS.items(),
-                "timeline": build_timeline(contracts, phases, group_by=group_by, today=today),
+                "timeline": build_timeline(
+                    rows,
+                    phases.order_by("starts_on", "programme__title", "name"),
+                    group_by=group_by,
+                    today=timezone.localdate(),
+                    window=(start, end),
+                ),
+                "first_year": first,
+                "last_year": last,
+                "earlier": {"from_year": first - span, "to_year": last - span},
+                "later": {"from_year": first + span, "to_year": last + span},
+                "first_row": (page.number - 1) * TIMELINE_PAGE_SIZE + 1,
+                "last_row": (page.number - 1) * TIMELINE_PAGE_SIZE + len(rows),
                 "error_summary": error_summary(filterset.form),
+                **page_context(page),
             }
         )
         return context

@@ -111,8 +111,44 @@ class GovukDateInput(forms.Widget):
         return format_html('<div class="govuk-date-input" id="{}">{}</div>', base_id, inputs)
 
 
-class GovukFormMixin:
-    """GOV.UK classes on every widget, error classes after validation, no browser validation."""
+NUL_MESSAGE = "Remove the null character from this answer"
+
+
+def holds_nul(value) -> bool:
+    """Whether a submitted value (text, or a list of texts) holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(holds_nul(each) for each in value)
+    return False
+
+
+class RefuseNulMixin:
+    """Refuse a NUL character in any field, before the field reads the value.
+
+    PostgreSQL cannot store NUL in text, nor take it in a query, so a NUL that reached a save
+    or a look-up would be a server error. Django's text and model-choice fields refuse it, but
+    not every field or clean_<field> method a form may have is one of them: every field is
+    checked here first, with one plain message, and a field holding NUL is not read at all.
+    """
+
+    def _clean_fields(self):
+        # Django's own loop (forms.BaseForm._clean_fields), with the NUL check first.
+        for name, bound in self._bound_items():
+            if holds_nul(bound.data):
+                self.add_error(name, ValidationError(NUL_MESSAGE, code="null_character"))
+                continue
+            try:
+                self.cleaned_data[name] = bound.field._clean_bound_field(bound)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+
+
+class GovukFormMixin(RefuseNulMixin):
+    """GOV.UK classes on every widget, error classes after validation, no browser validation;
+    a NUL character refused in every field (RefuseNulMixin)."""
 
     use_required_attribute = False
 

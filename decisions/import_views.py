@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from commissioning import once
 from commissioning.permissions import officer_required
 from contracts.importing import ContractImport
 from decisions.importing import MAX_FILE_BYTES, DecisionImport, Import, ImportRefused
@@ -140,7 +141,10 @@ def confirm(request: HttpRequest, kind: ImportKind) -> HttpResponse:
         request.session.modified = True
         return show(request, kind, checked=checked, token=kept["token"], changed=True)
     try:
-        written = checked.write(by=request.user)
+        # The records and the form's one-time token commit together (commissioning/once.py).
+        with once.creating(request) as submission:
+            written = checked.write(by=request.user)
+            submission.location = reverse(kind.url_name)
     except ImportRefused as refused:
         request.session.pop(session_key(kind), None)
         checked.problems = refused.problems

@@ -358,8 +358,24 @@ def json_items(text: str, container: str, problems: list[Problem]) -> list[dict]
         if not isinstance(item, dict):
             problems.append(Problem(number, "", "Each record must be a JSON object."))
             continue
+        if holds_nul(item):
+            problems.append(
+                Problem(number, "", "This record holds a null character (\\u0000): remove it.")
+            )
+            continue
         items.append((number, item))
     return items
+
+
+def holds_nul(value) -> bool:
+    """Whether a JSON value holds a NUL character anywhere, keys included."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(each) for key, each in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(each) for each in value)
+    return False
 
 
 # -- checking one record ---------------------------------------------------------------------
@@ -535,6 +551,13 @@ class Import:
             return
         self.text = text
         self.format = file_format(self.filename, text)
+        if "\x00" in text:
+            # PostgreSQL cannot store a NUL character in text, nor look one up.
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            self.problems.append(
+                Problem(None, "", f"Line {line} holds a null character: remove it and try again.")
+            )
+            return
         self.check(text)
         if not self.rows and not self.problems:
             self.problems.append(Problem(None, "", f"The file has no {self.noun}s in it."))

@@ -8,11 +8,13 @@ and the PDF, both built from the public record, and confirms. The step itself is
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commissioning import audit
 from commissioning.permissions import can_edit, staff_required
 from decisions.models import Appendix, Decision, DecisionSection, WorkflowStep
 from decisions.pdf import internal_pdf, pdf_filename, public_pdf
@@ -40,13 +42,32 @@ def internal_decision_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The whole record, withheld parts included, marked on every page as not for publication."""
     decision = _decision(reference)
     pdf = internal_pdf(decision, record=public_record(decision))
+    withheld = [section for section in decision.sections.all() if section.is_withheld]
+    if withheld:
+        # Who read withheld text, and when, is kept in the audit log; reads of a PDF with
+        # nothing withheld in it are not, so that the log stays readable.
+        audit.record(
+            "read.internal_pdf",
+            actor=request.user,
+            obj=decision,
+            details={
+                "reference": decision.reference,
+                "withheld_sections": [
+                    {"id": section.pk, "exemption": section.exemption} for section in withheld
+                ],
+            },
+        )
     return _pdf_response(pdf, pdf_filename(decision.reference, suffix="-internal"))
 
 
 @require_safe
 @staff_required
 def publish_preview_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    """The public PDF as it will be once the decision is published."""
+    """The public PDF as it will be once the decision is published.
+
+    Not recorded in the audit log: it is built from the public record, so it holds nothing
+    withheld.
+    """
     decision = _decision(reference)
     return _pdf_response(
         public_pdf(public_record(decision)), pdf_filename(decision.reference, suffix="-preview")
@@ -107,10 +128,23 @@ def release(request: HttpRequest, reference: str, kind: str, pk: int) -> HttpRes
     if request.method == "POST":
         if not may_release:
             raise PermissionDenied("Only commissioning officers and administrators release.")
+        details = {
+            "reference": part.decision.reference,
+            kind: part.pk,
+            "exemption": part.exemption,
+        }
         try:
-            (release_section if kind == "section" else release_appendix)(part, by=request.user)
+            with transaction.atomic():
+                (release_section if kind == "section" else release_appendix)(part, by=request.user)
+                audit.record(
+                    f"release.{kind}", actor=request.user, obj=part.decision, details=details
+                )
         except ValidationError as error:
             errors = _messages_of(error)
+            details["refusal"] = " ".join(errors)
+            audit.record(
+                f"release.{kind}.refused", actor=request.user, obj=part.decision, details=details
+            )
         else:
             messages.success(request, f"“{part}” is released and the record republished.")
             return redirect(part.decision.get_absolute_url())

@@ -303,6 +303,13 @@ class DecisionQuerySet(models.QuerySet):
             "sections", "appendices", "comments", "awards"
         )
 
+    def for_workspace_page(self) -> "DecisionQuerySet":
+        """The decision page in the workspace: the record on its form, with what it is
+        made of (its sections, appendices, statutory comments and awards)."""
+        return self.select_related("template", "category", "author", "delegation").prefetch_related(
+            "sections", "appendices", "comments", "awards"
+        )
+
     def published(self) -> "DecisionQuerySet":
         return self.filter(status=Decision.Status.PUBLISHED)
 
@@ -496,6 +503,9 @@ class Decision(models.Model):
         editable=False,
     )
     declaration_of_interests = models.TextField(blank=True)
+    # On PostgreSQL the table also has `search_vector`, a tsvector the database generates
+    # from this column on every write and a GIN index covers (migration 0007). It is not
+    # declared here because SQLite has no such type; `decisions.public_filters` reads it.
     search_document = models.TextField(
         blank=True,
         editable=False,
@@ -560,13 +570,18 @@ class Decision(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-decided_on"], name="decision_status_decided_idx"),
-            # The workspace register's default order, so page 1 needs no sort of every row.
-            models.Index(fields=["-decided_on", "-created_at"], name="decision_register_order_idx"),
+            # The workspace register's default order, ending in the id so that a deep page can
+            # find its ids by an index-only scan before fetching its 25 rows.
+            models.Index(
+                fields=["-decided_on", "-created_at", "id"], name="decision_register_page_idx"
+            ),
             # The public register's order among published decisions.
             models.Index(
                 fields=["status", "-published_on", "-decided_on", "reference"],
                 name="decision_public_order_idx",
             ),
+            # The newest change (the public register's Last-Modified), without a scan.
+            models.Index(fields=["-updated_at"], name="decision_updated_idx"),
         ]
         permissions = [
             ("sign_off_decision", "Can sign off decisions as the Treasurer"),
@@ -1529,6 +1544,38 @@ class WorkflowEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision.reference}: {self.get_step_display()} ({self.outcome})"
+
+    def save(self, *args, **kwargs):
+        """Save, and copy a new event into the hash-chained audit log in the same transaction.
+
+        This table can be edited by anyone with database access; the audit log's chain shows
+        any such edit. Both are written together, so a step is never in one and not the other.
+        """
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                self._add_to_audit_log()
+
+    def _add_to_audit_log(self) -> None:
+        from commissioning.audit import record
+
+        refused = self.outcome == WorkflowOutcome.REFUSED
+        record(
+            f"workflow.{self.step}.refused" if refused else f"workflow.{self.step}",
+            actor=self.actor,
+            obj=self.decision,
+            details={
+                "reference": self.decision.reference,
+                "event": self.pk,
+                "outcome": self.outcome,
+                "from_status": self.from_status,
+                "to_status": self.to_status,
+                "refusal": self.refusal,
+                # When a loader replays a step taken on paper, the step's own time.
+                "at": self.at,
+            },
+        )
 
     @property
     def was_refused(self) -> bool:

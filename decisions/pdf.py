@@ -11,6 +11,7 @@ The internal PDF is the full record for staff, marked on every page as not for p
 
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from decisions.models import Decision
-from decisions.publication import PublicRecord, record_fingerprint
+from decisions.publication import PublicRecord, PublicSection, record_fingerprint
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports each rendering step at INFO; only its warnings are worth a log line.
@@ -29,13 +30,73 @@ LAYOUT_VERSION = "1"
 PDF_VARIANT = "pdf/ua-1"
 
 
+# WeasyPrint, left to itself, makes a new font configuration for every document: it loads
+# Fontconfig's configuration and font list again and starts a new Pango font map, so no font
+# is ever reused and every PDF pays to load and measure its fonts from scratch. That was most
+# of the gap between a first render on the site and WeasyPrint's own render of the same HTML.
+# One configuration per process is kept instead. Pango's font map is not safe to share
+# between threads, so renders in one process take turns (they hold the GIL for nearly all of
+# their time anyway, so taking turns costs next to nothing).
+_font_config = None
+_render_lock = threading.Lock()
+
+
+def _fonts():
+    global _font_config  # one per process, made when first needed
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported when first needed: it loads fonts and stylesheets
 
     started = time.perf_counter()
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    with _render_lock:
+        document = HTML(string=html, base_url=str(settings.BASE_DIR))
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, font_config=_fonts())
     logger.info("Rendered a %d-byte PDF in %.2fs", len(pdf), time.perf_counter() - started)
     return pdf
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and load the fonts before the first visitor asks for a PDF (an app
+    server calls this when a worker starts; see commissioning.gunicorn_conf). It renders the
+    public template itself, so that every face and weight it uses is loaded."""
+    record = PublicRecord(
+        reference="WARM-UP",
+        title="Warm-up",
+        url="/",
+        pdf_url="/",
+        form="Decision record",
+        confidentiality="Non-confidential",
+        confidentiality_code="non",
+        is_wholly_confidential=False,
+        public_subject="",
+        category="Category",
+        decision_maker="Police and Crime Commissioner",
+        lead_officers="Officer",
+        is_force_business=False,
+        chief_officer_approved_on=None,
+        received_on=None,
+        decided_on=None,
+        signed_on=None,
+        published_on=None,
+        late_publication_reason="",
+        summary_label="Summary",
+        decided_label="Date of decision",
+        signed_label="Signed",
+        published_label="Published",
+        summary="Text of the summary, with numbers 0123456789 and punctuation: (£%).",
+        sections=[
+            PublicSection(
+                number=1, heading="Background", part="Part 1", text="Text.", is_withheld=False
+            )
+        ],
+    )
+    html_to_pdf(public_pdf_html(record))
 
 
 def public_pdf_html(record: PublicRecord) -> str:

@@ -1,11 +1,12 @@
 """The public register's filters and search.
 
 Search matches `search_document`, which holds only a record's public text (it is filled when
-the record is published). On PostgreSQL it is a full-text search written so that it can use
-the GIN index on `to_tsvector('english', search_document)` (migration 0003): the expression in
-the query must be the index's expression, which Django's `SearchVector` is not (it wraps the
-column in COALESCE). SQLite has no such index; there each word must appear somewhere in the
-text.
+the record is published). On PostgreSQL it is a full-text search of `search_vector`, the
+stored tsvector the database generates from that text, with a GIN index (migration 0007).
+Results come newest first, in the register's own order, not by rank: ranking reads the vector
+of every match before the first page can be shown, which for a common word is most of the
+register, while the date order lets PostgreSQL stop after one page. SQLite has no such index;
+there each word must appear somewhere in the text.
 
 A wholly confidential decision is public only by its reference, title, subject and dates, so
 filters on anything else (its category, who decided it) never match it.
@@ -13,38 +14,59 @@ filters on anything else (its category, who decided it) never match it.
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
+from decisions.forms import RefuseNulMixin
 from decisions.models import Confidentiality, Decision, DecisionCategory, DecisionMaker
 
-FULL_TEXT_MATCH = "to_tsvector('english', search_document) @@ websearch_to_tsquery('english', %s)"
-FULL_TEXT_RANK = (
-    "ts_rank(to_tsvector('english', search_document), websearch_to_tsquery('english', %s))"
-)
+# Qualified with the table: the public queryset joins tables of its own.
+FULL_TEXT_MATCH = '"decisions_decision"."search_vector" @@ websearch_to_tsquery(\'english\', %s)'
 MAX_QUERY_LENGTH = 200
+REGISTER_ORDER = ("-published_on", "-decided_on", "reference")
 
 
 def search(queryset, text: str):
-    """Published decisions whose public text matches the words, best match first."""
+    """Published decisions whose public text matches the words, newest first."""
     text = (text or "").strip()[:MAX_QUERY_LENGTH]
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        # Raw SQL for the expression only; the words are always a bound parameter.
+        # Raw SQL for the column PostgreSQL alone has (bandit B611): a fixed expression, and
+        # the words are always a bound parameter.
         matches = RawSQL(FULL_TEXT_MATCH, [text], output_field=BooleanField())  # noqa: S611  # nosec B611
-        rank = RawSQL(FULL_TEXT_RANK, [text], output_field=FloatField())  # noqa: S611  # nosec B611
-        return (
-            queryset.filter(matches)
-            .annotate(search_rank=rank)
-            .order_by("-search_rank", "-published_on", "reference")
-        )
+        return queryset.filter(matches).order_by(*REGISTER_ORDER)
     condition = Q()
     for word in text.split():
         condition &= Q(search_document__icontains=word.strip("\"'"))
-    return queryset.filter(condition)
+    return queryset.filter(condition).order_by(*REGISTER_ORDER)
+
+
+def _filter_choices() -> dict:
+    published = Decision.objects.published()
+    years = (
+        published.filter(decided_on__isnull=False)
+        .annotate(year=ExtractYear("decided_on"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    # Only categories a listed decision shows: a wholly confidential one shows none.
+    categories = DecisionCategory.objects.filter(
+        pk__in=published.exclude(confidentiality=Confidentiality.CONFIDENTIAL).values("category")
+    ).values_list("slug", "name")
+    return {"years": list(years), "categories": list(categories)}
+
+
+def filter_choices(version: str | None = None) -> dict:
+    """The years and categories the register's filters offer. Working them out reads every
+    published decision, so with the register's version they are kept in the cache."""
+    if version is None:
+        return _filter_choices()
+    return cache.get_or_set(f"public-register-choices:{version}", _filter_choices, 60 * 60)
 
 
 class GovukFormMixin:
@@ -63,8 +85,8 @@ class GovukFormMixin:
             widget.attrs["class"] = " ".join(css)
 
 
-class RegisterForm(GovukFormMixin, forms.Form):
-    pass
+class RegisterForm(RefuseNulMixin, GovukFormMixin, forms.Form):
+    """A NUL in the query string is refused before the category is looked up by its slug."""
 
 
 class PublicDecisionFilter(django_filters.FilterSet):
@@ -74,12 +96,8 @@ class PublicDecisionFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         label="Year of decision", method="filter_year", empty_label="Any year"
     )
-    category = django_filters.ModelChoiceFilter(
-        label="Category",
-        queryset=DecisionCategory.objects.none(),
-        to_field_name="slug",
-        method="filter_category",
-        empty_label="Any category",
+    category = django_filters.ChoiceFilter(
+        label="Category", method="filter_category", empty_label="Any category"
     )
     confidentiality = django_filters.ChoiceFilter(
         label="Confidentiality", choices=Confidentiality.choices, empty_label="Any"
@@ -96,23 +114,14 @@ class PublicDecisionFilter(django_filters.FilterSet):
         fields = ["q", "year", "category", "confidentiality", "decision_maker"]
         form = RegisterForm
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, version: str | None = None, **kwargs):
+        """`version`, the register's version (see `register_version`), lets the choices of
+        year and category come from the cache: they change only when the register does."""
         queryset = Decision.objects.published() if queryset is None else queryset
         super().__init__(data, queryset=queryset, **kwargs)
-        published = Decision.objects.published()
-        years = (
-            published.filter(decided_on__isnull=False)
-            .annotate(year=ExtractYear("decided_on"))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
-        self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
-        self.filters["category"].queryset = DecisionCategory.objects.filter(
-            pk__in=published.exclude(confidentiality=Confidentiality.CONFIDENTIAL).values(
-                "category"
-            )
-        )
+        choices = filter_choices(version)
+        self.filters["year"].extra["choices"] = [(year, str(year)) for year in choices["years"]]
+        self.filters["category"].extra["choices"] = choices["categories"]
 
     @property
     def form(self):
@@ -127,7 +136,9 @@ class PublicDecisionFilter(django_filters.FilterSet):
         return queryset.filter(decided_on__year=int(value))
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(category=value).exclude(confidentiality=Confidentiality.CONFIDENTIAL)
+        return queryset.filter(category__slug=value).exclude(
+            confidentiality=Confidentiality.CONFIDENTIAL
+        )
 
     def filter_decision_maker(self, queryset, name, value):
         return queryset.filter(decision_maker=value).exclude(
@@ -137,7 +148,7 @@ class PublicDecisionFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("q"):
-            queryset = queryset.order_by("-published_on", "-decided_on", "reference")
+            queryset = queryset.order_by(*REGISTER_ORDER)
         return queryset
 
     @property

@@ -4,72 +4,159 @@ Every page is built from `decisions.publication`: a template here is given publi
 never a `Decision`. Pages send an ETag and Last-Modified and answer conditional requests with
 304 Not Modified. A signed-in visitor's pages differ (the navigation), so only pages for
 visitors who are not signed in are validated that way.
+
+Pages for visitors who are not signed in are also kept in the cache, under their version (see
+`record_version` and `register_version`): the version changes whenever anything the page is
+built from changes, so publishing, republishing, releasing a withheld part or withdrawing a
+record is seen at once, with nothing to clear. Nothing confidential can be cached: the pages
+are built from public records only, and a signed-in visitor's pages are never cached.
 """
 
 import hashlib
 import mimetypes
 import posixpath
 
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import condition, require_safe
 
 from decisions.export import published_decisions_json
 from decisions.models import Appendix
-from decisions.pdf import pdf_filename, public_pdf
+from decisions.pdf import pdf_filename, public_pdf, public_pdf_cache_key
 from decisions.public_filters import PublicDecisionFilter
 from decisions.publication import (
     PublicRecord,
+    RecordVersion,
     appendix_url,
     public_decisions,
+    public_listing_decisions,
     public_record,
-    record_fingerprint,
-    register_last_changed,
+    record_version,
+    register_version,
 )
 
 PAGE_SIZE = 20
+# A search counts its matches only this far: counting every match of a common word costs as
+# much as the search itself. Beyond it the page says "more than" and offers the first pages.
+SEARCH_COUNT_LIMIT = 1000
+# Bump when the public page templates change, so that cached pages are built again.
+PAGE_LAYOUT = "1"
+# Cached pages are keyed on their version and never go stale; the timeout only bounds how
+# long an unused page takes up room.
+PAGE_CACHE_SECONDS = 60 * 60
+REGISTER_PARAMETERS = {"year", "category", "confidentiality", "decision_maker", "page"}
 
 
 def _anonymous(request: HttpRequest) -> bool:
     return not request.user.is_authenticated
 
 
+def _cacheable(request: HttpRequest) -> bool:
+    """Whether this request's page is the same for every visitor who is not signed in: not
+    for a signed-in visitor, nor while a message (such as "You have signed out") is waiting
+    to be shown. `len` reads the messages without marking them as shown."""
+    return _anonymous(request) and not len(get_messages(request))
+
+
+def _cached_page(request: HttpRequest, key: str | None, build) -> HttpResponse:
+    """The page from the cache when it can be, otherwise built (and kept, when it can be)."""
+    if key is None or not _cacheable(request):
+        return build()
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = build()
+    if response.status_code == 200 and _cacheable(request):
+        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    return response
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `limit` rows: past that it reports `limit` and
+    `is_capped`, and offers the pages up to it."""
+
+    def __init__(self, object_list, per_page, limit: int):
+        super().__init__(object_list, per_page)
+        self.limit = limit
+
+    @cached_property
+    def full_count(self) -> int:
+        return self.object_list[: self.limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.full_count, self.limit)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.full_count > self.limit
+
+
 # -- the register ---------------------------------------------------------------------------
 
 
-def _register_changed(request: HttpRequest):
-    """When the register last changed, worked out once per request."""
-    if not hasattr(request, "_register_last_changed"):
-        request._register_last_changed = register_last_changed()
-    return request._register_last_changed
+def _register_changed(request: HttpRequest) -> RecordVersion:
+    """The register's version, worked out once per request."""
+    if not hasattr(request, "_register_version"):
+        request._register_version = register_version()
+    return request._register_version
 
 
 def register_etag(request: HttpRequest) -> str | None:
     if not _anonymous(request):
         return None
-    changed = _register_changed(request)
-    key = f"{request.get_full_path()}|{changed.isoformat() if changed else '-'}"
+    key = f"{request.get_full_path()}|{_register_changed(request).etag}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def register_last_modified(request: HttpRequest):
-    return _register_changed(request) if _anonymous(request) else None
+    return _register_changed(request).last_modified if _anonymous(request) else None
+
+
+def _register_cache_key(request: HttpRequest) -> str | None:
+    """The register's pages with filters only (a search is not kept: there are as many of
+    them as there are things people type). Unknown or long parameters are not kept either,
+    so that made-up addresses cannot fill the cache."""
+    parameters = sorted(request.GET.lists())
+    if any(
+        name not in REGISTER_PARAMETERS or len(values) != 1 or len(values[0]) > 40
+        for name, values in parameters
+    ):
+        return None
+    key = f"{parameters}|{_register_changed(request).etag}"
+    return f"public-register:{PAGE_LAYOUT}:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
 
 
 @require_safe
 @condition(etag_func=register_etag, last_modified_func=register_last_modified)
 def register(request: HttpRequest) -> HttpResponse:
-    filterset = PublicDecisionFilter(request.GET or None, queryset=public_decisions())
+    return _cached_page(request, _register_cache_key(request), lambda: _register_page(request))
+
+
+def _register_page(request: HttpRequest) -> HttpResponse:
+    filterset = PublicDecisionFilter(
+        request.GET or None,
+        queryset=public_listing_decisions(),
+        version=_register_changed(request).etag,
+    )
     decisions = (
         filterset.qs
         if filterset.is_bound
         else filterset.queryset.order_by("-published_on", "-decided_on", "reference")
     )
-    paginator = Paginator(decisions, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    records = [public_record(decision) for decision in page.object_list]
     form = filterset.form
+    query = form.cleaned_data.get("q", "") if filterset.is_bound else ""
+    paginator = (
+        CappedPaginator(decisions, PAGE_SIZE, SEARCH_COUNT_LIMIT)
+        if query
+        else Paginator(decisions, PAGE_SIZE)
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    records = [public_record(decision, parts=False) for decision in page.object_list]
     errors = form.errors if filterset.is_bound else {}
     return render(
         request,
@@ -82,7 +169,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "page_numbers": list(paginator.get_elided_page_range(page.number, on_ends=1)),
             "ellipsis": paginator.ELLIPSIS,
             "records": records,
-            "query": form.cleaned_data.get("q", "") if filterset.is_bound else "",
+            "query": query,
+            "count_is_capped": getattr(paginator, "is_capped", False),
             "is_filtered": filterset.is_bound and filterset.is_filtered,
         },
     )
@@ -105,7 +193,7 @@ def export_etag(request: HttpRequest) -> str:
 
 
 def export_last_modified(request: HttpRequest):
-    return _register_changed(request)
+    return _register_changed(request).last_modified
 
 
 @require_safe
@@ -130,37 +218,64 @@ def _record(request: HttpRequest, reference: str) -> PublicRecord:
     return cached
 
 
+def _version(request: HttpRequest, reference: str) -> RecordVersion:
+    """The record's version (one query), worked out once per request; 404 if the reference
+    is not a published decision."""
+    cached = getattr(request, "_record_version", None)
+    if cached is None or cached[0] != reference:
+        version = record_version(reference)
+        if version is None:
+            raise Http404("No published decision has that reference.")
+        cached = (reference, version)
+        request._record_version = cached
+    return cached[1]
+
+
 def detail_etag(request: HttpRequest, reference: str) -> str | None:
     if not _anonymous(request):
         return None
-    return record_fingerprint(_record(request, reference))
+    return _version(request, reference).etag
 
 
 def detail_last_modified(request: HttpRequest, reference: str):
-    return _record(request, reference).updated_at if _anonymous(request) else None
+    return _version(request, reference).last_modified if _anonymous(request) else None
 
 
 @require_safe
 @condition(etag_func=detail_etag, last_modified_func=detail_last_modified)
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    record = _record(request, reference)
-    return render(request, "public/detail.html", {"record": record})
+    def build() -> HttpResponse:
+        return render(request, "public/detail.html", {"record": _record(request, reference)})
+
+    if not _anonymous(request):
+        return build()
+    key = f"public-decision:{PAGE_LAYOUT}:{_version(request, reference).etag}"
+    return _cached_page(request, key, build)
 
 
 def pdf_etag(request: HttpRequest, reference: str) -> str:
-    return "pdf-" + record_fingerprint(_record(request, reference))
+    return "pdf-" + _version(request, reference).etag
 
 
 def pdf_last_modified(request: HttpRequest, reference: str):
-    return _record(request, reference).updated_at
+    return _version(request, reference).last_modified
 
 
 @require_safe
 @condition(etag_func=pdf_etag, last_modified_func=pdf_last_modified)
 def pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    record = _record(request, reference)
-    response = HttpResponse(public_pdf(record), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf_filename(record.reference)}"'
+    """The public PDF. The PDF cache is keyed on a hash of the public record's content; this
+    view also remembers which content key belongs to the record's current version, so that a
+    repeat request finds the PDF without building the record."""
+    pointer = f"public-pdf-version:{_version(request, reference).etag}"
+    content_key = cache.get(pointer)
+    document = cache.get(content_key) if content_key else None
+    if document is None:
+        record = _record(request, reference)
+        document = public_pdf(record)
+        cache.set(pointer, public_pdf_cache_key(record), PAGE_CACHE_SECONDS)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(reference)}"'
     return response
 
 

@@ -115,7 +115,8 @@ class StepView(StaffRequiredMixin, View):
                 decision,
                 self.step,
                 request.user,
-                request.POST.get("comments", ""),
+                # Kept as sent, less any NUL character (which PostgreSQL cannot store).
+                request.POST.get("comments", "").replace("\x00", ""),
                 "Refused by the page: the user does not have the permission for this step.",
                 decision.status,
             )

@@ -16,7 +16,7 @@ from contracts.models import Contract
 from decisions.filters import DecisionFilter
 from decisions.models import Decision
 from decisions.public_filters import PublicDecisionFilter
-from decisions.publication import public_decisions, public_record
+from decisions.publication import public_decisions, public_listing_decisions, public_record
 
 BARE = engines["django"].from_string(
     "<!DOCTYPE html><html lang=en><title>floor</title><table>"
@@ -67,14 +67,14 @@ def decision(request, reference):
 def public_register(request):
     from decisions.views import PAGE_SIZE
 
-    filterset = PublicDecisionFilter(request.GET or None, queryset=public_decisions())
+    filterset = PublicDecisionFilter(request.GET or None, queryset=public_listing_decisions())
     queryset = (
         filterset.qs
         if filterset.is_bound
         else filterset.queryset.order_by("-published_on", "-decided_on", "reference")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return bare([public_record(d) for d in page.object_list], page.paginator.count)
+    return bare([public_record(d, parts=False) for d in page.object_list], page.paginator.count)
 
 
 def public_detail(request, reference):

@@ -23,6 +23,7 @@ GROWTH_PAGES = [
     "officer_contracts",
     "officer_timeline",
     "public_register",
+    "public_register_built",
     "public_decision",
     "public_search",
     "public_search_rare",
@@ -35,6 +36,7 @@ QUERY_PAGES = [
     "officer_contracts",
     "officer_timeline",
     "public_register",
+    "public_register_built",
     "public_decision",
     "public_search",
     "public_search_rare",
@@ -86,15 +88,14 @@ def build_targets(results: dict) -> dict:
         ),
         3,
     )
-    targets["public search p95 / public register median"] = at_most(
-        _ratio(_get(large, "public_search", "p95_ms"), _get(large, "public_register", "median_ms")),
-        3,
+    # A search is never served from the page cache, so it is compared with the register's
+    # page built for the request, not with the cached copy (which is also reported).
+    plain = "public_register_built" if "public_register_built" in large else "public_register"
+    targets["public search p95 / public register (built) median"] = at_most(
+        _ratio(_get(large, "public_search", "p95_ms"), _get(large, plain, "median_ms")), 3
     )
-    targets["public rare-word search p95 / public register median"] = at_most(
-        _ratio(
-            _get(large, "public_search_rare", "p95_ms"), _get(large, "public_register", "median_ms")
-        ),
-        3,
+    targets["public rare-word search p95 / public register (built) median"] = at_most(
+        _ratio(_get(large, "public_search_rare", "p95_ms"), _get(large, plain, "median_ms")), 3
     )
     targets["deep page / page 1"] = at_most(
         _ratio(
@@ -183,7 +184,8 @@ def markdown(results: dict, targets: dict) -> str:
             )
         total = load.get("total", {})
         lines.append(
-            f"| total ({total.get('users')} users, {total.get('seconds')} s) | "
+            f"| total ({total.get('users')} users, {total.get('seconds')} s, "
+            f"{total.get('think_seconds', 0)} s pauses) | "
             f"{total.get('requests')} | {total.get('errors')} | | |"
         )
     lines += ["", "| target | value | limit | met |", "|---|---:|---:|:---:|"]

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from commissioning.benchmark import report
-from commissioning.benchmark.client import form_fields, percentile
+from commissioning.benchmark.client import form_fields, load_run, percentile
 from commissioning.benchmark.seed import HISTORY_VERSIONS, Size, counts, seed
 from contracts.models import Contract
 from decisions.models import Decision
@@ -128,3 +128,28 @@ def test_percentiles_pick_the_nearest_rank():
     assert percentile(values, 95) == 95.0
     assert percentile(values, 99) == 99.0
     assert percentile([], 99) == 0.0
+
+
+def test_public_search_is_compared_with_the_register_built_not_cached():
+    """The register's page is cached; a search never is. The target compares like with like."""
+    large = {
+        "public_register": {"median_ms": 5.0, "p95_ms": 6.0, "queries": 1, "rps": 200},
+        "public_register_built": {"median_ms": 50.0, "p95_ms": 60.0, "queries": 3, "rps": 20},
+        "public_search": {"median_ms": 80.0, "p95_ms": 100.0, "queries": 3, "rps": 12},
+    }
+    targets = report.build_targets({"pages": {"large": large, "small": {}}})
+
+    search = targets["public search p95 / public register (built) median"]
+    assert search == {"value": 2.0, "limit": 3, "met": True}
+
+
+def test_a_load_run_whose_requests_all_fail_meets_no_latency_target():
+    def fails(index):
+        raise TimeoutError("timed out")
+
+    summary = load_run([("write", fails)], users=2, seconds=0.05)
+    targets = report.build_targets({"load": summary})
+
+    assert summary["write"]["errors"] == summary["write"]["requests"] > 0
+    assert summary["write"]["p99_ms"] is None
+    assert targets["load p99 writes (ms)"]["met"] is False

@@ -6,21 +6,30 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from contracts.models import Extension
+from decisions.models import CommentRole
 from tests.factories import (
+    AppendixFactory,
     ArrangementPartnerFactory,
+    AwardFactory,
     CommissionerFactory,
     ContractFactory,
     DecisionCategoryFactory,
     DecisionFactory,
+    DecisionLinkFactory,
+    DecisionSectionFactory,
     JointArrangementFactory,
     LotFactory,
     PartnerAskFactory,
     PartnerBodyFactory,
     PartnerPositionFactory,
     ProgrammeFactory,
+    SignatureFactory,
     StartedDecisionFactory,
+    StatutoryCommentFactory,
+    WorkflowEventFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +102,7 @@ LIST_PAGES = {
     "partner-list": ("/workspace/partners/", partners, 5),
     "programme-list": ("/workspace/programmes/", programmes, 5),
     "arrangement-list": ("/workspace/arrangements/", arrangements, 6),
-    "timeline": ("/workspace/timeline/", contracts, 11),
+    "timeline": ("/workspace/timeline/", contracts, 10),
     "dashboard": ("/workspace/", dashboard, 11),
 }
 
@@ -144,3 +153,50 @@ def test_history_page_query_count_does_not_grow_with_versions(client_for, office
 
     assert many == few
     assert many == 18
+
+
+def test_decision_page_query_count_does_not_grow_with_what_the_decision_holds(client_for, officer):
+    """Sections, appendices, comments, awards, signatures, steps taken, contracts,
+    extensions, programmes, arrangements and links to other decisions: one row of each, then
+    three of each, and the page runs the same queries."""
+    decision = DecisionFactory(decided=True, category=DecisionCategoryFactory())
+    client = client_for(officer)
+    url = reverse("workspace:decision-detail", args=[decision.reference])
+
+    roles = list(CommentRole)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            DecisionSectionFactory(decision=decision)
+            AppendixFactory(decision=decision)
+            StatutoryCommentFactory(decision=decision, role=roles.pop(0))
+            AwardFactory(decision=decision)
+            # One live signature per step: the later ones are void, as after an edit.
+            voided = {"voided_at": timezone.now(), "void_reason": "Edited"}
+            SignatureFactory(decision=decision, **(voided if decision.signatures.exists() else {}))
+            WorkflowEventFactory(decision=decision)
+            contract = ContractFactory()
+            decision.contracts.add(contract)
+            contract.extend(
+                new_end=contract.ends_on + datetime.timedelta(days=365),
+                reason="Interim",
+                basis=Extension.Basis.EXEMPTION,
+                by=officer,
+                authorising_decision=decision,
+            )
+            decision.programmes.add(ProgrammeFactory())
+            decision.arrangements.add(JointArrangementFactory())
+            DecisionLinkFactory(from_decision=decision)
+            DecisionLinkFactory(to_decision=decision)
+
+    add(1)
+    queries_for(client, url)
+    few = queries_for(client, url)
+    add(2)
+    many = queries_for(client, url)
+
+    assert many == few
+    # Three for the session, the user and the roles; the decision with its form; its sections,
+    # appendices, comments and awards; what it concerns (one query). The other 13 are the
+    # sign-off panel (decisions/workflow.py panel_for), which reads afresh what it checks.
+    assert many == 22

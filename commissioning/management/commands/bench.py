@@ -24,11 +24,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seconds", type=float, default=float(os.environ.get("LOAD_SECONDS", "60"))
         )
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=float(os.environ.get("LOAD_THINK", "1")),
+            help="Mean seconds each load-run user pauses between pages (0: none).",
+        )
 
-    def handle(self, *args, size, small, users, seconds, **options):
+    def handle(self, *args, size, small, users, seconds, think, **options):
         if not hasattr(settings, "BENCH_DIR"):
             raise CommandError("Run with DJANGO_SETTINGS_MODULE=commissioning.bench_settings.")
-        results = run(SIZES[size], small, users, seconds, self.stderr.write)
+        results = run(SIZES[size], small, users, seconds, self.stderr.write, think=think)
         document = report.write(results, settings.BENCH_DIR / "latest.json")
         self.stdout.write(report.markdown(results, document["targets"]))
         self.stderr.write(f"Wrote {settings.BENCH_DIR / 'latest.json'}")

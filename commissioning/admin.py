@@ -1,0 +1,50 @@
+"""The audit log in the admin: administrators may read and search it, and nobody may change it.
+
+Entries are only ever added by the application (commissioning.audit.record); `manage.py
+verify_audit` checks that none has been changed, deleted or reordered since.
+"""
+
+from django.contrib import admin
+
+from commissioning.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id"]
+    list_display_links = ["sequence"]
+    list_filter = ["action", "object_type", "at"]
+    search_fields = ["action", "actor_name", "object_id", "details"]
+    date_hierarchy = "at"
+    ordering = ["-sequence"]
+    readonly_fields = [
+        "sequence",
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "details",
+        "previous_hash",
+        "hash",
+    ]
+    fields = readonly_fields
+    list_per_page = 50
+    # Counting a long log on every page is slow, and the exact total is not needed.
+    show_full_result_count = False
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

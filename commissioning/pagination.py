@@ -1,0 +1,122 @@
+"""Pages of a long register whose cost does not grow with the table.
+
+Django's Paginator counts every matching row on every page and fetches a page with OFFSET.
+Both grow with the table: at 100,000 decisions the count alone is most of the page's time,
+and page 2,000 makes the database build and throw away 50,000 joined rows.
+
+`RegisterPaginator` does two things instead:
+
+- it counts at most `cap` rows (``SELECT COUNT(*) FROM (... LIMIT cap + 1)``). Up to the cap
+  the count is exact; past it the page says "more than 10,000", which is true, and offers the
+  next page whenever one exists, without a last page number;
+- it fetches a page as a deferred join: the ids of the page are found with OFFSET in a
+  subquery that reads only the ordering columns (an index, where there is one), and only
+  those 25 rows are joined and read in full. It is one query on every page, so the page's
+  query count stays the same however deep it is.
+"""
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
+
+COUNT_CAP = 10_000
+
+
+class RegisterPage(Page):
+    """A page that knows whether another follows even when the total is not counted."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool | None = None):
+        super().__init__(object_list, number, paginator)
+        self._more = more
+
+    def has_next(self) -> bool:
+        if self._more is not None:
+            return self._more
+        return super().has_next()
+
+
+# No list runs to a million pages; a bigger number would only overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
+
+
+class RegisterPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, allow_empty_first_page=True, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        """Exact up to the cap; `cap + 1` means "more than the cap". With a cap of 0 nothing
+        is counted: the pages only know whether another follows."""
+        if not self.cap:
+            return 1
+        # Only the keys are counted: no order, no joined columns.
+        keys = self.object_list.order_by().select_related(None).values("pk")
+        return keys[: self.cap + 1].count()
+
+    @property
+    def is_exact(self) -> bool:
+        return self.count <= self.cap
+
+    def get_page(self, number) -> RegisterPage:
+        try:
+            number = min(max(1, int(number)), MAX_PAGE)
+        except (TypeError, ValueError, OverflowError):
+            number = 1
+        if self.is_exact:
+            try:
+                return self.page(number)
+            except (PageNotAnInteger, EmptyPage):
+                return self.page(self.num_pages)
+        offset = (number - 1) * self.per_page
+        rows = self.fetch(offset, self.per_page + 1)
+        if not rows and number > 1:
+            # Beyond the end of a list too long to count: count it now, and show its last page.
+            self.__dict__["count"] = self.object_list.count()
+            self.cap = self.count
+            self.__dict__.pop("num_pages", None)
+            return self.page(self.num_pages)
+        more = len(rows) > self.per_page
+        self.last_seen = number + 1 if more else number
+        return RegisterPage(rows[: self.per_page], number, self, more=more)
+
+    def page(self, number) -> RegisterPage:
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page
+        return RegisterPage(self.fetch(offset, self.per_page), number, self)
+
+    def validate_number(self, number) -> int:
+        if self.is_exact:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def fetch(self, offset: int, limit: int) -> list:
+        """The deferred join. The sliced subquery keeps its order (Django clears the order of
+        an `__in` subquery only when it has no limit), and the outer query sorts the page's
+        rows the same way."""
+        queryset = self.object_list
+        return list(queryset.filter(pk__in=queryset.values("pk")[offset : offset + limit]))
+
+    def get_elided_page_range(self, number=1, *, on_each_side=2, on_ends=1):
+        if self.is_exact:
+            yield from super().get_elided_page_range(
+                number, on_each_side=on_each_side, on_ends=on_ends
+            )
+            return
+        # The last page is not known: the first, the pages up to this one and the next one
+        # known to exist (get_page looked one row ahead), then an ellipsis for the rest.
+        number = int(number)
+        last = max(number, getattr(self, "last_seen", number))
+        if number > on_each_side + on_ends + 2:
+            yield from range(1, on_ends + 1)
+            yield self.ELLIPSIS
+            yield from range(number - on_each_side, last + 1)
+        else:
+            yield from range(1, last + 1)
+        if last > number:
+            yield self.ELLIPSIS

@@ -1,0 +1,258 @@
+"""What keeps the public pages fast at scale (issue 8), pinned as query counts and behaviour.
+
+Query counts are the same with 1 decision as with 30, so a page's cost does not grow with the
+register. An unchanged decision page is answered (304, or from the page cache) after one
+query, without building the record; and whatever changes the public record changes the page
+at once, cache or not.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
+
+from decisions import pdf as decision_pdf
+from decisions import views
+from decisions.models import Decision
+from decisions.publication import record_version
+from tests.factories import DecisionCategoryFactory, DecisionLinkFactory
+from tests.publication.conftest import public_section
+
+
+def queries_for(client, path, **headers) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **headers)
+    return len(captured), response
+
+
+def publish_many(make_decision, officer, count: int, start: int = 0) -> list[Decision]:
+    return [
+        make_decision(
+            reference=f"Q-{number:03}",
+            title=f"Register decision {number}",
+            summary=f"Summary {number} about victim services.",
+            sections=[public_section("Background information", f"Text {number}.")],
+            publish_by=officer,
+        )
+        for number in range(start, start + count)
+    ]
+
+
+@pytest.fixture
+def fresh_pages(settings):
+    """Every request builds its page: the cache never holds anything."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def test_register_queries_do_not_grow_with_the_register(
+    make_decision, officer, member_of_public, fresh_pages
+):
+    publish_many(make_decision, officer, 1)
+    one, first = queries_for(member_of_public, "/decisions/")
+    publish_many(make_decision, officer, 29, start=1)
+    thirty, again = queries_for(member_of_public, "/decisions/")
+
+    assert first.status_code == again.status_code == 200
+    assert "30 decisions" in again.content.decode()
+    assert one == thirty
+    assert thirty <= 12
+
+
+def test_search_queries_do_not_grow_with_the_matches(
+    make_decision, officer, member_of_public, fresh_pages
+):
+    publish_many(make_decision, officer, 1)
+    one, _ = queries_for(member_of_public, "/decisions/?q=victim")
+    publish_many(make_decision, officer, 29, start=1)
+    thirty, response = queries_for(member_of_public, "/decisions/?q=victim")
+
+    assert "30 decisions" in response.content.decode()
+    assert one == thirty
+
+
+def test_decision_page_queries_do_not_grow_with_the_register(
+    make_decision, officer, member_of_public, fresh_pages
+):
+    first = publish_many(make_decision, officer, 1)[0]
+    one, _ = queries_for(member_of_public, first.get_absolute_url())
+    publish_many(make_decision, officer, 29, start=1)
+    thirty, response = queries_for(member_of_public, first.get_absolute_url())
+
+    assert response.status_code == 200
+    assert one == thirty
+    assert thirty <= 12
+
+
+def test_unchanged_decision_page_answers_304_after_one_query(seed_decision, member_of_public):
+    first = member_of_public.get(seed_decision.get_absolute_url())
+
+    count, again = queries_for(
+        member_of_public, seed_decision.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+
+    assert again.status_code == 304
+    assert count == 1
+
+
+def test_repeat_decision_page_comes_from_the_cache_after_one_query(seed_decision, member_of_public):
+    first = member_of_public.get(seed_decision.get_absolute_url())
+
+    count, again = queries_for(member_of_public, seed_decision.get_absolute_url())
+
+    assert count == 1
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_repeat_pdf_comes_from_the_cache_after_one_query(seed_decision, member_of_public):
+    first = member_of_public.get("/decisions/WPCC3-0058.pdf")
+
+    count, again = queries_for(member_of_public, "/decisions/WPCC3-0058.pdf")
+
+    assert count == 1
+    assert again.content == first.content
+
+
+def test_repeat_register_page_comes_from_the_cache(make_decision, officer, member_of_public):
+    publish_many(make_decision, officer, 3)
+    first = member_of_public.get("/decisions/", {"page": "1"})
+
+    count, again = queries_for(member_of_public, "/decisions/?page=1")
+
+    assert count == 1
+    assert again.content == first.content
+
+
+def test_a_withdrawn_decision_is_gone_from_its_cached_page(
+    seed_decision, officer, member_of_public
+):
+    assert member_of_public.get(seed_decision.get_absolute_url()).status_code == 200
+
+    seed_decision.withdraw(by=officer, reason="Published in error.")
+
+    assert member_of_public.get(seed_decision.get_absolute_url()).status_code == 404
+    assert member_of_public.get("/decisions/WPCC3-0058.pdf").status_code == 404
+    assert "WPCC3-0058" not in member_of_public.get("/decisions/").content.decode()
+
+
+def test_a_renamed_category_changes_the_cached_decision_page(
+    seed_decision, officer, member_of_public
+):
+    first = member_of_public.get(seed_decision.get_absolute_url())
+    category = seed_decision.category
+    category.name = "Substance misuse"
+    category._history_user = officer
+    category.save()
+
+    again = member_of_public.get(seed_decision.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200
+    assert "Substance misuse" in again.content.decode()
+
+
+def test_a_linked_decision_withdrawn_leaves_the_cached_page(
+    make_decision, officer, member_of_public
+):
+    earlier = make_decision(reference="L-001", title="The earlier decision", publish_by=officer)
+    later = make_decision(reference="L-002", title="The later decision", publish_by=officer)
+    DecisionLinkFactory(from_decision=later, to_decision=earlier)
+    assert "The earlier decision" in member_of_public.get(later.get_absolute_url()).content.decode()
+
+    earlier.withdraw(by=officer, reason="Published in error.")
+
+    assert "The earlier decision" not in (
+        member_of_public.get(later.get_absolute_url()).content.decode()
+    )
+
+
+def test_signed_in_staff_never_get_the_cached_public_page(seed_decision, client_for, officer):
+    anonymous_first = seed_decision.get_absolute_url()
+    client = client_for(officer)
+    client.logout()
+    client.get(anonymous_first)  # kept in the cache for visitors who are not signed in
+    client.force_login(officer)
+
+    page = client.get(anonymous_first).content.decode()
+
+    assert "Sign out" in page
+
+
+def test_the_version_covers_a_decision_that_is_not_published(make_decision):
+    draft = make_decision(reference="D-001", title="A draft")
+
+    assert record_version("D-001") is None
+    assert record_version(draft.reference) is None
+
+
+def test_a_search_with_very_many_matches_counts_only_so_far(
+    make_decision, officer, member_of_public, monkeypatch
+):
+    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 3)
+    publish_many(make_decision, officer, 5)
+
+    page = member_of_public.get("/decisions/?q=victim").content.decode()
+
+    assert "More than 3 decisions" in page
+    assert page.count("Register decision") == 3  # the pages offer the first 3 matches
+
+
+def test_search_lists_the_newest_publication_first(make_decision, officer, member_of_public):
+    older = make_decision(
+        reference="S-001",
+        title="Older victims decision",
+        summary="Victims.",
+        published_on=datetime.date(2021, 1, 4),
+        publish_by=officer,
+    )
+    newer = make_decision(
+        reference="S-002",
+        title="Newer victims decision",
+        summary="Victims.",
+        published_on=datetime.date(2023, 1, 4),
+        publish_by=officer,
+    )
+
+    page = member_of_public.get("/decisions/?q=victims").content.decode()
+
+    assert page.index(newer.title) < page.index(older.title)
+
+
+def test_a_filter_is_cached_but_a_made_up_parameter_is_not(
+    make_decision, officer, member_of_public
+):
+    publish_many(make_decision, officer, 2)
+    DecisionCategoryFactory(name="Unused", slug="unused")
+    member_of_public.get("/decisions/?confidentiality=non")
+    member_of_public.get("/decisions/?anything=at-all")
+
+    cached, _ = queries_for(member_of_public, "/decisions/?confidentiality=non")
+    built, _ = queries_for(member_of_public, "/decisions/?anything=at-all")
+
+    assert cached == 1
+    assert built > 1
+
+
+def test_pdfs_rendered_one_after_another_share_fonts_but_nothing_else(
+    make_decision, officer, member_of_public
+):
+    """The font configuration is kept between PDFs (see decisions.pdf): each PDF still
+    embeds its fonts and holds its own record's text only."""
+    first = make_decision(reference="F-001", title="Vehicle fleet renewal", publish_by=officer)
+    second = make_decision(reference="F-002", title="Custody healthcare", publish_by=officer)
+    documents = []
+    for decision in (first, second):
+        response = member_of_public.get(f"/decisions/{decision.reference}.pdf")
+        documents.append(PdfReader(io.BytesIO(response.content)))
+    texts = [" ".join(page.extract_text() for page in doc.pages) for doc in documents]
+
+    assert decision_pdf._fonts() is decision_pdf._fonts()
+    assert "Vehicle fleet renewal" in texts[0] and "Custody healthcare" not in texts[0]
+    assert "Custody healthcare" in texts[1] and "Vehicle fleet renewal" not in texts[1]
+    for document in documents:
+        font = next(iter(document.pages[0]["/Resources"]["/Font"].values())).get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor

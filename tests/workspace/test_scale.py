@@ -1,0 +1,216 @@
+"""The officer pages at scale: long registers counted up to a cap and paged by a deferred
+join, the timeline in a window of years, quick drop-downs, and the decision page's links."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from commissioning import pagination
+from commissioning.pagination import RegisterPaginator
+from contracts.models import Extension
+from decisions import workspace_views
+from decisions.filters import DecisionFilter
+from decisions.models import Decision, LinkKind
+from tests.factories import (
+    ContractFactory,
+    DecisionFactory,
+    DecisionLinkFactory,
+    JointArrangementFactory,
+    ProgrammeFactory,
+    ProviderFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+REGISTER = "/workspace/decisions/"
+TIMELINE = "/workspace/timeline/"
+
+
+def references(response) -> list[str]:
+    return [decision.reference for decision in response.context["decisions"]]
+
+
+@pytest.fixture
+def reader(client_for, treasurer):
+    return client_for(treasurer)
+
+
+@pytest.fixture
+def eight_decisions():
+    for number in range(8):
+        DecisionFactory(reference=f"R-{number}", decided_on=D(2020, 1, 1 + number))
+
+
+def test_a_register_longer_than_the_cap_says_more_than_and_still_offers_the_next_page(
+    reader, eight_decisions, monkeypatch
+):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(workspace_views, "REGISTER_PAGE_SIZE", 3)
+
+    second = reader.get(REGISTER, {"page": 2})
+
+    content = second.content.decode()
+    assert "More than 5 decisions" in content
+    assert references(second) == ["R-4", "R-3", "R-2"]
+    assert 'rel="next"' in content and 'rel="prev"' in content
+
+
+def test_a_page_past_the_end_of_an_uncounted_register_shows_the_last_page_counted(
+    reader, eight_decisions, monkeypatch
+):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(workspace_views, "REGISTER_PAGE_SIZE", 3)
+
+    response = reader.get(REGISTER, {"page": 99})
+
+    assert references(response) == ["R-1", "R-0"]
+    assert "8 decisions" in response.content.decode()
+    assert 'rel="next"' not in response.content.decode()
+
+
+def test_a_register_within_the_cap_is_counted_exactly(reader, eight_decisions):
+    response = reader.get(REGISTER)
+
+    assert "8 decisions" in response.content.decode()
+
+
+@pytest.mark.parametrize("cap", [0, 3, 100])
+def test_every_page_lists_the_rows_offset_paging_would(eight_decisions, cap):
+    """The deferred join (ids by offset, then their rows) gives the same pages, in order,
+    whether or not the list was counted."""
+    DecisionFactory(reference="R-same-day-a", decided_on=D(2020, 1, 3))
+    DecisionFactory(reference="R-same-day-b", decided_on=D(2020, 1, 3))
+    queryset = DecisionFilter({"sort": "decided"}, queryset=Decision.objects.for_register()).qs
+    expected = [d.reference for d in queryset]
+
+    pages = []
+    for number in range(1, 5):
+        page = RegisterPaginator(queryset, 3, cap=cap).get_page(number)
+        pages.append([d.reference for d in page.object_list])
+
+    assert pages == [expected[0:3], expected[3:6], expected[6:9], expected[9:10]]
+
+
+def test_year_filter_offers_every_year_from_the_first_decision_to_the_last(reader):
+    DecisionFactory(decided_on=D(2019, 5, 1))
+    DecisionFactory(decided_on=D(2022, 5, 1))
+    DecisionFactory(decided_on=None)
+
+    form = reader.get(REGISTER).context["filter_form"]
+
+    assert [value for value, _label in form.fields["year"].choices][1:] == [
+        "2022",
+        "2021",
+        "2020",
+        "2019",
+    ]
+
+
+def test_provider_drop_down_marks_the_choice_and_escapes_names(reader):
+    chosen = ProviderFactory(name="Smith & <Sons>")
+    ProviderFactory(name="Other provider")
+
+    content = reader.get(REGISTER, {"provider": chosen.pk}).content.decode()
+
+    assert f'<option value="{chosen.pk}" selected>Smith &amp; &lt;Sons&gt;</option>' in content
+    assert "<Sons>" not in content
+
+
+# -- the timeline --------------------------------------------------------------------------
+
+
+def test_timeline_shows_this_year_and_two_either_side_by_default(reader):
+    this_year = datetime.date.today().year
+    ContractFactory(
+        reference="NOW-1", starts_on=D(this_year - 1, 4, 1), ends_on=D(this_year, 3, 31)
+    )
+    ContractFactory(reference="OLD-1", starts_on=D(2001, 4, 1), ends_on=D(2003, 3, 31))
+
+    response = reader.get(TIMELINE)
+
+    rows = response.context["timeline"].contract_rows
+    assert [row.contract.reference for row in rows] == ["NOW-1"]
+    assert (response.context["first_year"], response.context["last_year"]) == (
+        this_year - 2,
+        this_year + 2,
+    )
+    content = response.content.decode()
+    assert f"from_year={this_year - 7}&amp;to_year={this_year - 3}" in content  # earlier years
+
+
+def test_timeline_moves_to_the_years_asked_for_and_cuts_bars_at_their_edges(reader):
+    ContractFactory(reference="OLD-1", starts_on=D(2001, 4, 1), ends_on=D(2003, 3, 31))
+
+    response = reader.get(TIMELINE, {"from_year": 2002, "to_year": 2004})
+
+    timeline = response.context["timeline"]
+    (row,) = timeline.contract_rows
+    term = row.segments[0]
+    assert term.x == timeline.label_width  # started before 2002: drawn from the left edge
+    assert (timeline.start, timeline.end) == (D(2002, 1, 1), D(2005, 1, 1))
+    # The table still gives the whole term.
+    assert "1 April 2001 to 31 March 2003" in response.content.decode()
+
+
+def test_timeline_pages_through_many_contracts(reader, monkeypatch):
+    from contracts import views
+
+    monkeypatch.setattr(views, "TIMELINE_PAGE_SIZE", 2)
+    this_year = datetime.date.today().year
+    for number in range(5):
+        ContractFactory(
+            reference=f"T-{number}",
+            provider=ProviderFactory(name=f"Provider {number}"),
+            starts_on=D(this_year, 1, 1),
+            ends_on=D(this_year, 12, 31),
+        )
+
+    pages = [reader.get(TIMELINE, {"page": number}) for number in (1, 2, 3)]
+
+    listed = [[r.contract.reference for r in p.context["timeline"].contract_rows] for p in pages]
+    assert listed == [["T-0", "T-1"], ["T-2", "T-3"], ["T-4"]]
+    assert 'rel="next"' in pages[0].content.decode()
+    assert 'rel="next"' not in pages[2].content.decode()
+
+
+def test_an_invalid_year_is_reported_not_a_server_error(reader):
+    response = reader.get(TIMELINE, {"from_year": "soon"})
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+
+
+# -- the decision page ---------------------------------------------------------------------
+
+
+def test_decision_page_lists_what_the_decision_concerns(reader, officer):
+    decision = DecisionFactory(reference="WPCC3-0100")
+    contract = ContractFactory(reference="C-1", title="Drug services", provider__name="CGL")
+    decision.contracts.add(contract)
+    contract.extend(
+        new_end=D(2030, 3, 31),
+        reason="Interim",
+        basis=Extension.Basis.EXEMPTION,
+        by=officer,
+        authorising_decision=decision,
+    )
+    decision.programmes.add(ProgrammeFactory(title="Substance misuse"))
+    decision.arrangements.add(JointArrangementFactory(title="Joint drugs commissioning"))
+    DecisionLinkFactory(
+        from_decision=decision, to_decision=DecisionFactory(reference="OLD-9"), kind="supersedes"
+    )
+    DecisionLinkFactory(
+        from_decision=DecisionFactory(reference="NEW-2"), to_decision=decision, kind="amends"
+    )
+
+    response = reader.get(reverse("workspace:decision-detail", args=[decision.reference]))
+
+    content = " ".join(response.content.decode().split())
+    assert "C-1</a> Drug services (CGL)" in content
+    assert "C-1</a>: extension to 31 March 2030" in content
+    assert "Substance misuse</a>" in content
+    assert "Joint drugs commissioning</a>" in content
+    assert f"{LinkKind.SUPERSEDES.label} <a" in content and "OLD-9</a>" in content
+    assert "NEW-2</a>" in content and "amends this decision" in content
