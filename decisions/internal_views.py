@@ -42,13 +42,18 @@ def internal_decision_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The whole record, withheld parts included, marked on every page as not for publication."""
     decision = _decision(reference)
     pdf = internal_pdf(decision, record=public_record(decision))
-    withheld = [section for section in decision.sections.all() if section.is_withheld]
+    record_withheld_read("read.internal_pdf", request.user, decision, decision.sections.all())
+    return _pdf_response(pdf, pdf_filename(decision.reference, suffix="-internal"))
+
+
+def record_withheld_read(action: str, user, decision: Decision, sections) -> None:
+    """Who read withheld text, and when, is kept in the audit log. Reads of a decision with
+    nothing withheld in it are not, so that the log stays readable."""
+    withheld = [section for section in sections if section.is_withheld]
     if withheld:
-        # Who read withheld text, and when, is kept in the audit log; reads of a PDF with
-        # nothing withheld in it are not, so that the log stays readable.
         audit.record(
-            "read.internal_pdf",
-            actor=request.user,
+            action,
+            actor=user,
             obj=decision,
             details={
                 "reference": decision.reference,
@@ -57,7 +62,6 @@ def internal_decision_pdf(request: HttpRequest, reference: str) -> HttpResponse:
                 ],
             },
         )
-    return _pdf_response(pdf, pdf_filename(decision.reference, suffix="-internal"))
 
 
 @require_safe

@@ -40,6 +40,7 @@ from decisions.forms import (
     detect_document_type,
     error_summary,
 )
+from decisions.internal_views import record_withheld_read
 from decisions.models import (
     Appendix,
     Decision,
@@ -320,11 +321,14 @@ class DecisionDetailView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision = decision_or_404(self.kwargs["reference"], Decision.objects.for_workspace_page())
+        sections = list(decision.sections.all())
+        # The page shows withheld sections in full to staff: the read goes in the audit log.
+        record_withheld_read("read.withheld_sections", self.request.user, decision, sections)
         context.update(
             {
                 "workspace_section": "decisions",
                 "decision": decision,
-                "sections": list(decision.sections.all()),
+                "sections": sections,
                 **concerns_of(decision),
                 "editable": is_editable(decision),
                 "may_edit": can_edit(self.request.user) and is_editable(decision),

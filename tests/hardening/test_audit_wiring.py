@@ -302,6 +302,39 @@ def test_reading_an_internal_pdf_with_nothing_withheld_is_not_recorded(make_draf
     assert entries() == []
 
 
+def test_the_staff_decision_page_showing_withheld_text_is_recorded(
+    make_draft, client_for, treasurer
+):
+    decision = make_draft()
+    withhold_costs(decision)
+    section = decision.sections.get(is_withheld=True)
+
+    response = client_for(treasurer).get(
+        reverse("workspace:decision-detail", args=[decision.reference])
+    )
+
+    assert response.status_code == 200
+    [entry] = entries()
+    assert (entry.action, entry.actor) == ("read.withheld_sections", treasurer)
+    assert entry.details == {
+        "reference": decision.reference,
+        "withheld_sections": [{"id": section.pk, "exemption": Exemption.S43_2}],
+    }
+
+
+def test_the_staff_decision_page_with_nothing_withheld_is_not_recorded(
+    make_draft, client_for, treasurer
+):
+    decision = make_draft()
+
+    response = client_for(treasurer).get(
+        reverse("workspace:decision-detail", args=[decision.reference])
+    )
+
+    assert response.status_code == 200
+    assert entries() == []
+
+
 # -- the chain stays intact ---------------------------------------------------------------------
 
 
