@@ -12,10 +12,13 @@ record is seen at once, with nothing to clear. Nothing confidential can be cache
 are built from public records only, and a signed-in visitor's pages are never cached.
 """
 
+import functools
 import hashlib
 import mimetypes
 import posixpath
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -43,8 +46,26 @@ PAGE_SIZE = 20
 # A search counts its matches only this far: counting every match of a common word costs as
 # much as the search itself. Beyond it the page says "more than" and offers the first pages.
 SEARCH_COUNT_LIMIT = 1000
-# Bump when the public page templates change, so that cached pages are built again.
-PAGE_LAYOUT = "1"
+
+
+@functools.cache
+def _templates_fingerprint() -> str:
+    """A hash of every template, taken once per process: a deploy that changes how pages look
+    starts new processes, and their pages are cached under new keys."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _page_layout() -> str:
+    """What cached pages depend on besides their data: the templates, and the office's name
+    and service details from the settings (they are drawn in every page's frame)."""
+    frame = f"{settings.OFFICE_NAME}|{settings.SERVICE_NAME}|{settings.SERVICE_PHASE}"
+    frame_hash = hashlib.sha256(frame.encode("utf-8")).hexdigest()[:16]
+    return f"{_templates_fingerprint()}{frame_hash}"
+
+
 # Cached pages are keyed on their version and never go stale; the timeout only bounds how
 # long an unused page takes up room.
 PAGE_CACHE_SECONDS = 60 * 60
@@ -109,7 +130,7 @@ def _register_changed(request: HttpRequest) -> RecordVersion:
 def register_etag(request: HttpRequest) -> str | None:
     if not _anonymous(request):
         return None
-    key = f"{request.get_full_path()}|{_register_changed(request).etag}"
+    key = f"{request.get_full_path()}|{_register_changed(request).etag}|{_page_layout()}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -128,7 +149,7 @@ def _register_cache_key(request: HttpRequest) -> str | None:
     ):
         return None
     key = f"{parameters}|{_register_changed(request).etag}"
-    return f"public-register:{PAGE_LAYOUT}:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+    return f"public-register:{_page_layout()}:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
 
 
 @require_safe
@@ -234,7 +255,7 @@ def _version(request: HttpRequest, reference: str) -> RecordVersion:
 def detail_etag(request: HttpRequest, reference: str) -> str | None:
     if not _anonymous(request):
         return None
-    return _version(request, reference).etag
+    return f"{_version(request, reference).etag}-{_page_layout()}"
 
 
 def detail_last_modified(request: HttpRequest, reference: str):
@@ -249,7 +270,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
     if not _anonymous(request):
         return build()
-    key = f"public-decision:{PAGE_LAYOUT}:{_version(request, reference).etag}"
+    key = f"public-decision:{_page_layout()}:{_version(request, reference).etag}"
     return _cached_page(request, key, build)
 
 

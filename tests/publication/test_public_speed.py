@@ -117,6 +117,24 @@ def test_repeat_pdf_comes_from_the_cache_after_one_query(seed_decision, member_o
     assert again.content == first.content
 
 
+def test_renaming_the_office_changes_cached_pages_and_their_etags(
+    seed_decision, member_of_public, settings
+):
+    """The office's name is drawn on every page: a cache kept across a restart (CACHE_DIR)
+    must not go on serving the old name, nor answer 304 to a browser holding it."""
+    url = seed_decision.get_absolute_url()
+    first = member_of_public.get(url)
+
+    settings.OFFICE_NAME = "Office of the Police, Fire and Crime Commissioner for Elsewhere"
+    again = member_of_public.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    register = member_of_public.get("/decisions/")
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert "Crime Commissioner for Elsewhere" in again.content.decode()
+    assert "Crime Commissioner for Elsewhere" in register.content.decode()
+
+
 def test_repeat_register_page_comes_from_the_cache(make_decision, officer, member_of_public):
     publish_many(make_decision, officer, 3)
     first = member_of_public.get("/decisions/", {"page": "1"})
