@@ -77,3 +77,25 @@ def client_ip_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+# The lockout table's username column holds 255 characters; no real username is longer than
+# the user table's 150.
+SIGN_IN_USERNAME_LENGTH = 150
+
+
+def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The username a sign-in attempt is counted under, for lockout.
+
+    Django's sign-in form sets its username's length limit without adding a validator, so a
+    very long username reaches the lockout handler; stored as sent, it was a database error
+    (500) on PostgreSQL. Cut to the longest real username, it is counted and refused like any
+    other wrong one.
+    """
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return username
+    return username.replace("\x00", "")[:SIGN_IN_USERNAME_LENGTH]

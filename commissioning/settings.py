@@ -294,6 +294,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # means clients connect directly and REMOTE_ADDR is theirs.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "commissioning.middleware.client_ip_address"
+AXES_USERNAME_CALLABLE = "commissioning.middleware.sign_in_username"
 
 if PRODUCTION:
     # Served only over HTTPS, behind a reverse proxy that terminates TLS.

@@ -450,8 +450,10 @@ def clean_withholding(form, cleaned: dict) -> dict:
     return cleaned
 
 
+# The editor changes the sections the decision's form gave it; it never adds one (a posted
+# form beyond them, or one without its id, is ignored rather than saved without a place).
 SectionFormSet = forms.modelformset_factory(
-    DecisionSection, form=SectionForm, extra=0, can_delete=False
+    DecisionSection, form=SectionForm, extra=0, can_delete=False, edit_only=True
 )
 
 

@@ -558,7 +558,7 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
             decision._history_user = user
             decision.save()
         for form in forms["sections"].forms:
-            if form.has_changed():
+            if form.instance.pk is not None and form.has_changed():
                 section = form.save(commit=False)
                 section._history_user = user
                 section.save()

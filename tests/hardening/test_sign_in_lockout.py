@@ -109,3 +109,20 @@ def test_the_admin_sign_in_is_locked_too(administrator):
     )
 
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize("path", [LOGIN, "/admin/login/"])
+def test_a_very_long_username_is_refused_and_counted_not_a_server_error(path, db):
+    """Found by the hostile-input test: the sign-in forms pass a username of any length to
+    the lockout handler, whose table holds 255 characters (a 500 on PostgreSQL)."""
+    from axes.models import AccessAttempt
+
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        path, {"username": "x" * 100_000, "password": "wrong"}, REMOTE_ADDR="203.0.113.9"
+    )
+
+    assert response.status_code == 200  # the form again, with its error
+    assert "_auth_user_id" not in client.session
+    [attempt] = AccessAttempt.objects.all()
+    assert attempt.username == "x" * 150

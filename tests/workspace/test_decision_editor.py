@@ -197,6 +197,24 @@ def test_saving_writes_the_sections_and_records_who(officer_client, officer, dra
     assert section.history.first().history_user == officer
 
 
+def test_a_section_posted_beyond_the_forms_sections_is_not_added(officer_client, draft):
+    """Found by the hostile-input test: an extra section form in the post was saved as a new
+    section with no place on the form (a database error, 500)."""
+    page = officer_client.get(edit_url(draft))
+    data = form_fields(page)
+    extra = int(data["sections-TOTAL_FORMS"])
+    data["sections-TOTAL_FORMS"] = str(extra + 1)
+    data[f"sections-{extra}-text"] = "A section nobody asked for."
+    data["sections-0-text"] = "The Commissioner extends both contracts by twelve months."
+
+    response = officer_client.post(edit_url(draft), data)
+
+    assert response.status_code == 302
+    assert draft.sections.count() == len(ORDER_SECTIONS)
+    assert not draft.sections.filter(text="A section nobody asked for.").exists()
+    assert draft.sections.get(position=1).text.startswith("The Commissioner extends")
+
+
 def test_withholding_a_section_needs_an_exemption(officer_client, draft):
     data = form_fields(officer_client.get(edit_url(draft)))
     data["sections-3-text"] = "The extensions cost 412,750 pounds."
