@@ -682,5 +682,10 @@ class DecisionHistoryView(RecordHistoryView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["workspace_section"] = "decisions"
-        context["record_name"] = f"{context['object'].reference} {context['object'].title}"
+        decision = context["object"]
+        context["record_name"] = f"{decision.reference} {decision.title}"
+        # Past versions of withheld sections are shown in full: the read goes in the audit log.
+        record_withheld_read(
+            "read.withheld_history", self.request.user, decision, decision.sections.all()
+        )
         return context

@@ -322,6 +322,22 @@ def test_the_staff_decision_page_showing_withheld_text_is_recorded(
     }
 
 
+def test_the_history_of_a_decision_with_withheld_sections_is_recorded(
+    make_draft, client_for, treasurer
+):
+    decision = make_draft()
+    withhold_costs(decision)
+
+    response = client_for(treasurer).get(
+        reverse("workspace:decision-history", args=[decision.reference])
+    )
+
+    assert response.status_code == 200
+    [entry] = entries()
+    assert (entry.action, entry.actor) == ("read.withheld_history", treasurer)
+    assert entry.details["reference"] == decision.reference
+
+
 def test_the_staff_decision_page_with_nothing_withheld_is_not_recorded(
     make_draft, client_for, treasurer
 ):
