@@ -150,6 +150,10 @@ def parse_date(value) -> datetime.date:
     raise ValueError(value)
 
 
+# Money is stored with 14 digits, two of them pence.
+MONEY_LIMIT = Decimal(10) ** 12
+
+
 def parse_money(value) -> Decimal:
     """An amount in pounds: £1,234.56, 1234.5 or 1,234. ValueError if not."""
     if isinstance(value, bool):
@@ -435,11 +439,18 @@ class Checker:
             return None
         try:
             amount = parse_money(value)
-        except (ValueError, TypeError):
+            if not amount.is_finite():  # JSON's Infinity and NaN
+                raise ValueError(value)
+            # Past the decimal context's 28 digits, rounding to pence itself fails.
+            in_pence = amount.quantize(Decimal("0.01"))
+        except (ValueError, TypeError, InvalidOperation):
             self.error(key, f"{value!r} is not an amount of money, such as £12,500.00.")
             return None
-        if amount != amount.quantize(Decimal("0.01")):
+        if amount != in_pence:
             self.error(key, f"{value!r} has more than two decimal places.")
+            return None
+        if abs(amount) >= MONEY_LIMIT:
+            self.error(key, f"{value!r} is too large: amounts go up to £999,999,999,999.99.")
             return None
         return amount
 

@@ -305,6 +305,9 @@ def test_shares_over_one_hundred_per_cent_are_refused():
         ({"End Date": "31/03/2017"}, "End Date", "must end on or after the day it starts"),
         ({"Value of Contract": "a lot"}, "Value of Contract", "is not an amount of money"),
         ({"Value of Contract": "-£5"}, "Value of Contract", "cannot be negative"),
+        # Found by the hostile-input test: more digits than the decimal context holds.
+        ({"Value of Contract": "9" * 40}, "Value of Contract", "is not an amount of money"),
+        ({"Value of Contract": "1" * 13}, "Value of Contract", "is too large"),
         ({"Tender or Quotation": "Lottery"}, "Tender or Quotation", "is not one of the accepted"),
         ({"SME": "Perhaps"}, "SME", "is not yes or no"),
         ({"Supplier Name": ""}, "Supplier Name", "supplier's name is needed"),
