@@ -1604,7 +1604,9 @@ class WorkflowEvent(models.Model):
                 actor=by if getattr(by, "pk", None) else None,
                 actor_name=person_name(by),
                 at=now(),
-                comments=comments or "",
+                # Kept as sent, less any NUL character (which PostgreSQL cannot store): a
+                # refused attempt's comments come unchecked from the page.
+                comments=(comments or "").replace("\x00", ""),
                 refusal=refusal,
                 from_status=from_status,
             )

@@ -115,8 +115,7 @@ class StepView(StaffRequiredMixin, View):
                 decision,
                 self.step,
                 request.user,
-                # Kept as sent, less any NUL character (which PostgreSQL cannot store).
-                request.POST.get("comments", "").replace("\x00", ""),
+                request.POST.get("comments", ""),
                 "Refused by the page: the user does not have the permission for this step.",
                 decision.status,
             )
