@@ -1,6 +1,10 @@
 """The office's roles. Each is a Django group, assigned in the admin."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.db import models
+from django.db.models import Aggregate, Exists, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Concat
 
 
 class Role(models.TextChoices):
@@ -15,15 +19,93 @@ class Role(models.TextChoices):
 
 
 def roles_of(user) -> set[str]:
-    """The role names a user holds, cached on the user object for the request."""
+    """The role names a user holds, cached on the user object for the request (the sign-in
+    backend reads them with the user; see `RegisterBackend`)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_role_names", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._role_names = cached
-    return cached
+    if getattr(user, "_role_names", None) is None:
+        loaded = with_roles_and_permissions(type(user)._default_manager.filter(pk=user.pk))
+        remember_roles_and_permissions(user, loaded.get())
+    return user._role_names
 
 
 def has_role(user, role: Role) -> bool:
     return role.value in roles_of(user)
+
+
+# -- the user, their roles and their permissions in one query --------------------------------
+
+SEPARATOR = "\n"
+
+
+class JoinedText(Aggregate):
+    """A column's values joined into one text, newline-separated: PostgreSQL's STRING_AGG,
+    SQLite's GROUP_CONCAT (both take the value and the separator)."""
+
+    function = "STRING_AGG"
+    output_field = TextField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(SEPARATOR), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def _joined(queryset, user_field: str, expression) -> Subquery:
+    """One row: `expression` over `queryset`'s rows, grouped by the one user they are for."""
+    rows = queryset.order_by().values(user_field).annotate(joined=JoinedText(expression))
+    return Subquery(rows.values("joined"))
+
+
+def with_roles_and_permissions(users):
+    """`users`, each with its group names and its permissions read in the same query.
+
+    Nearly every staff page asks for the user's roles, and most then ask `has_perm`, which
+    Django's ModelBackend answers with two more queries (the user's own permissions, then
+    their groups'). Here they are subqueries of the query that reads the user."""
+    from django.contrib.auth.models import Group, Permission
+
+    from decisions.models import Delegation
+
+    through_groups = Permission.objects.filter(group__user=OuterRef("pk"))
+    label = Concat("content_type__app_label", Value("."), "codename", output_field=TextField())
+    return users.annotate(
+        joined_roles=_joined(Group.objects.filter(user=OuterRef("pk")), "user", "name"),
+        joined_group_permissions=_joined(through_groups, "group__user", label),
+        joined_own_permissions=_joined(
+            Permission.objects.filter(user=OuterRef("pk")), "user", label
+        ),
+        # Whether they may decide under a delegation: the sign-off panel asks on every
+        # decision waiting for a decision, and almost nobody holds one.
+        holds_delegation=Exists(Delegation.objects.filter(delegate=OuterRef("pk"))),
+    )
+
+
+def _split(text: str | None) -> set[str]:
+    return set(text.split(SEPARATOR)) if text else set()
+
+
+def remember_roles_and_permissions(user, loaded) -> None:
+    """Keep what `with_roles_and_permissions` read on `user` for the request: the roles for
+    `roles_of`, the permissions where ModelBackend looks first (`_perm_cache`, as
+    "app_label.codename"). A superuser's are not kept: Django grants them everything."""
+    user._role_names = _split(loaded.joined_roles)
+    user._holds_delegation = loaded.holds_delegation
+    if not user.is_superuser:
+        user._perm_cache = _split(loaded.joined_group_permissions) | _split(
+            loaded.joined_own_permissions
+        )
+
+
+class RegisterBackend(ModelBackend):
+    """Django's ModelBackend, reading the signed-in user's roles and permissions with the user
+    on each request: one query where there were three."""
+
+    def get_user(self, user_id):
+        users = with_roles_and_permissions(get_user_model()._default_manager.filter(pk=user_id))
+        user = users.first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        remember_roles_and_permissions(user, user)
+        return user

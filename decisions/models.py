@@ -305,9 +305,15 @@ class DecisionQuerySet(models.QuerySet):
 
     def for_workspace_page(self) -> "DecisionQuerySet":
         """The decision page in the workspace: the record on its form, with what it is
-        made of (its sections, appendices, statutory comments and awards)."""
+        made of (its sections, appendices, statutory comments and awards), and what the
+        sign-off panel shows (its signatures and the steps taken)."""
         return self.select_related("template", "category", "author", "delegation").prefetch_related(
-            "sections", "appendices", "comments", "awards"
+            "sections",
+            "appendices",
+            "comments",
+            "awards",
+            models.Prefetch("signatures", Signature.objects.select_related("user", "delegation")),
+            models.Prefetch("workflow_events", WorkflowEvent.objects.select_related("actor")),
         )
 
     def published(self) -> "DecisionQuerySet":
@@ -700,25 +706,25 @@ class Decision(models.Model):
         if step == WorkflowStep.SUBMIT:
             if not (user.pk == self.author_id or user.has_perm("decisions.change_decision")):
                 return "Only its author or a commissioning officer can submit a decision."
-            return None if self.status == DecisionStatus.DRAFT else self._not_now(step)
+            return None if self.step_is_open(step) else self._not_now(step)
         if step in SIGN_OFF_ROLES:
             role = Role(SIGN_OFF_ROLES[step])
             if not has_role(user, role):
                 return f"Only the {role.label} can do this."
-            if self.next_step != step:
+            if not self.step_is_open(step):
                 return self._not_now(step)
             if step == WorkflowStep.SIGN_OFF and user.pk == self.author_id:
                 return "You wrote this decision, so you cannot sign it off as the Treasurer."
             return self._second_signature_refusal(user)
         if step in (WorkflowStep.APPROVE, WorkflowStep.DECLINE):
             is_commissioner = has_role(user, Role.COMMISSIONER)
-            delegations = [] if is_commissioner else list(Delegation.objects.filter(delegate=user))
+            delegations = [] if is_commissioner else self._delegations_of(user)
             if not is_commissioner and not delegations:
                 return (
                     "Only the Police and Crime Commissioner, or an officer acting under a "
                     "delegation, can decide."
                 )
-            if self.next_step != WorkflowStep.APPROVE:
+            if not self.step_is_open(step):
                 return self._not_now(step)
             if user.pk == self.author_id:
                 return "You wrote this decision, so you cannot decide it."
@@ -729,29 +735,54 @@ class Decision(models.Model):
         if step == WorkflowStep.RETURN_TO_DRAFT:
             if not self._is_signer_or_author(user):
                 return "Only its author or one of its signers can return a decision to draft."
-            return None if self.status in self.IN_FLIGHT else self._not_now(step)
-        if step in (WorkflowStep.PUBLISH, WorkflowStep.WITHDRAW, WorkflowStep.SUPERSEDE):
+            return None if self.step_is_open(step) else self._not_now(step)
+        if step in PUBLICATION_STEPS_FROM:
             if not user.has_perm("decisions.publish_decision"):
                 return "Only a commissioning officer can do this."
-            allowed_from = {
-                WorkflowStep.PUBLISH: [DecisionStatus.APPROVED, DecisionStatus.WITHDRAWN],
-                WorkflowStep.WITHDRAW: [DecisionStatus.PUBLISHED],
-                WorkflowStep.SUPERSEDE: [
-                    DecisionStatus.APPROVED,
-                    DecisionStatus.PUBLISHED,
-                    DecisionStatus.WITHDRAWN,
-                ],
-            }[step]
-            return None if self.status in allowed_from else self._not_now(step)
+            return None if self.step_is_open(step) else self._not_now(step)
         raise ValueError(f"Unknown workflow step {step!r}")
+
+    def step_is_open(self, step: str) -> bool:
+        """Whether `step` can be taken at this point in the decision's life by anyone at all.
+        `workflow_refusal` refuses every step that is not open, whoever asks; the workflow
+        panel asks this first, so it only works out who may take the steps that are open."""
+        if step == WorkflowStep.EDIT:
+            return True
+        if step == WorkflowStep.SUBMIT:
+            return self.status == DecisionStatus.DRAFT
+        if step in SIGN_OFF_ROLES:
+            return self.next_step == step
+        if step in (WorkflowStep.APPROVE, WorkflowStep.DECLINE):
+            return self.next_step == WorkflowStep.APPROVE
+        if step == WorkflowStep.RETURN_TO_DRAFT:
+            return self.status in self.IN_FLIGHT
+        if step in PUBLICATION_STEPS_FROM:
+            return self.status in PUBLICATION_STEPS_FROM[step]
+        raise ValueError(f"Unknown workflow step {step!r}")
+
+    def _delegations_of(self, user) -> list["Delegation"]:
+        """The delegations `user` holds, with their categories. The workflow panel asks about
+        several steps at once; while it does, the list is read once (see `workflow_memo`)."""
+        if getattr(user, "_holds_delegation", None) is False:
+            return []  # read with the user for the request (commissioning.roles)
+        memo = getattr(self, "_workflow_memo", None)
+        if memo is not None and ("delegations", user.pk) in memo:
+            return memo[("delegations", user.pk)]
+        delegations = list(Delegation.objects.filter(delegate=user).prefetch_related("categories"))
+        if memo is not None:
+            memo[("delegations", user.pk)] = delegations
+        return delegations
+
+    def _live_signatures(self) -> list["Signature"]:
+        # `.all()` uses the signatures the page prefetched (for_workspace_page), if any.
+        return [signature for signature in self.signatures.all() if signature.voided_at is None]
 
     def covering_delegation(self, user) -> "Delegation | None":
         """The delegation under which `user` may decide this decision today, if any."""
         from decisions.workflow import delegation_refusal, today
 
         on = today()
-        delegations = Delegation.objects.filter(delegate=user).prefetch_related("categories")
-        for delegation in delegations:
+        for delegation in self._delegations_of(user):
             if delegation_refusal(delegation, self, on) is None:
                 return delegation
         return None
@@ -765,7 +796,10 @@ class Decision(models.Model):
         return reasons[0]
 
     def _second_signature_refusal(self, user) -> str | None:
-        signed = self.signatures.filter(user=user, voided_at__isnull=True).first()
+        signed = next(
+            (signature for signature in self._live_signatures() if signature.user_id == user.pk),
+            None,
+        )
         if signed is None:
             return None
         return (
@@ -778,7 +812,7 @@ class Decision(models.Model):
 
         if user.pk == self.author_id:
             return True
-        if self.signatures.filter(user=user, voided_at__isnull=True).exists():
+        if any(signature.user_id == user.pk for signature in self._live_signatures()):
             return True
         if any(has_role(user, Role(SIGN_OFF_ROLES[step])) for step in self.sign_off_steps):
             return True
@@ -788,11 +822,9 @@ class Decision(models.Model):
         """Why a step cannot be taken at this point, saying what happened last."""
         from decisions.workflow import in_words
 
-        last = (
-            self.workflow_events.filter(outcome=WorkflowOutcome.ALLOWED)
-            .order_by("-at", "-pk")
-            .first()
-        )
+        # `.all()` uses the steps the page prefetched (for_workspace_page), if any.
+        allowed = [e for e in self.workflow_events.all() if e.outcome == WorkflowOutcome.ALLOWED]
+        last = max(allowed, key=lambda event: (event.at, event.pk), default=None)
         if self.status in self.IN_FLIGHT:
             where = f"it is now {self.waiting_for[0].lower()}{self.waiting_for[1:]}"
         else:
@@ -1393,6 +1425,16 @@ EVENT_PHRASES = {
     WorkflowStep.SUPERSEDE: "marked it as superseded",
 }
 # The buttons on the decision page, in the office's words, in the order shown.
+# The statuses from which each publication step may be taken.
+PUBLICATION_STEPS_FROM = {
+    WorkflowStep.PUBLISH: (DecisionStatus.APPROVED, DecisionStatus.WITHDRAWN),
+    WorkflowStep.WITHDRAW: (DecisionStatus.PUBLISHED,),
+    WorkflowStep.SUPERSEDE: (
+        DecisionStatus.APPROVED,
+        DecisionStatus.PUBLISHED,
+        DecisionStatus.WITHDRAWN,
+    ),
+}
 ACTION_LABELS = {
     WorkflowStep.SUBMIT: "Submit for sign-off",
     WorkflowStep.SIGN_OFF: "Sign off",

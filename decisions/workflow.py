@@ -98,11 +98,26 @@ def _text(value: str) -> str:
     return (value or "").replace("\r\n", "\n")
 
 
-def signed_content(decision) -> dict:
+def _rows(decision, relation: str, order: tuple[str, ...], loaded: bool) -> list:
+    manager = getattr(decision, relation)
+    if not loaded:
+        return list(manager.order_by(*order))
+
+    def key(row):
+        return tuple(getattr(row, name) for name in order)
+
+    return sorted(manager.all(), key=key)
+
+
+def signed_content(decision, *, loaded: bool = False) -> dict:
     """The content a signature vouches for, read afresh from the database.
 
     The reference, title and summary; every section's heading, text and withholding; each
     appendix's title, file fingerprint and withholding; each award.
+
+    With `loaded`, the rows the caller has already read (a page's prefetched sections,
+    appendices and awards) are used instead, in the same order. That is for showing whether
+    signatures still match; signing always reads afresh.
     """
     sections = [
         {
@@ -116,7 +131,7 @@ def signed_content(decision) -> dict:
             "public_interest_statement": _text(section.public_interest_statement),
             "release_on": section.release_on.isoformat() if section.release_on else None,
         }
-        for section in decision.sections.order_by("position", "pk")
+        for section in _rows(decision, "sections", ("position", "pk"), loaded)
     ]
     appendices = [
         {
@@ -126,7 +141,7 @@ def signed_content(decision) -> dict:
             "exemption": appendix.exemption,
             "exemption_other": _text(appendix.exemption_other),
         }
-        for appendix in decision.appendices.order_by("pk")
+        for appendix in _rows(decision, "appendices", ("pk",), loaded)
     ]
     awards = [
         {
@@ -134,7 +149,7 @@ def signed_content(decision) -> dict:
             "amount": f"{Decimal(award.amount):.2f}",
             "purpose": _text(award.purpose),
         }
-        for award in decision.awards.order_by("pk")
+        for award in _rows(decision, "awards", ("pk",), loaded)
     ]
     return {
         "format": CONTENT_FORMAT,
@@ -153,9 +168,10 @@ def canonical_json(content: dict) -> bytes:
     )
 
 
-def content_hash(decision) -> str:
-    """SHA-256 (hex) of the decision's content as canonical JSON."""
-    return hashlib.sha256(canonical_json(signed_content(decision))).hexdigest()
+def content_hash(decision, *, loaded: bool = False) -> str:
+    """SHA-256 (hex) of the decision's content as canonical JSON (`loaded`: see
+    `signed_content`)."""
+    return hashlib.sha256(canonical_json(signed_content(decision, loaded=loaded))).hexdigest()
 
 
 # -- delegations -----------------------------------------------------------------------------
@@ -322,17 +338,25 @@ class Panel:
     actions: list[Action] = field(default_factory=list)
 
 
+# What the panel reads of a decision; DecisionQuerySet.for_workspace_page prefetches it all.
+PANEL_RELATIONS = ("sections", "appendices", "awards", "signatures", "workflow_events")
+
+
+def _prefetched(decision, *relations: str) -> bool:
+    cache = getattr(decision, "_prefetched_objects_cache", {})
+    return all(relation in cache for relation in relations)
+
+
 def panel_for(decision, user) -> Panel:
     """Who signed what, whether each signature still matches, the timeline, and the buttons
     this user may use now."""
     from decisions.models import ACTION_LABELS, ACTION_STYLES, WorkflowOutcome
 
-    current = content_hash(decision)
-    signatures = [
-        SignatureCheck(signature, signature.content_sha256 == current)
-        for signature in decision.signatures.select_related("user", "delegation")
-    ]
-    events = list(decision.workflow_events.select_related("actor"))
+    if not _prefetched(decision, *PANEL_RELATIONS):
+        decision = type(decision).objects.for_workspace_page().get(pk=decision.pk)
+    current = content_hash(decision, loaded=True)
+    signatures = [SignatureCheck(s, s.content_sha256 == current) for s in decision.signatures.all()]
+    events = list(decision.workflow_events.all())
     panel = Panel(
         decision=decision,
         content_sha256=current,
@@ -342,15 +366,18 @@ def panel_for(decision, user) -> Panel:
         timeline=[event for event in events if event.outcome == WorkflowOutcome.ALLOWED],
         refused=[event for event in events if event.outcome == WorkflowOutcome.REFUSED],
     )
-    for step, label in ACTION_LABELS.items():
-        if decision.workflow_refusal(step, user) is None:
-            url_name = "workspace:workflow-" + step.replace("_", "-")
-            panel.actions.append(
-                Action(
-                    step,
-                    label,
-                    reverse(url_name, args=[decision.reference]),
-                    ACTION_STYLES.get(step, ""),
-                )
-            )
+    # Only the steps open at this point are asked about, and whose delegations the user
+    # holds is read once for all of them.
+    decision._workflow_memo = {}
+    try:
+        allowed = [
+            (step, label)
+            for step, label in ACTION_LABELS.items()
+            if decision.step_is_open(step) and decision.workflow_refusal(step, user) is None
+        ]
+    finally:
+        decision._workflow_memo = None
+    for step, label in allowed:
+        url = reverse("workspace:workflow-" + step.replace("_", "-"), args=[decision.reference])
+        panel.actions.append(Action(step, label, url, ACTION_STYLES.get(step, "")))
     return panel

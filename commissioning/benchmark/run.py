@@ -46,7 +46,7 @@ def free_port() -> int:
 def session_cookie(username: str) -> dict:
     """A signed-in session made directly in the database (no sign-in form, no lockout)."""
     user = get_user_model().objects.get(username=username)
-    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if b.endswith("ModelBackend"))
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if b.endswith("RegisterBackend"))
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
     session["_auth_user_backend"] = backend
