@@ -7,7 +7,6 @@ administrator (commissioning/permissions.py). Every edit form refuses a stale sa
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponseRedirect
@@ -97,14 +96,19 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        # As in the decision register (commissioning/pagination.py): a long list is counted
+        # only up to a cap, and a deep page reads whole rows only for its own 25.
+        paginator = RegisterPaginator(filterset.qs, PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             {
                 "workspace_section": self.section,
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "object_list": page.object_list,
-                "total": page.paginator.count,
+                # None past the cap: the templates then say "more than count_cap".
+                "total": paginator.count if paginator.is_exact else None,
+                "count_cap": paginator.cap,
                 "error_summary": error_summary(filterset.form),
                 **page_context(page),
             }
