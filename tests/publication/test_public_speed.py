@@ -274,3 +274,26 @@ def test_pdfs_rendered_one_after_another_share_fonts_but_nothing_else(
         font = next(iter(document.pages[0]["/Resources"]["/Font"].values())).get_object()
         descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: SQLite plans a query as it prepares it, so nothing is prepared.",
+)
+def test_the_version_query_is_planned_once_per_connection_on_postgresql(
+    seed_decision, member_of_public
+):
+    """Planning the version query costs PostgreSQL several times what running it does: it is
+    prepared once on each connection and then only executed, and still sees every change."""
+    member_of_public.get(seed_decision.get_absolute_url())
+    with CaptureQueriesContext(connection) as captured:
+        again = member_of_public.get(seed_decision.get_absolute_url())
+    statements = [query["sql"] for query in captured]
+
+    assert again.status_code == 200
+    assert len(statements) == 1
+    assert statements[0].startswith("EXECUTE public_record_")
+
+    seed_decision.title = "A title changed after publication"
+    seed_decision.save()
+    assert record_version(seed_decision.reference).etag != again["ETag"].strip('"').split("-")[0]
