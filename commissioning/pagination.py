@@ -81,6 +81,8 @@ class RegisterPaginator(Paginator):
 
     def page(self, number) -> RegisterPage:
         number = self.validate_number(number)
+        if self.count == 0:
+            return RegisterPage([], number, self)  # counted as empty: nothing to fetch
         offset = (number - 1) * self.per_page
         return RegisterPage(self.fetch(offset, self.per_page), number, self)
 

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import engines
 
+from commissioning.pagination import RegisterPaginator
 from contracts.filters import ContractFilter
 from contracts.models import Contract
 from decisions.filters import DecisionFilter
@@ -35,7 +36,8 @@ def bare(rows, total) -> HttpResponse:
 
 
 def page_of(queryset, request, size: int):
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    # The registers' own paginator: the same capped count and page query as the page.
+    page = RegisterPaginator(queryset, size).get_page(request.GET.get("page"))
     return bare(list(page.object_list), page.paginator.count)
 
 

@@ -214,3 +214,16 @@ def test_decision_page_lists_what_the_decision_concerns(reader, officer):
     assert "Joint drugs commissioning</a>" in content
     assert f"{LinkKind.SUPERSEDES.label} <a" in content and "OLD-9</a>" in content
     assert "NEW-2</a>" in content and "amends this decision" in content
+
+
+def test_an_empty_list_is_counted_and_not_fetched():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        page = RegisterPaginator(Decision.objects.for_register(), 25).get_page(1)
+        rows = list(page.object_list)
+
+    assert rows == []
+    assert page.paginator.count == 0
+    assert len(captured) == 1
