@@ -151,6 +151,15 @@ class DecisionFilter(django_filters.FilterSet):
         return queryset.order_by(*SORTS[value][1], "pk")
 
     def search(self, queryset, name, value):
+        """Every word, anywhere in the reference, the title or the summary, in any case.
+
+        Officers find every record this way, drafts and withheld ones included, so the public
+        search's vector (published public text only) cannot serve them. On PostgreSQL
+        `icontains` is `UPPER("column"::text) LIKE UPPER('%word%')`, and migration 0009 indexes
+        exactly `upper(column::text)` with pg_trgm: change the lookup and the indexes no longer
+        apply (tests/workspace/test_officer_search.py checks the plan can use them). A word of
+        fewer than three letters has no trigram; it is matched without the index.
+        """
         # Each word adds a condition: a few are enough, and thousands would stall the query.
         words = value.split()[:MAX_SEARCH_WORDS]
         for word in words:

@@ -227,3 +227,20 @@ def test_an_empty_list_is_counted_and_not_fetched():
     assert rows == []
     assert page.paginator.count == 0
     assert len(captured) == 1
+
+
+def test_a_search_is_counted_to_a_lower_cap_than_the_whole_register(
+    reader, eight_decisions, monkeypatch
+):
+    """Checking each match of a common word costs more than reading an index, so a search
+    says "more than" sooner; the pages still follow one another."""
+    monkeypatch.setattr(pagination, "COUNT_CAP", 100)
+    monkeypatch.setattr(workspace_views, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(workspace_views, "REGISTER_PAGE_SIZE", 3)
+
+    listed = reader.get(REGISTER)
+    searched = reader.get(REGISTER, {"q": "R-", "page": 2})
+
+    assert "8 decisions" in listed.content.decode()
+    assert "More than 5 decisions match the filters" in searched.content.decode()
+    assert references(searched) == ["R-4", "R-3", "R-2"]
