@@ -14,20 +14,18 @@ republishes the record.
 import dataclasses
 import datetime
 import hashlib
-import itertools
 import json
-import re
-import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Max, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from commissioning import precompiled
 from contracts.models import Contract, Extension, ProcurementPhase
 from decisions.models import (
     Appendix,
@@ -473,53 +471,15 @@ def _newest(queryset: models.QuerySet, field_name: str) -> Subquery:
     return Subquery(queryset.order_by(f"-{field_name}").values(field_name)[:1])
 
 
-# Compiling a query of a dozen subqueries takes Django far longer than PostgreSQL takes to run
-# it (about 40 ms against 4 on a busy two-core machine), and these run on every request for a
-# public page. So each is compiled once per process, with a placeholder for its one value.
+# The version queries run on every request for a public page: compiled once per process,
+# with a placeholder for their one value, and prepared once per connection on PostgreSQL.
 _PLACEHOLDER = "\x00value\x00"
-_compiled: dict[str, tuple[str, list]] = {}
 
 
 def _run_compiled(name: str, build, value: str = _PLACEHOLDER) -> tuple | None:
-    """The first row of the query `build(placeholder)` makes, compiled once, run for `value`."""
-    if name not in _compiled:
-        sql, params = build(_PLACEHOLDER).query.sql_with_params()
-        _compiled[name] = (sql, list(params))
-    sql, params = _compiled[name]
-    params = [value if param == _PLACEHOLDER else param for param in params]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _execute_prepared(cursor, name, sql, params)
-        else:
-            cursor.execute(sql, params)
-        row = cursor.fetchone()
+    """The first row of the query `build(placeholder)` makes, run for `value`."""
+    row = precompiled.fetchone(f"public_{name}", build, _PLACEHOLDER, value)
     return tuple(_as_datetime(each) for each in row) if row else None
-
-
-# PostgreSQL plans a query of a dozen subqueries in about 4 ms and runs it in well under one.
-# Prepared once on each database connection (the pool keeps them), it is planned once there;
-# Django's cursors bind parameters on the client and cannot prepare, so it is done in SQL.
-# The statements each connection has prepared; a connection that is closed drops out.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _execute_prepared(cursor, name: str, sql: str, params: list) -> None:
-    numbers = itertools.count(1)
-    numbered = re.sub(
-        r"%%|%s", lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", sql
-    )
-    statement = f"public_{name}_{hashlib.sha256(numbered.encode()).hexdigest()[:16]}"
-    raw = connection.connection
-    done = _prepared.setdefault(raw, set())
-    if statement not in done:
-        # Set-up of the connection, like Django's own (its time zone, say), so it goes to the
-        # connection itself and is not counted as one of the page's queries.
-        # The statement's text is this module's own compiled query: no visitor's input is in
-        # it (that is a parameter of EXECUTE), so building the SQL here is safe (bandit B608).
-        raw.execute(f"PREPARE {statement} AS {numbered}")  # nosec B608
-        done.add(statement)
-    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
-    cursor.execute(f"EXECUTE {statement}{arguments}", params)  # nosec B608
 
 
 def _as_datetime(value) -> datetime.datetime | None:

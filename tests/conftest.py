@@ -20,6 +20,16 @@ if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: what one test's pages kept is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def officer(db):
     return UserFactory(

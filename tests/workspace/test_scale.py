@@ -14,9 +14,11 @@ from decisions.filters import DecisionFilter
 from decisions.models import Decision, LinkKind
 from tests.factories import (
     ContractFactory,
+    DecisionCategoryFactory,
     DecisionFactory,
     DecisionLinkFactory,
     JointArrangementFactory,
+    LotFactory,
     ProgrammeFactory,
     ProviderFactory,
 )
@@ -116,6 +118,54 @@ def test_provider_drop_down_marks_the_choice_and_escapes_names(reader):
 
     assert f'<option value="{chosen.pk}" selected>Smith &amp; &lt;Sons&gt;</option>' in content
     assert "<Sons>" not in content
+
+
+def test_the_kept_provider_drop_down_follows_every_change(reader):
+    """The options are kept between pages, and a provider added, renamed or deleted shows
+    on the very next page; the one chosen is marked on each."""
+    first = ProviderFactory(name="Aardvark Services")
+    second = ProviderFactory(name="Beacon Trust")
+
+    def options(**query) -> str:
+        return reader.get(REGISTER, query).content.decode()
+
+    assert "Aardvark Services" in options()
+    added = ProviderFactory(name="Cedar Partnership")
+    assert "Cedar Partnership" in options()
+    first.name = "Alder Services"
+    first.save()
+    renamed = options(provider=first.pk)
+    assert f'<option value="{first.pk}" selected>Alder Services</option>' in renamed
+    assert "Aardvark Services" not in renamed
+    added.delete()
+    after_delete = options(provider=second.pk)
+    assert "Cedar Partnership" not in after_delete
+    assert f'<option value="{second.pk}" selected>Beacon Trust</option>' in after_delete
+    assert f'<option value="{first.pk}">Alder Services</option>' in after_delete
+
+
+def test_the_kept_filter_form_follows_what_its_drop_downs_list(reader):
+    """The filter form is kept between pages; a record added or renamed anywhere its
+    drop-downs draw from shows on the very next page, and a bad value still gets its
+    message next to the field, every time."""
+    lot = LotFactory(phase__name="Phase A", phase__programme=ProgrammeFactory(title="Cycle A"))
+    contracts = "/workspace/contracts/"
+
+    assert "Cycle A, Phase A" in reader.get(contracts).content.decode()
+    assert "Cycle A, Phase A" in reader.get(contracts).content.decode()
+    programme = lot.phase.programme
+    programme.title = "Cycle B"
+    programme.save()
+    assert "Cycle B, Phase A" in reader.get(contracts).content.decode()
+
+    reader.get(REGISTER)
+    DecisionCategoryFactory(name="Estates")
+    assert ">Estates</option>" in reader.get(REGISTER).content.decode()
+
+    for _ in range(2):
+        refused = reader.get(REGISTER, {"provider": "999999"}).content.decode()
+        assert "govuk-form-group--error" in refused
+        assert "Select a valid choice" in refused
 
 
 # -- the timeline --------------------------------------------------------------------------
