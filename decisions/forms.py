@@ -508,6 +508,10 @@ SectionFormSet = forms.modelformset_factory(
 )
 
 
+def contract_label(contract) -> str:
+    return f"{contract.reference}: {contract.title} ({contract.provider})"
+
+
 class LinksForm(GovukFormMixin, forms.ModelForm):
     """The contracts, extensions, programmes and joint arrangements the decision concerns."""
 
@@ -527,14 +531,26 @@ class LinksForm(GovukFormMixin, forms.ModelForm):
             "arrangements": "Joint commissioning arrangements",
         }
 
+    field_order = ["contracts", "add_contracts", "programmes", "arrangements", "extensions"]
+
+    add_contracts = forms.CharField(
+        label="Add contracts by reference",
+        help_text="One or more contract references, separated by commas or spaces.",
+        required=False,
+        max_length=2000,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contracts"].queryset = Contract.objects.select_related("provider").order_by(
-            "reference"
-        )
-        self.fields["contracts"].label_from_instance = lambda contract: (
-            f"{contract.reference}: {contract.title} ({contract.provider})"
-        )
+        # Any contract may be linked, but only the linked ones are listed, to untick: an
+        # office has thousands of contracts, and a box for each made the editor take seconds
+        # to draw (and to use). Others are added by their reference.
+        self.fields["contracts"].queryset = Contract.objects.all()
+        self.fields["contracts"].label = "Contracts it concerns"
+        self.fields["contracts"].help_text = "Untick a contract to take it off this decision."
+        self.fields["contracts"].widget.choices = [
+            (contract.pk, contract_label(contract)) for contract in self._listed_contracts()
+        ]
         self.fields["programmes"].queryset = Programme.objects.order_by("title")
         self.fields["arrangements"].queryset = JointArrangement.objects.order_by("title")
         decision = self.instance
@@ -551,6 +567,45 @@ class LinksForm(GovukFormMixin, forms.ModelForm):
         )
         # Set whether bound or not: what changed is judged against it.
         self.initial["extensions"] = list(decision.extensions.values_list("pk", flat=True))
+
+    def _listed_contracts(self):
+        """The contracts linked now, and any ticked in the form as sent."""
+        chosen = {contract.pk for contract in self.initial.get("contracts") or []}
+        if self.is_bound:
+            sent = self.data.getlist(self.add_prefix("contracts"))
+            chosen |= {int(value) for value in sent if value.isdigit() and len(value) < 19}
+        return (
+            Contract.objects.filter(pk__in=chosen).select_related("provider").order_by("reference")
+        )
+
+    def clean_add_contracts(self) -> list:
+        references = list(dict.fromkeys(re.split(r"[\s,;]+", self.cleaned_data["add_contracts"])))
+        references = [reference for reference in references if reference]
+        found = {c.reference: c for c in Contract.objects.filter(reference__in=references)}
+        missing = [reference for reference in references if reference not in found]
+        if missing:
+            raise ValidationError(
+                f"There is no contract with the reference {', '.join(missing)}"
+                if len(missing) < 4
+                else f"There are no contracts with {len(missing)} of these references, "
+                f"{', '.join(missing[:3])} among them"
+            )
+        return [found[reference] for reference in references]
+
+    def clean(self):
+        cleaned = super().clean()
+        added = cleaned.get("add_contracts") or []
+        if added and "contracts" in cleaned:
+            linked = list(cleaned["contracts"])
+            cleaned["contracts"] = linked + [c for c in added if c not in linked]
+        return cleaned
+
+    def changed_links(self) -> list[str]:
+        """Which of contracts, programmes and arrangements to save."""
+        changed = [name for name in ("programmes", "arrangements") if name in self.changed_data]
+        if "contracts" in self.changed_data or self.cleaned_data.get("add_contracts"):
+            changed.insert(0, "contracts")
+        return changed
 
     def save_extensions(self, *, by) -> None:
         """Point the chosen extensions at this decision, and release those unticked."""

@@ -571,10 +571,9 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
                 section._history_user = user
                 section.save()
         links = forms["links"]
-        for name in ("contracts", "programmes", "arrangements"):
-            if name in links.changed_data:
-                decision._history_user = user
-                getattr(decision, name).set(links.cleaned_data[name])
+        for name in links.changed_links():
+            decision._history_user = user
+            getattr(decision, name).set(links.cleaned_data[name])
         if "extensions" in links.changed_data:
             links.save_extensions(by=user)
         decision_links = forms["decision_links"]

@@ -121,7 +121,7 @@ def test_officer_writes_a_decision_extends_a_contract_and_sees_it_everywhere(
     page.locator("#id_sections-3-public_interest_statement").fill(
         "Publishing the price now would weaken the coming tender."
     )
-    page.get_by_label(re.compile("WOPCC-DA-YOUTH-2018")).check()
+    page.get_by_label("Add contracts by reference").fill("WOPCC-DA-YOUTH-2018")
     page.get_by_role("button", name="Save changes").click()
 
     # The decision page lays the record out as the form does, withheld text marked.

@@ -337,6 +337,51 @@ def test_linking_contracts_programmes_and_arrangements(officer_client, draft):
     assert "WOPCC-DA-ADULT-2018" in page.content.decode()
 
 
+def test_contracts_are_added_by_reference_and_only_linked_ones_are_listed(officer_client, draft):
+    """An office has thousands of contracts: the editor lists the linked ones, to untick,
+    and takes others by reference."""
+    adult = ContractFactory(reference="WOPCC-DA-ADULT-2018")
+    youth = ContractFactory(reference="WOPCC-DA-YOUTH-2018")
+    ContractFactory(reference="WOPCC-UNRELATED-2019")
+    page = officer_client.get(edit_url(draft))
+    assert "WOPCC-DA-ADULT-2018" not in page.content.decode()
+
+    data = form_fields(page)
+    data["links-add_contracts"] = "WOPCC-DA-ADULT-2018, WOPCC-DA-YOUTH-2018"
+    response = officer_client.post(edit_url(draft), data)
+
+    assert response.status_code == 302
+    assert set(draft.contracts.all()) == {adult, youth}
+    editor = officer_client.get(edit_url(draft)).content.decode()
+    assert "WOPCC-DA-ADULT-2018" in editor and "WOPCC-DA-YOUTH-2018" in editor
+    assert "WOPCC-UNRELATED-2019" not in editor
+
+    data = form_fields(officer_client.get(edit_url(draft)))
+    data["links-contracts"] = [youth.pk]  # the adult services contract unticked
+    officer_client.post(edit_url(draft), data)
+    assert list(draft.contracts.all()) == [youth]
+    history = draft.history.order_by("-history_date", "-history_id").first()
+    assert history.history_user is not None
+
+
+def test_an_unknown_contract_reference_is_refused_next_to_the_field(officer_client, draft):
+    ContractFactory(reference="WOPCC-DA-ADULT-2018")
+    data = form_fields(officer_client.get(edit_url(draft)))
+    data["links-add_contracts"] = "WOPCC-DA-ADULT-2018 WOPCC-NO-SUCH"
+    data["title"] = "A title that must not be saved"
+
+    response = officer_client.post(edit_url(draft), data)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is no contract with the reference WOPCC-NO-SUCH" in content
+    assert 'id="id_links-add_contracts_error"' in content
+    assert 'value="WOPCC-DA-ADULT-2018 WOPCC-NO-SUCH"' in content
+    draft.refresh_from_db()
+    assert draft.title == "Interim extension"
+    assert not draft.contracts.exists()
+
+
 def test_linking_another_decision_by_its_reference(officer_client, draft):
     earlier = DecisionFactory(reference="WPCC3-0058")
     data = form_fields(officer_client.get(edit_url(draft)))
