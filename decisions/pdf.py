@@ -15,9 +15,9 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from commissioning import kept
 from decisions.models import Decision
 from decisions.publication import PublicRecord, PublicSection, record_fingerprint
 
@@ -113,10 +113,10 @@ def public_pdf_cache_key(record: PublicRecord) -> str:
 def public_pdf(record: PublicRecord) -> bytes:
     """The public PDF of a record, from the cache when this exact record was rendered before."""
     key = public_pdf_cache_key(record)
-    pdf = cache.get(key)
+    pdf = kept.get(key)  # the key is a hash of the record's content
     if pdf is None:
         pdf = html_to_pdf(public_pdf_html(record))
-        cache.set(key, pdf, timeout=None)
+        kept.put(key, pdf, timeout=None)
     return pdf
 
 

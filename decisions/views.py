@@ -20,13 +20,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import condition, require_safe
 
+from commissioning import kept
 from decisions.export import published_decisions_json
 from decisions.models import Appendix
 from decisions.pdf import pdf_filename, public_pdf, public_pdf_cache_key
@@ -87,12 +87,13 @@ def _cached_page(request: HttpRequest, key: str | None, build) -> HttpResponse:
     """The page from the cache when it can be, otherwise built (and kept, when it can be)."""
     if key is None or not _cacheable(request):
         return build()
-    content = cache.get(key)
+    # Every key here names a version of the page (commissioning.kept).
+    content = kept.get(key)
     if content is not None:
         return HttpResponse(content)
     response = build()
     if response.status_code == 200 and _cacheable(request):
-        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+        kept.put(key, response.content, PAGE_CACHE_SECONDS)
     return response
 
 
@@ -289,12 +290,12 @@ def pdf(request: HttpRequest, reference: str) -> HttpResponse:
     view also remembers which content key belongs to the record's current version, so that a
     repeat request finds the PDF without building the record."""
     pointer = f"public-pdf-version:{_version(request, reference).etag}"
-    content_key = cache.get(pointer)
-    document = cache.get(content_key) if content_key else None
+    content_key = kept.get(pointer)
+    document = kept.get(content_key) if content_key else None
     if document is None:
         record = _record(request, reference)
         document = public_pdf(record)
-        cache.set(pointer, public_pdf_cache_key(record), PAGE_CACHE_SECONDS)
+        kept.put(pointer, public_pdf_cache_key(record), PAGE_CACHE_SECONDS)
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf_filename(reference)}"'
     return response

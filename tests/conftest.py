@@ -25,9 +25,13 @@ def empty_cache():
     """Each test starts with an empty cache: what one test's pages kept is not another's."""
     from django.core.cache import cache
 
+    from commissioning import kept
+
     cache.clear()
+    kept.memo.clear()
     yield
     cache.clear()
+    kept.memo.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,90 @@
+"""Values whose cache key names their content, kept in this process too.
+
+A public page or PDF is cached under a key made from its version or from a hash of what it
+shows, so the value under a key never changes: a new version has a new key. Reading one from
+the shared cache still costs a file read, unpickling and decompressing on every request
+(for a PDF, a fifth of the request). Such values are also kept here, in memory, up to a
+budget, the least recently used going first. This is only for immutable, content-addressed
+keys; anything else goes to `django.core.cache` alone.
+"""
+
+import sys
+import threading
+from collections import OrderedDict
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+BUDGET_BYTES = 64 * 1024 * 1024
+
+
+class ProcessMemo:
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.size = 0
+        self.values: OrderedDict[str, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def weight(value) -> int:
+        return len(value) if isinstance(value, bytes | str) else sys.getsizeof(value)
+
+    def get(self, key: str):
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        weight = self.weight(value)
+        if weight > self.budget:
+            return
+        with self.lock:
+            if key in self.values:
+                return
+            self.values[key] = value
+            self.size += weight
+            while self.size > self.budget:
+                _old, dropped = self.values.popitem(last=False)
+                self.size -= self.weight(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+            self.size = 0
+
+
+memo = ProcessMemo(BUDGET_BYTES)
+
+
+def _switched_off() -> bool:
+    # With caching switched off (a DummyCache), nothing is kept here either.
+    return isinstance(caches["default"], DummyCache)
+
+
+def get(key: str):
+    """The value under a content-addressed key: from this process, else the shared cache."""
+    if _switched_off():
+        return None
+    value = memo.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            memo.put(key, value)
+    return value
+
+
+def put(key: str, value, timeout: int | None) -> None:
+    cache.set(key, value, timeout)
+    if not _switched_off():
+        memo.put(key, value)
+
+
+@receiver(setting_changed)
+def forget_on_new_caches(*, setting, **kwargs) -> None:
+    """Another cache configured (as tests do) starts this process's copies afresh."""
+    if setting == "CACHES":
+        memo.clear()

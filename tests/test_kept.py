@@ -1,0 +1,43 @@
+"""Content-addressed pages and PDFs are kept in the process as well as the shared cache."""
+
+from django.core.cache import cache
+
+from commissioning import kept
+from commissioning.kept import ProcessMemo
+
+
+def test_a_kept_value_is_read_without_the_shared_cache():
+    kept.put("public-pdf:abc", b"%PDF-1.7 the document", None)
+    cache.delete("public-pdf:abc")
+
+    assert kept.get("public-pdf:abc") == b"%PDF-1.7 the document"
+
+
+def test_a_value_only_in_the_shared_cache_is_found_and_then_kept():
+    cache.set("public-decision:xyz", b"<html>page</html>")
+
+    assert kept.get("public-decision:xyz") == b"<html>page</html>"
+    cache.delete("public-decision:xyz")
+    assert kept.get("public-decision:xyz") == b"<html>page</html>"
+
+
+def test_the_least_recently_used_go_first_when_over_budget():
+    memo = ProcessMemo(budget=10)
+    memo.put("a", b"aaaa")
+    memo.put("b", b"bbbb")
+    assert memo.get("a") == b"aaaa"  # now the most recently used
+    memo.put("c", b"cccc")
+
+    assert memo.get("b") is None
+    assert memo.get("a") == b"aaaa"
+    assert memo.get("c") == b"cccc"
+    memo.put("huge", b"x" * 11)
+    assert memo.get("huge") is None
+
+
+def test_nothing_is_kept_with_caching_switched_off(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+    kept.put("public-pdf:def", b"%PDF", None)
+
+    assert kept.get("public-pdf:def") is None
