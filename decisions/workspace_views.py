@@ -121,18 +121,22 @@ class DashboardView(StaffRequiredMixin, TemplateView):
 SEARCH_COUNT_CAP = 1_000
 
 
+def register_paginator(filterset) -> RegisterPaginator:
+    """The register's pages. A search for a common word matches much of the register, and
+    checking each match costs far more than reading an index: such a list is counted only
+    to 1,000, as the public search is (decisions.views.SEARCH_COUNT_LIMIT)."""
+    searching = filterset.is_valid() and filterset.form.cleaned_data.get("q")
+    cap = SEARCH_COUNT_CAP if searching else None
+    return RegisterPaginator(filterset.qs, REGISTER_PAGE_SIZE, cap=cap)
+
+
 class DecisionListView(StaffRequiredMixin, TemplateView):
     template_name = "workspace/decisions/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = DecisionFilter(self.request.GET, queryset=Decision.objects.for_register())
-        # A search for a common word matches much of the register, and checking each match
-        # costs far more than reading an index: such a list is counted only to 1,000, as the
-        # public search is (decisions.views.SEARCH_COUNT_LIMIT).
-        searching = filterset.is_valid() and filterset.form.cleaned_data.get("q")
-        cap = SEARCH_COUNT_CAP if searching else None
-        paginator = RegisterPaginator(filterset.qs, REGISTER_PAGE_SIZE, cap=cap)
+        paginator = register_paginator(filterset)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             {

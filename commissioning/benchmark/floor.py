@@ -42,10 +42,11 @@ def page_of(queryset, request, size: int):
 
 
 def decisions(request):
-    from decisions.workspace_views import REGISTER_PAGE_SIZE
+    from decisions.workspace_views import register_paginator
 
     filterset = DecisionFilter(request.GET, queryset=Decision.objects.for_register())
-    return page_of(filterset.qs, request, REGISTER_PAGE_SIZE)
+    page = register_paginator(filterset).get_page(request.GET.get("page"))
+    return bare(list(page.object_list), page.paginator.count)
 
 
 def contracts(request):
