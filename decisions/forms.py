@@ -418,6 +418,15 @@ class NewDecisionForm(DecisionDetailsForm):
 class SectionForm(GovukFormMixin, forms.ModelForm):
     """One section's text and whether it is withheld from publication, and why."""
 
+    def _post_clean(self):
+        # A section sent back unchanged is not checked against the model's rules again: the
+        # stored row already keeps them (the database enforces its constraints), and Django
+        # checks each constraint with a query inside a savepoint, three queries apiece. The
+        # editor sends every section with every save; it saves only the changed ones.
+        if self.instance.pk is not None and not self.has_changed():
+            return
+        super()._post_clean()
+
     class Meta:
         model = DecisionSection
         fields = [
@@ -503,8 +512,39 @@ def clean_withholding(form, cleaned: dict) -> dict:
 
 # The editor changes the sections the decision's form gave it; it never adds one (a posted
 # form beyond them, or one without its id, is ignored rather than saved without a place).
+class BaseSectionFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        """Each form's hidden id is looked up among the sections the formset has already read,
+        not with a query of its own (Django's default: one query per section on every save).
+        An id that is not one of them is refused as Django refuses it."""
+        super().add_fields(form, index)
+        field = form.fields.get(self.model._meta.pk.name)
+        if field is None:
+            return
+        known = getattr(self, "_sections_by_id", None)
+        if known is None:
+            read = getattr(self, "_object_dict", None)  # Django's own, if it has read them
+            sections = read.values() if read is not None else self.get_queryset()
+            known = self._sections_by_id = {str(section.pk): section for section in sections}
+
+        def to_python(value, field=field, known=known):
+            if value in field.empty_values:
+                return None
+            section = known.get(str(getattr(value, "pk", value)))
+            if section is None:
+                raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
+            return section
+
+        field.to_python = to_python
+
+
 SectionFormSet = forms.modelformset_factory(
-    DecisionSection, form=SectionForm, extra=0, can_delete=False, edit_only=True
+    DecisionSection,
+    form=SectionForm,
+    formset=BaseSectionFormSet,
+    extra=0,
+    can_delete=False,
+    edit_only=True,
 )
 
 

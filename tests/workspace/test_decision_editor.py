@@ -518,3 +518,29 @@ def test_linking_the_extensions_a_decision_authorises(officer_client, officer, d
     assert response.status_code == 302, response.status_code
     extension.refresh_from_db()
     assert extension.authorising_decision is None
+
+
+def test_a_save_runs_the_same_queries_however_many_sections_are_unchanged(
+    officer_client, officer
+):
+    """Each section sent back unchanged is not checked again (Django checks a constraint
+    with three queries); a changed one still is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DecisionSectionFactory
+
+    def save_count(decision) -> int:
+        data = form_fields(officer_client.get(edit_url(decision)))
+        data["summary"] = "A new summary"
+        with CaptureQueriesContext(connection) as captured:
+            response = officer_client.post(edit_url(decision), data)
+        assert response.status_code == 302
+        return len(captured)
+
+    few = StartedDecisionFactory(author=officer)
+    many = StartedDecisionFactory(author=officer)
+    for position in range(10, 18):
+        DecisionSectionFactory(decision=many, position=position)
+
+    assert save_count(few) == save_count(many)
