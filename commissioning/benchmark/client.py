@@ -223,6 +223,10 @@ def load_run(tasks, users: int, seconds: float, think: float = 0.0) -> dict:
         step = index
         # bandit B311: how long to pause, not a secret.
         pauses = random.Random(index)  # noqa: S311  # nosec B311
+        # Users arrive over the first pause, not all in the same instant (as locust's spawn
+        # rate has them arrive).
+        if think:
+            time.sleep(min(pauses.uniform(0, think), max(0.0, deadline - time.perf_counter())))
         while time.perf_counter() < deadline:
             if think and step != index:
                 time.sleep(

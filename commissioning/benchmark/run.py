@@ -34,6 +34,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
 # threads, so that one waiting on the database does not leave its core idle.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+WARM_UP_SECONDS = 10.0
 PDF_FIRST = 9  # distinct decisions whose PDF is asked for the first time
 
 
@@ -292,8 +293,15 @@ def load(users: int, seconds: float, out, think: float = 0.0) -> dict:
             ("officer", officer_contracts),
             ("write", save_draft),
         ]
+        # A fresh server's first requests compile templates, open connections and fill
+        # caches: a short run that is not counted warms every worker first, as traffic
+        # would have before anyone measured it.
+        warm = min(WARM_UP_SECONDS, seconds)
+        out(f"  load: warming up for {warm:.0f} s (not counted)")
+        load_run(tasks, users, warm, think=think)
         out(f"  load: {users} users for {seconds:.0f} s, thinking {think:g} s between pages")
         result = load_run(tasks, users, seconds, think=think)
+        result["total"]["warm_up_seconds"] = warm
         for client in publics + staff:
             client.close()
     return result
