@@ -520,9 +520,7 @@ def test_linking_the_extensions_a_decision_authorises(officer_client, officer, d
     assert extension.authorising_decision is None
 
 
-def test_a_save_runs_the_same_queries_however_many_sections_are_unchanged(
-    officer_client, officer
-):
+def test_a_save_runs_the_same_queries_however_many_sections_are_unchanged(officer_client, officer):
     """Each section sent back unchanged is not checked again (Django checks a constraint
     with three queries); a changed one still is."""
     from django.db import connection
