@@ -108,11 +108,13 @@ USER_PLACEHOLDER = -2_147_483_000
 ANNOTATIONS = ("joined_roles", "joined_group_permissions", "joined_own_permissions")
 
 
+def _user_fields() -> list[str]:
+    return [field.attname for field in get_user_model()._meta.concrete_fields]
+
+
 def _signed_in_user_query(user_id):
-    User = get_user_model()
-    fields = [field.attname for field in User._meta.concrete_fields]
-    users = with_roles_and_permissions(User._default_manager.filter(pk=user_id))
-    return users.values_list(*fields, *ANNOTATIONS, "holds_delegation")
+    users = with_roles_and_permissions(get_user_model()._default_manager.filter(pk=user_id))
+    return users.values_list(*_user_fields(), *ANNOTATIONS, "holds_delegation")
 
 
 class RegisterBackend(ModelBackend):
@@ -135,9 +137,8 @@ class RegisterBackend(ModelBackend):
             row = _signed_in_user_query(user_id).first()
         if row is None:
             return None
-        User = get_user_model()
-        fields = [field.attname for field in User._meta.concrete_fields]
-        user = User.from_db(connection.alias, fields, row[: len(fields)])
+        fields = _user_fields()
+        user = get_user_model().from_db(connection.alias, fields, row[: len(fields)])
         if not self.user_can_authenticate(user):
             return None
         loaded = dict(zip((*ANNOTATIONS, "holds_delegation"), row[len(fields) :], strict=True))

@@ -6,7 +6,7 @@ from html import escape
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
@@ -81,22 +81,21 @@ class Select(forms.Select):
         )
 
     def kept_options_html(self) -> str:
-        """The options of a choice of records, kept in the cache under the records' version.
+        """The options of a choice of records, kept in the cache under the version of the
+        records the filters list (decisions.forms.choices_version).
 
         A choice of 2,000 providers still took a quarter of the register's time to read and
-        write out on every page. Its version (how many records, and when one last changed:
-        one indexed query, in place of reading them all) changes whenever a record is added,
-        renamed or deleted, so the options are never out of date.
+        write out on every page. The version changes whenever a record is added, renamed or
+        deleted, so the options are never out of date.
         """
+        from decisions.forms import choices_version
+
         field = getattr(self.choices, "field", None)
-        model = getattr(getattr(field, "queryset", None), "model", None)
-        if self.label_field is None or model is None or not hasattr(model, "updated_at"):
+        if self.label_field is None or getattr(field, "queryset", None) is None:
             return self.options_html()
-        version = model._default_manager.aggregate(rows=Count("pk"), changed=Max("updated_at"))
         query = str(field.queryset.query)
-        shape = hashlib.sha256(f"{query}|{self.label_field}|{field.empty_label}".encode())
-        changed = version["changed"].isoformat() if version["changed"] else "-"
-        key = f"select-options:{shape.hexdigest()[:20]}:{version['rows']}:{changed}"
+        shape = f"{query}|{self.label_field}|{field.empty_label}|{choices_version()}"
+        key = f"select-options:{hashlib.sha256(shape.encode()).hexdigest()[:32]}"
         return cache.get_or_set(key, self.options_html, 60 * 60)
 
     def render(self, name, value, attrs=None, renderer=None):

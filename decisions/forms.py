@@ -510,8 +510,6 @@ def clean_withholding(form, cleaned: dict) -> dict:
     return cleaned
 
 
-# The editor changes the sections the decision's form gave it; it never adds one (a posted
-# form beyond them, or one without its id, is ignored rather than saved without a place).
 class BaseSectionFormSet(forms.BaseModelFormSet):
     def add_fields(self, form, index):
         """Each form's hidden id is looked up among the sections the formset has already read,
@@ -538,6 +536,8 @@ class BaseSectionFormSet(forms.BaseModelFormSet):
         field.to_python = to_python
 
 
+# The editor changes the sections the decision's form gave it; it never adds one (a posted
+# form beyond them, or one without its id, is ignored rather than saved without a place).
 SectionFormSet = forms.modelformset_factory(
     DecisionSection,
     form=SectionForm,

@@ -307,11 +307,7 @@ class DecisionQuerySet(models.QuerySet):
         """The decision page in the workspace: the record on its form, with what it is
         made of (its sections, appendices, statutory comments and awards), and what the
         sign-off panel shows (its signatures and the steps taken)."""
-        return self.select_related("template", "category", "author", "delegation").prefetch_related(
-            "sections",
-            "appendices",
-            "comments",
-            "awards",
+        return self.with_form().prefetch_related(
             models.Prefetch("signatures", Signature.objects.select_related("user", "delegation")),
             models.Prefetch("workflow_events", WorkflowEvent.objects.select_related("actor")),
         )
