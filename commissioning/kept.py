@@ -8,10 +8,14 @@ budget, the least recently used going first. This is only for immutable, content
 keys; anything else goes to `django.core.cache` alone.
 """
 
+import functools
+import hashlib
 import sys
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.signals import setting_changed
@@ -58,6 +62,16 @@ class ProcessMemo:
 
 
 memo = ProcessMemo(BUDGET_BYTES)
+
+
+@functools.cache
+def templates_fingerprint() -> str:
+    """A hash of every template, taken once per process: a deploy that changes how pages look
+    starts new processes, and what they keep is under new keys."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _switched_off() -> bool:

@@ -47,6 +47,18 @@ def decision_years() -> list[tuple[str, str]]:
     return [(str(year), str(year)) for year in range(span["last"].year, span["first"].year - 1, -1)]
 
 
+class YearField(django_filters.fields.ChoiceField):
+    """The years of the register: `decision_years`, which follow the first and last dates of
+    decision. Those dates are part of decisions.forms.choices_version, so a kept filter form
+    need not read the years to know it is up to date."""
+
+    choices_in_version = True
+
+
+class YearFilter(django_filters.ChoiceFilter):
+    field_class = YearField
+
+
 class Select(forms.Select):
     """A drop-down drawn in one pass.
 
@@ -130,7 +142,7 @@ class DecisionFilter(django_filters.FilterSet):
     decision_maker = django_filters.ChoiceFilter(
         label="Decision maker", choices=Decision.Maker.choices, empty_label="Any", widget=Select
     )
-    year = django_filters.ChoiceFilter(
+    year = YearFilter(
         label="Year of decision",
         choices=decision_years,
         method="in_year",

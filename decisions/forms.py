@@ -6,6 +6,7 @@ fields; templates/workspace/includes/field.html draws a field from it.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -240,7 +241,17 @@ def choices_version() -> list:
     """When the records the filters offer as choices last changed, in one query: the newest
     history row and the number of rows of each (providers, partner bodies, programmes,
     their phases and lots, decision categories). Every save and delete writes a history row,
-    so a new name, a new record or a deleted one changes it."""
+    so a new name, a new record or a deleted one changes it. The first and last dates of
+    decision are in it too: the years the register offers run from one to the other."""
+    row = precompiled.run_sql("filter_choices", _choices_version_sql(connection.vendor), [])
+    return [str(value) for value in row]
+
+
+@functools.cache
+def _choices_version_sql(_vendor: str) -> str:
+    """The SQL of `choices_version`, written once per process: it depends only on the models'
+    tables (reading `Model.history` builds a manager class each time, which cost more than
+    the query itself)."""
     from contracts.models import Lot, PartnerBody, ProcurementPhase, Provider
     from decisions.models import DecisionCategory
 
@@ -254,8 +265,10 @@ def choices_version() -> list:
         table = quote(model._meta.db_table)
         columns.append(f"(SELECT MAX({quote('history_date')}) FROM {history})")  # noqa: S608  # nosec B608
         columns.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608  # nosec B608
-    row = precompiled.run_sql("filter_choices", "SELECT " + ", ".join(columns), [])
-    return [str(value) for value in row]
+    decisions, decided_on = quote(Decision._meta.db_table), quote("decided_on")
+    for end in ("MIN", "MAX"):
+        columns.append(f"(SELECT {end}({decided_on}) FROM {decisions})")  # noqa: S608  # nosec B608
+    return "SELECT " + ", ".join(columns)  # noqa: S608  # nosec B608
 
 
 class FilterForm(GovukFormMixin, forms.Form):
@@ -274,15 +287,21 @@ class FilterForm(GovukFormMixin, forms.Form):
             for name in self.fields
             for value in (self.data.getlist(name) if hasattr(self.data, "getlist") else [])
         )
-        # Choices that are not records (statuses, sorts, the years of the register) are part
-        # of the key themselves; a year list is read from two probes of an index.
+        # Choices that are not records (statuses, sorts) are part of the key themselves.
+        # Choices the version covers (the years of the register) are not read at all when
+        # the kept fields are used.
         listed = [
             (name, [str(key) for key, _label in field.choices])
             for name, field in self.fields.items()
-            if hasattr(field, "choices") and not isinstance(field, forms.ModelChoiceField)
+            if hasattr(field, "choices")
+            and not isinstance(field, forms.ModelChoiceField)
+            and not getattr(field, "choices_in_version", False)
         ]
-        lists_records = any(isinstance(f, forms.ModelChoiceField) for f in self.fields.values())
-        records = choices_version() if lists_records else []
+        from_version = any(
+            isinstance(f, forms.ModelChoiceField) or getattr(f, "choices_in_version", False)
+            for f in self.fields.values()
+        )
+        records = choices_version() if from_version else []
         shape = json.dumps([type(self).__name__, values, listed, records])
         return hashlib.sha256(shape.encode("utf-8")).hexdigest()
 

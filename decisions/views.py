@@ -12,11 +12,9 @@ record is seen at once, with nothing to clear. Nothing confidential can be cache
 are built from public records only, and a signed-in visitor's pages are never cached.
 """
 
-import functools
 import hashlib
 import mimetypes
 import posixpath
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -48,22 +46,12 @@ PAGE_SIZE = 20
 SEARCH_COUNT_LIMIT = 1000
 
 
-@functools.cache
-def _templates_fingerprint() -> str:
-    """A hash of every template, taken once per process: a deploy that changes how pages look
-    starts new processes, and their pages are cached under new keys."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _page_layout() -> str:
     """What cached pages depend on besides their data: the templates, and the office's name
     and service details from the settings (they are drawn in every page's frame)."""
     frame = f"{settings.OFFICE_NAME}|{settings.SERVICE_NAME}|{settings.SERVICE_PHASE}"
     frame_hash = hashlib.sha256(frame.encode("utf-8")).hexdigest()[:16]
-    return f"{_templates_fingerprint()}{frame_hash}"
+    return f"{kept.templates_fingerprint()}{frame_hash}"
 
 
 # Cached pages are keyed on their version and never go stale; the timeout only bounds how

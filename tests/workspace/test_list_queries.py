@@ -94,10 +94,9 @@ def dashboard(n, user):
 
 # (URL, rows maker, the queries it runs). Two of every count are the session and the user
 # (read with their roles and permissions). A filter form kept in the cache costs one query,
-# for the version of the records its drop-downs list; the decision register's year list
-# adds one.
+# for the version of the records its drop-downs list (the decision register's years included).
 LIST_PAGES = {
-    "decision-list": ("/workspace/decisions/", decisions, 6),
+    "decision-list": ("/workspace/decisions/", decisions, 5),
     "decision-export": ("/workspace/decisions/export.csv", decisions, 3),
     "contract-list": ("/workspace/contracts/", contracts, 5),
     "provider-list": ("/workspace/providers/", providers, 4),

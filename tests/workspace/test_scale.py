@@ -110,6 +110,20 @@ def test_year_filter_offers_every_year_from_the_first_decision_to_the_last(reade
     ]
 
 
+def test_the_kept_year_drop_down_follows_a_decision_in_a_new_year(reader):
+    """The filter form is kept between pages without reading the years; a decision dated
+    in a year the register did not have yet shows that year on the very next page."""
+    DecisionFactory(decided_on=D(2021, 5, 1))
+    before = reader.get(REGISTER).content.decode()
+    DecisionFactory(decided_on=D(2023, 2, 1))
+    after = reader.get(REGISTER).content.decode()
+
+    assert '<option value="2023">' not in before
+    assert '<option value="2021">' in before
+    assert '<option value="2023">2023</option>' in after
+    assert '<option value="2022">2022</option>' in after
+
+
 def test_provider_drop_down_marks_the_choice_and_escapes_names(reader):
     chosen = ProviderFactory(name="Smith & <Sons>")
     ProviderFactory(name="Other provider")
