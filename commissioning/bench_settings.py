@@ -29,6 +29,8 @@ CACHES = {
         "LOCATION": str(BENCH_DIR / "cache"),
     }
 }
+# A cache every worker shares, as CACHE_DIR is in production: sessions are read through it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -239,6 +239,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With a shared cache, sessions are read from it in front of the database (every signed-in
+# page reads its session; a cache read is cheaper than a query). A cache of one process
+# cannot do this: signing out in one worker would not reach the copy in another.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_DIR
+    else "django.contrib.sessions.backends.db"
+)
 
 # Where the site is reached, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -16,11 +16,11 @@ import subprocess  # nosec B404
 import sys
 import time
 import urllib.parse
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client as DjangoClient
 
 from commissioning.benchmark import seed as seeding
@@ -48,7 +48,7 @@ def session_cookie(username: str) -> dict:
     """A signed-in session made directly in the database (no sign-in form, no lockout)."""
     user = get_user_model().objects.get(username=username)
     backend = next(b for b in settings.AUTHENTICATION_BACKENDS if b.endswith("RegisterBackend"))
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session["_auth_user_id"] = str(user.pk)
     session["_auth_user_backend"] = backend
     session["_auth_user_hash"] = user.get_session_auth_hash()
