@@ -12,6 +12,7 @@ import functools
 import hashlib
 import sys
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -64,6 +65,46 @@ class ProcessMemo:
 memo = ProcessMemo(BUDGET_BYTES)
 
 
+class RecentAnswers:
+    """Answers that may be up to a few seconds old, kept in this process.
+
+    A public page asks the database for its record's version on every request (one query),
+    which was a fifth of the time of a page served from the cache. Readers who are not signed
+    in may be given an answer read in the last `seconds` instead: on a busy day the database
+    is asked once a second per process for a popular decision, not once per reader, and a
+    change reaches every reader within that second. At most `limit` answers are kept; when
+    that is reached they are all dropped and read afresh.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.answers: dict[str, tuple[float, object]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: str, seconds: float, read):
+        if seconds <= 0 or _switched_off():
+            return read()
+        now = time.monotonic()
+        with self.lock:
+            kept_answer = self.answers.get(key)
+        if kept_answer is not None and kept_answer[0] > now:
+            return kept_answer[1]
+        answer = read()
+        if answer is not None:
+            with self.lock:
+                if len(self.answers) >= self.limit:
+                    self.answers.clear()
+                self.answers[key] = (now + seconds, answer)
+        return answer
+
+    def clear(self) -> None:
+        with self.lock:
+            self.answers.clear()
+
+
+recent = RecentAnswers(limit=50_000)
+
+
 @functools.cache
 def templates_fingerprint() -> str:
     """A hash of every template, taken once per process: a deploy that changes how pages look
@@ -102,3 +143,4 @@ def forget_on_new_caches(*, setting, **kwargs) -> None:
     """Another cache configured (as tests do) starts this process's copies afresh."""
     if setting == "CACHES":
         memo.clear()
+        recent.clear()

@@ -239,6 +239,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How old, in seconds, the version of a public page may be when a reader who is not signed in
+# is answered (commissioning.kept.RecentAnswers): a change to a published decision, its
+# withdrawal included, reaches every public reader within this time. 0 reads it afresh for
+# every request. Signed-in staff always get it afresh.
+PUBLIC_FRESHNESS_SECONDS = envint("PUBLIC_FRESHNESS_SECONDS", 1)
+
 # With a shared cache, sessions are read from it in front of the database (every signed-in
 # page reads its session; a cache read is cheaper than a query). A cache of one process
 # cannot do this: signing out in one worker would not reach the copy in another.

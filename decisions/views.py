@@ -109,10 +109,17 @@ class CappedPaginator(Paginator):
 # -- the register ---------------------------------------------------------------------------
 
 
+def _fresh_enough(request: HttpRequest, key: str, read):
+    """`read()`, or for a reader who is not signed in an answer at most
+    PUBLIC_FRESHNESS_SECONDS old (commissioning.kept.RecentAnswers)."""
+    seconds = settings.PUBLIC_FRESHNESS_SECONDS if _anonymous(request) else 0
+    return kept.recent.get(key, seconds, read)
+
+
 def _register_changed(request: HttpRequest) -> RecordVersion:
     """The register's version, worked out once per request."""
     if not hasattr(request, "_register_version"):
-        request._register_version = register_version()
+        request._register_version = _fresh_enough(request, "register-version", register_version)
     return request._register_version
 
 
@@ -233,7 +240,9 @@ def _version(request: HttpRequest, reference: str) -> RecordVersion:
     is not a published decision."""
     cached = getattr(request, "_record_version", None)
     if cached is None or cached[0] != reference:
-        version = record_version(reference)
+        version = _fresh_enough(
+            request, f"record-version:{reference}", lambda: record_version(reference)
+        )
         if version is None:
             raise Http404("No published decision has that reference.")
         cached = (reference, version)

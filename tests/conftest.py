@@ -29,9 +29,22 @@ def empty_cache():
 
     cache.clear()
     kept.memo.clear()
+    kept.recent.clear()
     yield
     cache.clear()
     kept.memo.clear()
+    kept.recent.clear()
+
+
+@pytest.fixture(autouse=True)
+def public_versions_read_afresh():
+    """Most tests change a record and read its public page at once, so the version of a public
+    page is read afresh on every request here; tests/publication/test_freshness.py covers
+    the second a public reader may otherwise be given an older version."""
+    from django.test import override_settings
+
+    with override_settings(PUBLIC_FRESHNESS_SECONDS=0):
+        yield
 
 
 @pytest.fixture

@@ -41,3 +41,28 @@ def test_nothing_is_kept_with_caching_switched_off(settings):
     kept.put("public-pdf:def", b"%PDF", None)
 
     assert kept.get("public-pdf:def") is None
+
+
+def test_recent_answers_are_read_again_after_their_time_and_bounded(monkeypatch):
+    now = [50.0]
+    monkeypatch.setattr(kept.time, "monotonic", lambda: now[0])
+    answers = kept.RecentAnswers(limit=2)
+    reads = []
+
+    def read(value):
+        def reader():
+            reads.append(value)
+            return value
+
+        return reader
+
+    assert answers.get("a", 1, read("a1")) == "a1"
+    assert answers.get("a", 1, read("a2")) == "a1"
+    now[0] += 1.5
+    assert answers.get("a", 1, read("a3")) == "a3"
+    answers.get("b", 1, read("b1"))
+    answers.get("c", 1, read("c1"))  # the limit is reached: everything kept goes
+    assert answers.get("a", 1, read("a4")) == "a4"
+    assert reads == ["a1", "a3", "b1", "c1", "a4"]
+    assert answers.get("z", 0, read("z1")) == "z1"
+    assert answers.get("z", 0, read("z2")) == "z2"  # no time at all: read every time

@@ -5,7 +5,6 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from decisions.models import Decision, Exemption
@@ -35,13 +34,6 @@ def media(settings, tmp_path):
     """Uploaded appendices go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
