@@ -1,14 +1,7 @@
 """The filters of the workspace's decision register (and of its CSV export)."""
 
-import hashlib
-from html import escape
-
 import django_filters
-from django import forms
-from django.core.cache import cache
 from django.db.models import Exists, Max, Min, OuterRef, Q
-from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
 
 from contracts.models import (
     ArrangementPartner,
@@ -17,7 +10,7 @@ from contracts.models import (
     Programme,
     Provider,
 )
-from decisions.forms import FilterForm
+from decisions.forms import FilterForm, Select
 from decisions.models import Award, Decision, DecisionCategory
 
 # A longer search is refused with a message rather than run.
@@ -57,68 +50,6 @@ class YearField(django_filters.fields.ChoiceField):
 
 class YearFilter(django_filters.ChoiceFilter):
     field_class = YearField
-
-
-class Select(forms.Select):
-    """A drop-down drawn in one pass.
-
-    Django draws each option through a template of its own (and a choice of records from
-    full model instances). With 2,000 providers to choose from that cost more than the rest
-    of the register put together, and even ten statuses cost a few milliseconds. This widget
-    writes the options directly; with `label_field` (the field that is the record's name, as
-    its __str__ shows it) it reads only the key and that field. It keeps the name Select so
-    that the GOV.UK form classes (decisions.forms.GovukFormMixin) and the field template
-    treat it as any other select.
-    """
-
-    def __init__(self, attrs=None, choices=(), *, label_field: str | None = None):
-        super().__init__(attrs, choices)
-        self.label_field = label_field
-
-    def options(self):
-        field = getattr(self.choices, "field", None)
-        if self.label_field is None or field is None:
-            yield from self.choices
-            return
-        if field.empty_label is not None:
-            yield "", field.empty_label
-        yield from field.queryset.values_list("pk", self.label_field)
-
-    def options_html(self) -> str:
-        # The standard library's escape: Django's is wrapped for lazy strings, which costs
-        # more than the escaping itself when it runs two thousand times. Labels here are text.
-        return "".join(
-            f'<option value="{escape(str(option))}">{escape(str(label))}</option>'
-            for option, label in self.options()
-        )
-
-    def kept_options_html(self) -> str:
-        """The options of a choice of records, kept in the cache under the version of the
-        records the filters list (decisions.forms.choices_version).
-
-        A choice of 2,000 providers still took a quarter of the register's time to read and
-        write out on every page. The version changes whenever a record is added, renamed or
-        deleted, so the options are never out of date.
-        """
-        from decisions.forms import choices_version
-
-        field = getattr(self.choices, "field", None)
-        if self.label_field is None or getattr(field, "queryset", None) is None:
-            return self.options_html()
-        query = str(field.queryset.query)
-        shape = f"{query}|{self.label_field}|{field.empty_label}|{choices_version()}"
-        key = f"select-options:{hashlib.sha256(shape.encode()).hexdigest()[:32]}"
-        return cache.get_or_set(key, self.options_html, 60 * 60)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        options = self.kept_options_html()
-        for item in {str(item) for item in self.format_value(value)}:
-            chosen = f'<option value="{escape(item)}">'
-            options = options.replace(chosen, f'<option value="{escape(item)}" selected>', 1)
-        attributes = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        # Every value and label above went through html.escape (quotes included), and flatatt
-        # escapes the attributes, so the markup is safe to mark as such.
-        return mark_safe(f"<select{flatatt(attributes)}>{options}</select>")  # noqa: S308  # nosec B308 B703
 
 
 class DecisionFilter(django_filters.FilterSet):

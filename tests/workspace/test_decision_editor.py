@@ -270,6 +270,31 @@ def test_withholding_a_section_with_its_reasons_makes_the_decision_partly_confid
     assert draft.confidentiality == Decision.Confidentiality.PARTLY
 
 
+def test_the_editor_reopens_with_the_saved_choices_marked_and_names_escaped(officer_client, draft):
+    """The drop-downs are drawn in one pass (decisions.forms.Select): the saved exemption
+    and category are the ones chosen when the editor is opened again."""
+    category = DecisionCategoryFactory(name="Victims & <witnesses>")
+    data = form_fields(officer_client.get(edit_url(draft)))
+    data.update(
+        {
+            "category": category.pk,
+            "sections-1-is_withheld": "on",
+            "sections-1-exemption": Exemption.S40,
+        }
+    )
+    assert officer_client.post(edit_url(draft), data).status_code == 302
+
+    page = officer_client.get(edit_url(draft))
+    content = page.content.decode()
+
+    assert f'<option value="{category.pk}" selected>Victims &amp; &lt;witnesses&gt;</option>' in (
+        content
+    )
+    assert '<option value="s40" selected>Section 40: personal information</option>' in content
+    assert content.count(" selected>") == content.count("<select")
+    assert form_fields(page)["sections-1-exemption"] == "s40"
+
+
 def test_unwithholding_clears_the_exemption(officer_client, draft):
     section = draft.sections.get(position=4)
     section.is_withheld = True
