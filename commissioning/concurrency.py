@@ -8,7 +8,7 @@ pass. A stale form saves nothing: the page shows what changed since it was opene
 first, with who changed it and when.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from commissioning.history import Track, Version, latest_ids, versions
 
@@ -56,15 +56,25 @@ class StaleEditMixin:
     def tracks(self, obj) -> list[Track]:
         raise NotImplementedError
 
-    def lock(self, obj) -> None:
-        type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
+    locked = False
+
+    def lock(self, obj, queryset=None):
+        """Lock the record's row until the transaction ends; the record as it is now."""
+        if queryset is None:
+            queryset = type(obj)._default_manager.all()
+        # `of`: only the record's own row, not the rows of what it is read with.
+        of = ("self",) if connection.features.has_select_for_update_of else ()
+        current = queryset.select_for_update(of=of).filter(pk=obj.pk).first()
+        self.locked = True
+        return current
 
     def version_token(self) -> str:
         return make_token(self.tracks(self.object))
 
     def check_version(self) -> bool:
         """True when the form may be saved; else remembers what changed and returns False."""
-        self.lock(self.object)
+        if not self.locked:
+            self.lock(self.object)
         changes = changes_since(self.tracks(self.object), self.request.POST.get(FIELD_NAME, ""))
         if changes is None:
             return True

@@ -526,8 +526,9 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         with transaction.atomic():
-            self.lock(self.object)
-            self.object.refresh_from_db()
+            self.object = self.lock(self.object, Decision.objects.select_related("template"))
+            if self.object is None:
+                raise Http404("No decision has that reference.")
             if not is_editable(self.object):
                 return self.read_only()
             forms = self.forms(request.POST)
