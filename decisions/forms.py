@@ -356,6 +356,12 @@ class FilterForm(GovukFormMixin, forms.Form):
     """
 
     @cached_property
+    def narrows(self) -> bool:
+        """Whether any filter has a value, so that the list says its rows "match the filters".
+        The sort order is not a filter, and the page number is not a field."""
+        return any(self.data.get(name) not in (None, "") for name in self.fields if name != "sort")
+
+    @cached_property
     def cache_key(self) -> str:
         values = sorted(
             (name, value)
