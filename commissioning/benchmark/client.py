@@ -130,12 +130,21 @@ class Client:
 
 
 def measure(
-    client: Client, path: str, count: int, headers=None, warm: int = 2, budget: float = 20.0
+    client: Client,
+    path: str,
+    count: int,
+    headers=None,
+    warm: int = 2,
+    budget: float = 20.0,
+    settle: float = 0.0,
 ) -> Measure:
     """`count` timed requests after `warm` untimed ones; a slow page stops after `budget`
-    seconds (with at least three samples), so that one slow page cannot hold up the run."""
+    seconds (with at least three samples), so that one slow page cannot hold up the run.
+    `settle`: seconds to wait after the warm requests, so that what the server keeps for a
+    moment (a public page's version) has run out and the first timed request reads it."""
     for _ in range(warm):
         client.get(path, headers=headers)
+    time.sleep(settle)
     result = Measure()
     started = time.perf_counter()
     for _ in range(count):
