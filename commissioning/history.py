@@ -78,7 +78,7 @@ def latest_ids(tracks: Iterable[Track]) -> list[int]:
         columns.append(f"(SELECT MAX(t.{quote('history_id')}) FROM ({sql}) t)")  # noqa: S608  # nosec B608
         params.extend(row_params)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)  # nosec B608
+        cursor.execute("SELECT " + ", ".join(columns), params)
         row = cursor.fetchone()
     return [value or 0 for value in row]
 

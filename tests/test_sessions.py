@@ -1,42 +1,11 @@
-"""Sessions: in the database, and read through the cache when every app server shares one."""
-
-import os
-import subprocess
-import sys
-from pathlib import Path
+"""Sessions read through a shared cache (tests/hardening/test_deploy_settings.py checks when
+the settings choose that) still end for every worker when one signs out."""
 
 import pytest
 from django.test import Client, override_settings
 
 from commissioning.roles import Role
 from tests.factories import UserFactory
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-def session_engine(**env: str) -> str:
-    environment = {k: v for k, v in os.environ.items() if k != "CACHE_DIR"} | env
-    result = subprocess.run(  # noqa: S603 (a fixed command line, no shell)
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.conf import settings; print(settings.SESSION_ENGINE)",
-        ],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
-
-
-def test_sessions_go_through_the_cache_only_when_it_is_shared(tmp_path):
-    assert session_engine() == "django.contrib.sessions.backends.db"
-    assert session_engine(CACHE_DIR=str(tmp_path)) == "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.mark.django_db

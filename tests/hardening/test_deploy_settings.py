@@ -45,6 +45,18 @@ def test_the_deployment_checklist_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def session_engine(cache_dir: str) -> str:
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    result = manage("shell", "-c", code, CACHE_DIR=cache_dir)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_sessions_go_through_the_cache_only_when_it_is_shared(tmp_path):
+    assert session_engine("") == "django.contrib.sessions.backends.db"
+    assert session_engine(str(tmp_path)) == "django.contrib.sessions.backends.cached_db"
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = production_env()
     del env["SECRET_KEY"]
