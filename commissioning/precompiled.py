@@ -66,7 +66,11 @@ def _execute_prepared(cursor, name: str, sql: str, params: list) -> None:
     if statement not in done:
         # The statement's text is a query this project compiled: nobody's input is in it
         # (that is a parameter of EXECUTE), so building the SQL here is safe (bandit B608).
-        raw.execute(f"PREPARE {statement} AS {numbered}")  # nosec B608
+        # On the raw connection psycopg's own errors come out; Django's wrapper turns them
+        # into django.db's, as for every other query, so that a server that has gone away
+        # is a 503 (commissioning.middleware), not a server error.
+        with connection.wrap_database_errors:
+            raw.execute(f"PREPARE {statement} AS {numbered}")  # nosec B608
         done.add(statement)
     arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
     cursor.execute(f"EXECUTE {statement}{arguments}", params)  # nosec B608
