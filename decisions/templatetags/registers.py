@@ -10,11 +10,13 @@ work out once.
 import datetime
 import functools
 from decimal import Decimal
+from urllib.parse import quote
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 
 register = template.Library()
 
@@ -53,6 +55,18 @@ def contract_status(contract) -> str:
     return _status_tag(type(contract), contract.status, colour)
 
 
+@functools.cache
+def _labels(model, field: str) -> dict:
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+@register.simple_tag
+def label(record, field: str) -> str:
+    """`{{ record.get_FIELD_display }}`, from the field's choices read once per model."""
+    value = getattr(record, field)
+    return str(_labels(type(record), field).get(value, value))
+
+
 MONTHS = (
     "January",
     "February",
@@ -81,8 +95,7 @@ def long_date(value) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _around_pk(name: str, _script_prefix: str, _urlconf) -> tuple[str, str]:
-    marker = 918273645
+def _around(name: str, marker, _script_prefix: str, _urlconf) -> tuple[str, str]:
     before, _, after = reverse(name, args=[marker]).partition(str(marker))
     return before, after
 
@@ -91,8 +104,26 @@ def _around_pk(name: str, _script_prefix: str, _urlconf) -> tuple[str, str]:
 def pk_url(name: str, pk) -> str:
     """`{% url name pk %}` for a page whose one argument is a record's integer key: the URL
     around the key is worked out once (for each script prefix and URLconf)."""
-    before, after = _around_pk(name, get_script_prefix(), get_urlconf())
+    before, after = _around(name, 918273645, get_script_prefix(), get_urlconf())
     return f"{before}{int(pk)}{after}"
+
+
+# What `reverse` leaves unquoted in a URL (django.urls.resolvers), and the one character a
+# `path` converter's pattern (".+") does not match.
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+@register.simple_tag
+def ref_url(name: str, reference) -> str:
+    """`{% url name reference %}` for a page whose one argument is a `path` (a decision's
+    reference): the URL around it is worked out once, and the reference quoted as `reverse`
+    quotes it. What that pattern would refuse (nothing, or a line break) goes to `reverse`,
+    which says so."""
+    reference = str(reference)
+    if not reference or "\n" in reference:
+        return reverse(name, args=[reference])
+    before, after = _around(name, "reference918273645", get_script_prefix(), get_urlconf())
+    return f"{before}{quote(reference, safe=URL_SAFE)}{after}"
 
 
 @register.filter

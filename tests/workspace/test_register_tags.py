@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.template import engines
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from contracts.models import Contract
@@ -48,3 +48,30 @@ def test_status_tags_name_every_status_as_its_choices_do(model):
 def test_pk_url_is_the_url_reverse_gives(pk):
     drawn = render("{% load registers %}{% pk_url 'workspace:contract-detail' pk %}")
     assert drawn.render({"pk": pk}) == reverse("workspace:contract-detail", args=[pk])
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["WPCC3-0058", "OPCC/2024/17", "Décision 5", "100% & more", "a?b#c=d", "x y+z", "~:@!$'()*,;"],
+)
+def test_ref_url_is_the_url_djangos_url_tag_gives(reference):
+    ours = render("{% load registers %}{% ref_url 'workspace:decision-detail' reference %}")
+    djangos = render("{% url 'workspace:decision-detail' reference %}")
+    assert ours.render({"reference": reference}) == djangos.render({"reference": reference})
+
+
+@pytest.mark.parametrize("reference", ["", "two\nlines"])
+def test_ref_url_refuses_what_reverse_refuses(reference):
+    with pytest.raises(NoReverseMatch):
+        reverse("workspace:decision-detail", args=[reference])
+    template = render("{% load registers %}{% ref_url 'workspace:decision-detail' reference %}")
+    with pytest.raises(NoReverseMatch):
+        template.render({"reference": reference})
+
+
+def test_label_is_the_display_django_gives():
+    template = render('{% load registers %}{% label record "confidentiality" %}')
+    values = [value for value, _ in Decision._meta.get_field("confidentiality").flatchoices]
+    for value in [*values, "not-a-choice"]:
+        record = Decision(confidentiality=value)
+        assert template.render({"record": record}) == record.get_confidentiality_display()
