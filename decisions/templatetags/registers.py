@@ -100,12 +100,13 @@ def _around(name: str, marker, _script_prefix: str, _urlconf) -> tuple[str, str]
     return before, after
 
 
-@register.simple_tag
-def pk_url(name: str, pk) -> str:
-    """`{% url name pk %}` for a page whose one argument is a record's integer key: the URL
-    around the key is worked out once (for each script prefix and URLconf)."""
-    before, after = _around(name, 918273645, get_script_prefix(), get_urlconf())
-    return f"{before}{int(pk)}{after}"
+def _resolving(context) -> tuple[str, object]:
+    """The script prefix and URLconf `reverse` would use, read once per template drawn: each
+    is a thread-local read that costs more than the rest of a row's link."""
+    state = context.render_context.get(_resolving)
+    if state is None:
+        state = context.render_context[_resolving] = (get_script_prefix(), get_urlconf())
+    return state
 
 
 # What `reverse` leaves unquoted in a URL (django.urls.resolvers), and the one character a
@@ -113,8 +114,16 @@ def pk_url(name: str, pk) -> str:
 URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
-@register.simple_tag
-def ref_url(name: str, reference) -> str:
+@register.simple_tag(takes_context=True)
+def pk_url(context, name: str, pk) -> str:
+    """`{% url name pk %}` for a page whose one argument is a record's integer key: the URL
+    around the key is worked out once (for each script prefix and URLconf)."""
+    before, after = _around(name, 918273645, *_resolving(context))
+    return f"{before}{int(pk)}{after}"
+
+
+@register.simple_tag(takes_context=True)
+def ref_url(context, name: str, reference) -> str:
     """`{% url name reference %}` for a page whose one argument is a `path` (a decision's
     reference): the URL around it is worked out once, and the reference quoted as `reverse`
     quotes it. What that pattern would refuse (nothing, or a line break) goes to `reverse`,
@@ -122,7 +131,7 @@ def ref_url(name: str, reference) -> str:
     reference = str(reference)
     if not reference or "\n" in reference:
         return reverse(name, args=[reference])
-    before, after = _around(name, "reference918273645", get_script_prefix(), get_urlconf())
+    before, after = _around(name, "reference918273645", *_resolving(context))
     return f"{before}{quote(reference, safe=URL_SAFE)}{after}"
 
 
