@@ -155,6 +155,23 @@ def measure(
     return result
 
 
+def measure_pair(first: tuple, second: tuple, count: int, warm: int = 2) -> tuple:
+    """Two pages, each (client, path), timed in turns request by request: a page and the
+    reference it is compared with. Timed one after the other, a change in the machine's speed
+    between the two (another process waking, the processor's clock) moved the ratio by a
+    tenth or more; in turns, it falls on both alike."""
+    for _ in range(warm):
+        for client, path in (first, second):
+            client.get(path)
+    results = (Measure(), Measure())
+    for _ in range(count):
+        for (client, path), result in zip((first, second), results, strict=True):
+            sample = client.get(path)
+            result.samples.append(sample)
+            result.elapsed += sample.seconds
+    return results
+
+
 class FormReader(HTMLParser):
     """The fields of the largest form posting with method=post (the page's own form, not the
     header's sign-out button): what a browser would send."""

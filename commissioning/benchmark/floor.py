@@ -2,8 +2,9 @@
 
 A floor view does what the page must do at the least (the same QuerySet, the same filter and
 paginator) and nothing else: no layout, no navigation, no forms. The gap between a page and its
-floor is the cost of everything else. No sign-in is asked for: these are served only by the
-benchmark's URLconf, on 127.0.0.1.
+floor is the cost of everything else. They are served only by the benchmark's URLconf, on
+127.0.0.1; the floors of workspace pages ask for a member of staff, as the pages do
+(commissioning.bench_urls).
 """
 
 from django.core.paginator import Paginator

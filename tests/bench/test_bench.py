@@ -1,11 +1,12 @@
 """The benchmark's own parts: the seed, the floor views and the report's targets."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from commissioning.benchmark import report
-from commissioning.benchmark.client import form_fields, load_run, percentile
-from commissioning.benchmark.seed import HISTORY_VERSIONS, Size, counts, seed
+from commissioning.benchmark.client import Sample, form_fields, load_run, measure_pair, percentile
+from commissioning.benchmark.seed import HISTORY_VERSIONS, OFFICER, Size, counts, seed
 from contracts.models import Contract
 from decisions.models import Decision
 
@@ -35,19 +36,46 @@ def test_the_seed_tops_up_rather_than_starting_again(seeded):
 def test_each_floor_view_answers(seeded, settings):
     settings.ROOT_URLCONF = "commissioning.bench_urls"
     reference = Decision.objects.published().first().reference
-    client = Client()
-    for path in [
+    workspace_floors = [
         "/bench-floor/decisions/",
         "/bench-floor/decisions/?q=community&page=2",
         "/bench-floor/contracts/",
         "/bench-floor/timeline/",
+        f"/bench-floor/decision/{reference}/",
+    ]
+    officer = Client()
+    officer.force_login(get_user_model().objects.get(username=OFFICER))
+    for path in workspace_floors:
+        assert officer.get(path).status_code == 200, path
+    anybody = Client()
+    for path in [
         "/bench-floor/public/",
         "/bench-floor/public/?q=community",
         f"/bench-floor/public/{reference}/",
-        f"/bench-floor/decision/{reference}/",
+        "/bench-floor/anonymous/decisions/",
+        "/bench-floor/anonymous/contracts/",
     ]:
-        assert client.get(path).status_code == 200, path
+        assert anybody.get(path).status_code == 200, path
+    # A workspace page's floor asks for a member of staff, as the page does.
+    for path in workspace_floors:
+        assert anybody.get(path).status_code == 302, path
     assert Contract.objects.count() == 10
+
+
+def test_a_page_and_its_floor_are_timed_in_turns():
+    asked = []
+
+    class Clock:
+        def get(self, path):
+            asked.append(path)
+            return Sample(200, 0.010 if path == "/page" else 0.004, 2, 0, {})
+
+    client = Clock()
+    page, floor = measure_pair((client, "/page"), (client, "/floor"), count=3, warm=1)
+
+    assert asked == ["/page", "/floor"] * 4
+    assert (page.median_ms, floor.median_ms) == (10.0, 4.0)
+    assert len(page.samples) == len(floor.samples) == 3
 
 
 def measures(**values):
