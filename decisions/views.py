@@ -106,6 +106,39 @@ class CappedPaginator(Paginator):
         return self.full_count > self.limit
 
 
+class KeptCountPaginator(Paginator):
+    """A paginator whose count is kept under `key` (None: counted every time). At 100,000
+    decisions counting the published ones took a fifth of a register page that was not in
+    the page cache, and every other page of the same list counted them again."""
+
+    def __init__(self, object_list, per_page, key: str | None):
+        super().__init__(object_list, per_page)
+        self.key = key
+
+    @cached_property
+    def count(self) -> int:
+        counted = kept.get(self.key) if self.key else None
+        if counted is None:
+            counted = super().count
+            if self.key:
+                kept.put(self.key, counted, PAGE_CACHE_SECONDS)
+        return counted
+
+
+def _register_count_key(request: HttpRequest, filterset) -> str | None:
+    """Where the count of a register list is kept: under its filters' values and the
+    register's version, the version its pages are cached under, so that a change to the
+    register counts again. A search or filters that do not validate are counted each time."""
+    values = []
+    if filterset.is_bound:
+        form = filterset.form
+        if not form.is_valid() or form.cleaned_data.get("q"):
+            return None
+        values = sorted((name, str(value)) for name, value in form.cleaned_data.items() if value)
+    key = f"{values}|{_register_changed(request).etag}"
+    return f"public-register-count:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+
+
 # -- the register ---------------------------------------------------------------------------
 
 
@@ -170,7 +203,7 @@ def _register_page(request: HttpRequest) -> HttpResponse:
     paginator = (
         CappedPaginator(decisions, PAGE_SIZE, SEARCH_COUNT_LIMIT)
         if query
-        else Paginator(decisions, PAGE_SIZE)
+        else KeptCountPaginator(decisions, PAGE_SIZE, _register_count_key(request, filterset))
     )
     page = paginator.get_page(request.GET.get("page"))
     records = [public_record(decision, parts=False) for decision in page.object_list]

@@ -297,3 +297,33 @@ def test_the_version_query_is_planned_once_per_connection_on_postgresql(
     seed_decision.title = "A title changed after publication"
     seed_decision.save()
     assert record_version(seed_decision.reference).etag != again["ETag"].strip('"').split("-")[0]
+
+
+def counts_for(client, path) -> tuple[int, str]:
+    """How many times the page counted its list, and the page."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    counting = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    return len(counting), response.content.decode()
+
+
+def test_a_register_list_is_counted_once_per_version_of_the_register(
+    make_decision, officer, member_of_public
+):
+    publish_many(make_decision, officer, 21)
+    counted, page = counts_for(member_of_public, "/decisions/")
+    assert (counted, "21 decisions" in page) == (1, True)
+    # Page 2 is not in the page cache: it is built, but the list is not counted again.
+    counted, page = counts_for(member_of_public, "/decisions/?page=2")
+    assert (counted, "21 decisions" in page) == (0, True)
+    # A filtered list has a count of its own.
+    counted, _ = counts_for(member_of_public, "/decisions/?confidentiality=non")
+    assert counted == 1
+
+    # A decision published since is counted at once, on a page built before it or not.
+    publish_many(make_decision, officer, 1, start=21)
+    counted, page = counts_for(member_of_public, "/decisions/?page=2")
+    assert (counted, "22 decisions" in page) == (1, True)
+    counted, page = counts_for(member_of_public, "/decisions/")
+    assert (counted, "22 decisions" in page) == (0, True)
