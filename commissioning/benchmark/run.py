@@ -143,25 +143,27 @@ def weasyprint_plain(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def weasyprint_alone(records) -> tuple[dict, int]:
-    """WeasyPrint's own render of the public PDF's HTML, timed in this process."""
-    result = Measure()
-    # Imported and its fonts loaded once, as a warm server has.
-    weasyprint_plain(public_pdf_html(records[0]))
-    started = time.perf_counter()
-    size = 0
+def first_pdfs(client: Client, records, weasy: bool) -> tuple[dict, dict]:
+    """Each record's PDF asked of the site for the first time and, with `weasy`, WeasyPrint's
+    own render of the same HTML in this process just before it: in turns, so that a change in
+    the machine's speed during the run falls on both (timed a minute apart, the ratio moved
+    from 1.0 to 1.35 between two runs of the same code)."""
+    site, alone = Measure(), Measure()
+    if weasy:
+        # Imported and its fonts loaded once, as a warm server has.
+        weasyprint_plain(public_pdf_html(records[0]))
     for record in records:
-        html = public_pdf_html(record)
-        begin = time.perf_counter()
-        size = len(weasyprint_plain(html))
-        result.samples.append(Sample(200, time.perf_counter() - begin, None, size, {}))
-    result.elapsed = time.perf_counter() - started
-    return result.as_dict(), size
-
-
-def as_measure(samples: list[Sample]) -> dict:
-    result = Measure(samples=samples, elapsed=sum(s.seconds for s in samples))
-    return result.as_dict()
+        if weasy:
+            html = public_pdf_html(record)
+            begin = time.perf_counter()
+            size = len(weasyprint_plain(html))
+            seconds = time.perf_counter() - begin
+            alone.samples.append(Sample(200, seconds, None, size, {}))
+            alone.elapsed += seconds
+        sample = client.get(f"/decisions/{urllib.parse.quote(record.reference)}.pdf")
+        site.samples.append(sample)
+        site.elapsed += sample.seconds
+    return site.as_dict(), alone.as_dict() if weasy else {}
 
 
 def published(count: int, offset: int = 0) -> list[str]:
@@ -179,7 +181,7 @@ def measure_phase(label: str, references: bool, out) -> tuple[dict, dict]:
     quoted = urllib.parse.quote(reference)
     pdf_refs = published(PDF_FIRST, offset=7 + (1000 if references else 0))
     records = [public_record(d) for d in public_decisions().filter(reference__in=pdf_refs)]
-    weasy, pdf_size = weasyprint_alone(records) if references else ({}, 0)
+    pdf_size = len(weasyprint_plain(public_pdf_html(records[0]))) if references else 0
 
     shutil.rmtree(Path(settings.BENCH_DIR) / "cache", ignore_errors=True)
     write_static_references(f"/decisions/{quoted}/", pdf_size or 50_000)
@@ -238,8 +240,7 @@ def measure_phase(label: str, references: bool, out) -> tuple[dict, dict]:
             public, f"/decisions/{quoted}/", REQUESTS, headers={"If-None-Match": etag}
         ).as_dict()
         out(f"  {label}: PDFs")
-        first = [public.get(f"/decisions/{urllib.parse.quote(r)}.pdf") for r in pdf_refs]
-        pages["public_pdf_first"] = as_measure(first)
+        pages["public_pdf_first"], weasy = first_pdfs(public, records, weasy=references)
         pages["public_pdf"] = measure(
             public, f"/decisions/{urllib.parse.quote(pdf_refs[0])}.pdf", REQUESTS
         ).as_dict()
