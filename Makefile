@@ -65,8 +65,9 @@ suite: install-dev assets
 test: lint suite
 
 # The benchmark (issue 8): a fresh `bench` database on the local PostgreSQL server, seeded at
-# 1,000 decisions and then topped up to SIZE (full: 100,000; small: 5,000), served by
-# gunicorn on 127.0.0.1. Prints a Markdown table and writes .bench/latest.json.
+# 1,000 decisions, copied as `bench_small`, and then topped up to SIZE (full: 100,000; small:
+# 5,000); both are served by gunicorn on 127.0.0.1 and measured in turns. Prints a Markdown
+# table and writes .bench/latest.json.
 # LOAD_SECONDS shortens the 60-second load run; LOAD_THINK is each user's mean pause between
 # pages (1 second; 0 for none, which measures the server saturated).
 SIZE ?= full

@@ -155,17 +155,20 @@ def measure(
     return result
 
 
-def measure_pair(first: tuple, second: tuple, count: int, warm: int = 2) -> tuple:
-    """Two pages, each (client, path), timed in turns request by request: a page and the
-    reference it is compared with. Timed one after the other, a change in the machine's speed
-    between the two (another process waking, the processor's clock) moved the ratio by a
-    tenth or more; in turns, it falls on both alike."""
+def measure_turns(pages: list, count: int, warm: int = 2, settle: float = 0.0) -> list:
+    """Pages, each (client, path), timed in turns request by request: a page at both sizes
+    and the reference it is compared with. Timed one after the other, a change in the
+    machine's speed between them (another process waking, the processor's clock) moved a
+    ratio by a tenth or more, and once every ratio of the large size to the small by half;
+    in turns, it falls on all of them alike. `settle` as for `measure`. A request per second
+    here is over the time of the requests themselves, for every page alike."""
     for _ in range(warm):
-        for client, path in (first, second):
+        for client, path in pages:
             client.get(path)
-    results = (Measure(), Measure())
+    time.sleep(settle)
+    results = [Measure() for _ in pages]
     for _ in range(count):
-        for (client, path), result in zip((first, second), results, strict=True):
+        for (client, path), result in zip(pages, results, strict=True):
             sample = client.get(path)
             result.samples.append(sample)
             result.elapsed += sample.seconds

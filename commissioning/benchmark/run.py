@@ -1,5 +1,6 @@
-"""The benchmark run: serve the bench database with gunicorn, measure pages and references at
-the small size, top the seed up, measure again at the large size, then a bounded load run.
+"""The benchmark run: seed the small size and keep a copy of it, top the seed up to the large
+size, serve both with gunicorn and measure every page on both in turns (and the references
+at the large size), then a bounded load run.
 
 Run it through `manage.py bench` with DJANGO_SETTINGS_MODULE=commissioning.bench_settings and
 DATABASE_URL naming the bench database (the Makefile's `bench` target does both).
@@ -16,11 +17,13 @@ import subprocess  # nosec B404
 import sys
 import time
 import urllib.parse
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client as DjangoClient
 
 from commissioning.benchmark import report
@@ -32,7 +35,7 @@ from commissioning.benchmark.client import (
     form_fields,
     load_run,
     measure,
-    measure_pair,
+    measure_turns,
 )
 from decisions.models import Decision
 from decisions.pdf import PDF_VARIANT, public_pdf_html
@@ -48,9 +51,10 @@ WARM_UP_SECONDS = 10.0
 # requests as that file (REQUESTS * 5 for the page-sized file): over 20 requests of a
 # millisecond or two, one pause of the machine moved the ratio by a tenth.
 SAME_COUNT_AS_STATIC = {"public_decision": 5}
-# An officer list and its floor are timed in turns (measure_pair), over more requests: their
-# ratio is a target, and each takes only a few milliseconds.
+# An officer list and its floor are timed in turns over more requests: their ratio is a
+# target, and each takes only a few milliseconds.
 PAIRED_COUNT = 3
+SMALL_DATABASE = "bench_small"
 PDF_FIRST = 9  # distinct decisions whose PDF is asked for the first time
 
 
@@ -75,15 +79,18 @@ def session_cookie(username: str) -> dict:
 class Server:
     """gunicorn serving the bench settings on a free port of 127.0.0.1."""
 
-    def __init__(self, workers: int, threads: int):
+    def __init__(self, workers: int, threads: int, database_url: str | None = None):
         self.port = free_port()
         self.workers = workers
         self.threads = threads
+        self.database_url = database_url
         self.process = None
 
     def __enter__(self) -> "Server":
         gunicorn = Path(sys.executable).with_name("gunicorn")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "commissioning.bench_settings"}
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
         # bandit B603: our own venv's gunicorn, with fixed arguments and no shell.
         self.process = subprocess.Popen(  # noqa: S603  # nosec B603
             [
@@ -173,105 +180,176 @@ def published(count: int, offset: int = 0) -> list[str]:
     return list(queryset[start : start + count])
 
 
-def measure_phase(label: str, references: bool, out) -> tuple[dict, dict]:
-    """Every page (and, for the large size, every reference) against a fresh server."""
-    decisions_total = Decision.objects.count()
-    deep = min(2000, math.ceil(decisions_total / 25))
-    reference = published(1)[0]
-    quoted = urllib.parse.quote(reference)
-    pdf_refs = published(PDF_FIRST, offset=7 + (1000 if references else 0))
-    records = [public_record(d) for d in public_decisions().filter(reference__in=pdf_refs)]
-    pdf_size = len(weasyprint_plain(public_pdf_html(records[0]))) if references else 0
+@dataclass
+class Plan:
+    """What is asked of one size's server: worked out from its database before it is served."""
 
-    shutil.rmtree(Path(settings.BENCH_DIR) / "cache", ignore_errors=True)
-    write_static_references(f"/decisions/{quoted}/", pdf_size or 50_000)
-    officer = session_cookie(seeding.OFFICER)
-    admin = session_cookie(seeding.ADMIN)
-    q = seeding.COMMON_WORD
-    pages, refs = {}, {}
-    with Server(workers=WORKERS, threads=THREADS) as server:
-        staff = Client(server.port, officer)
-        public = Client(server.port)
-        officer_pages = {
+    decision: str  # a published decision's reference, quoted for a path
+    deep: int  # the deepest page asked for (2,000, or the last page of a smaller register)
+    pdf_records: list  # PublicRecords whose PDFs are asked for the first time
+    officer: dict  # session cookies
+    admin: dict
+
+    def officer_pages(self, q: str) -> dict:
+        return {
             "officer_decisions": "/workspace/decisions/",
             "officer_decisions_q": f"/workspace/decisions/?q={q}",
-            "officer_decisions_deep": f"/workspace/decisions/?page={deep}",
-            "officer_decision": f"/workspace/decisions/{quoted}/",
+            "officer_decisions_deep": f"/workspace/decisions/?page={self.deep}",
+            "officer_decision": f"/workspace/decisions/{self.decision}/",
             "officer_contracts": "/workspace/contracts/",
             "officer_timeline": "/workspace/timeline/",
         }
-        public_pages = {
+
+    def public_pages(self, q: str) -> dict:
+        return {
             "public_register": "/decisions/",
             # The same page built for each request: a parameter the register does not know
             # keeps it out of the page cache (see decisions.views).
             "public_register_built": "/decisions/?bench=built",
-            "public_decision": f"/decisions/{quoted}/",
+            "public_decision": f"/decisions/{self.decision}/",
             "public_search": f"/decisions/?q={q}",
             "public_search_rare": f"/decisions/?q={seeding.RARE_WORD}",
             "public_contracts_csv": "/contracts.csv",
             "public_ocds": "/contracts/ocds.json",
         }
-        floors = {
+
+    def floors(self, q: str) -> dict:
+        return {
             "floor_decisions": "/bench-floor/decisions/",
             "floor_decisions_q": f"/bench-floor/decisions/?q={q}",
             "floor_contracts": "/bench-floor/contracts/",
             "floor_timeline": "/bench-floor/timeline/",
-            "floor_decision": f"/bench-floor/decision/{quoted}/",
+            "floor_decision": f"/bench-floor/decision/{self.decision}/",
         }
-        # With the references, each officer list is timed in turns with its floor.
-        paired = report.OFFICER_LISTS if references else {}
-        for name, path in officer_pages.items():
-            out(f"  {label}: {name} {path}")
-            if name in paired:
-                floor = paired[name]
-                pair = measure_pair((staff, path), (staff, floors[floor]), REQUESTS * PAIRED_COUNT)
-                pages[name], refs[floor] = (each.as_dict() for each in pair)
-            else:
-                pages[name] = measure(staff, path, REQUESTS).as_dict()
-        for name, path in public_pages.items():
-            out(f"  {label}: {name} {path}")
+
+
+def plan(offset: int) -> Plan:
+    decisions_total = Decision.objects.count()
+    pdf_refs = published(PDF_FIRST, offset=offset)
+    return Plan(
+        decision=urllib.parse.quote(published(1)[0]),
+        deep=min(2000, math.ceil(decisions_total / 25)),
+        pdf_records=[public_record(d) for d in public_decisions().filter(reference__in=pdf_refs)],
+        officer=session_cookie(seeding.OFFICER),
+        admin=session_cookie(seeding.ADMIN),
+    )
+
+
+def copy_database(name: str) -> str:
+    """A copy of the bench database as it is now, named `name`; its DATABASE_URL. Every
+    connection to the bench database is closed first, as PostgreSQL asks of a template."""
+    import psycopg
+    from psycopg import sql
+
+    connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
+    params = settings.DATABASES["default"]
+    server = {
+        "host": params.get("HOST") or "127.0.0.1",
+        "port": params.get("PORT") or 5432,
+        "user": params.get("USER") or "postgres",
+        "password": params.get("PASSWORD") or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        quoted = sql.Identifier
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(quoted(name)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(quoted(name), quoted(params["NAME"]))
+        )
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
+
+
+def measure_sizes(small: Plan, large: Plan, small_url: str, out) -> tuple[dict, dict, dict]:
+    """Every page at both sizes, and every reference at the large size. Each page is timed in
+    turns on a server of each size (an officer list, the public decision page and the PDF
+    with their references too), so that no ratio is moved by a change in the machine's
+    speed between its two measurements."""
+    shutil.rmtree(Path(settings.BENCH_DIR) / "cache", ignore_errors=True)
+    pdf_size = len(weasyprint_plain(public_pdf_html(large.pdf_records[0])))
+    write_static_references(f"/decisions/{large.decision}/", pdf_size)
+    q = seeding.COMMON_WORD
+    pages = {"small": {}, "large": {}}
+    refs = {}
+    with (
+        Server(WORKERS, THREADS, database_url=small_url) as small_server,
+        Server(WORKERS, THREADS) as large_server,
+    ):
+        staff = {
+            "small": Client(small_server.port, small.officer),
+            "large": Client(large_server.port, large.officer),
+        }
+        public = {"small": Client(small_server.port), "large": Client(large_server.port)}
+        floors = large.floors(q)
+        small_pages, large_pages = small.officer_pages(q), large.officer_pages(q)
+        for name in large_pages:
+            out(f"  {name}: {small_pages[name]} and {large_pages[name]}")
+            turns = [(staff["small"], small_pages[name]), (staff["large"], large_pages[name])]
+            floor = report.OFFICER_LISTS.get(name)
+            if floor:
+                turns.append((staff["large"], floors[floor]))
+            count = REQUESTS * (PAIRED_COUNT if floor else 1)
+            timed = [each.as_dict() for each in measure_turns(turns, count)]
+            pages["small"][name], pages["large"][name] = timed[:2]
+            if floor:
+                refs[floor] = timed[2]
+        small_pages, large_pages = small.public_pages(q), large.public_pages(q)
+        for name in large_pages:
+            out(f"  {name}: {small_pages[name]} and {large_pages[name]}")
+            turns = [(public["small"], small_pages[name]), (public["large"], large_pages[name])]
             count = REQUESTS * SAME_COUNT_AS_STATIC.get(name, 1)
+            if name == "public_decision":  # compared with a static file of its size
+                turns.append((public["large"], "/static/bench/page.html"))
             # Each public page's timed requests include one that reads its version afresh, so
             # its query count is the same whatever was asked for just before.
             settle = settings.PUBLIC_FRESHNESS_SECONDS + 0.1
-            pages[name] = measure(public, path, count, settle=settle).as_dict()
-        etag = public.get(f"/decisions/{quoted}/").headers.get("etag", "")
-        pages["public_decision_304"] = measure(
-            public, f"/decisions/{quoted}/", REQUESTS, headers={"If-None-Match": etag}
-        ).as_dict()
-        out(f"  {label}: PDFs")
-        pages["public_pdf_first"], weasy = first_pdfs(public, records, weasy=references)
-        pages["public_pdf"] = measure(
-            public, f"/decisions/{urllib.parse.quote(pdf_refs[0])}.pdf", REQUESTS
-        ).as_dict()
-        if references:
-            out(f"  {label}: references")
-            admin_client = Client(server.port, admin)
-            for name, path in floors.items():
-                if name not in refs:  # the lists' floors were timed with them
-                    refs[name] = measure(staff, path, REQUESTS).as_dict()
-            public_floors = {
-                "floor_public": "/bench-floor/public/",
-                "floor_public_decision": f"/bench-floor/public/{quoted}/",
-                # Not compared with anything: what the lists' floors cost without signing in.
-                "floor_decisions_anonymous": "/bench-floor/anonymous/decisions/",
-                "floor_contracts_anonymous": "/bench-floor/anonymous/contracts/",
-            }
-            for name, path in public_floors.items():
-                refs[name] = measure(public, path, REQUESTS).as_dict()
-            refs["admin_decisions"] = measure(
-                admin_client, "/admin/decisions/decision/", REQUESTS
+            timed = [each.as_dict() for each in measure_turns(turns, count, settle=settle)]
+            pages["small"][name], pages["large"][name] = timed[:2]
+            if name == "public_decision":
+                refs["static_page"] = timed[2]
+        for size, plan_of in (("small", small), ("large", large)):
+            client = public[size]
+            path = f"/decisions/{plan_of.decision}/"
+            etag = client.get(path).headers.get("etag", "")
+            pages[size]["public_decision_304"] = measure(
+                client, path, REQUESTS, headers={"If-None-Match": etag}
             ).as_dict()
-            refs["admin_contracts"] = measure(
-                admin_client, "/admin/contracts/contract/", REQUESTS
-            ).as_dict()
-            refs["static_page"] = measure(public, "/static/bench/page.html", REQUESTS * 5).as_dict()
-            refs["static_pdf"] = measure(public, "/static/bench/decision.pdf", REQUESTS).as_dict()
-            refs["weasyprint"] = weasy
-            admin_client.close()
-        staff.close()
-        public.close()
-    return pages, refs
+            out(f"  {size}: PDFs")
+            pages[size]["public_pdf_first"], weasy = first_pdfs(
+                client, plan_of.pdf_records, weasy=size == "large"
+            )
+            repeat = f"/decisions/{urllib.parse.quote(plan_of.pdf_records[0].reference)}.pdf"
+            if size == "large":  # compared with a static file of its size
+                turns = [(client, repeat), (client, "/static/bench/decision.pdf")]
+                timed = measure_turns(turns, REQUESTS)
+                pages[size]["public_pdf"], refs["static_pdf"] = (t.as_dict() for t in timed)
+            else:
+                pages[size]["public_pdf"] = measure(client, repeat, REQUESTS).as_dict()
+        refs["weasyprint"] = weasy
+        out("  references")
+        admin_client = Client(large_server.port, large.admin)
+        for name, path in floors.items():
+            if name not in refs:  # the lists' floors were timed with them
+                refs[name] = measure(staff["large"], path, REQUESTS).as_dict()
+        public_floors = {
+            "floor_public": "/bench-floor/public/",
+            "floor_public_decision": f"/bench-floor/public/{large.decision}/",
+            # Not compared with anything: what the lists' floors cost without signing in.
+            "floor_decisions_anonymous": "/bench-floor/anonymous/decisions/",
+            "floor_contracts_anonymous": "/bench-floor/anonymous/contracts/",
+        }
+        for name, path in public_floors.items():
+            refs[name] = measure(public["large"], path, REQUESTS).as_dict()
+        refs["admin_decisions"] = measure(
+            admin_client, "/admin/decisions/decision/", REQUESTS
+        ).as_dict()
+        refs["admin_contracts"] = measure(
+            admin_client, "/admin/contracts/contract/", REQUESTS
+        ).as_dict()
+        for client in (*staff.values(), *public.values(), admin_client):
+            client.close()
+    return pages["small"], pages["large"], refs
 
 
 def draft_references(count: int) -> list[str]:
@@ -354,14 +432,19 @@ def run(
     }
     out(f"Seeding {small:,} decisions")
     results["counts_small"] = seeding.seed(seeding.Size.for_decisions(small))
-    out("Measuring at the small size")
-    results["pages"]["small"], _ = measure_phase("small", references=False, out=out)
+    small_plan = plan(offset=7)
+    out(f"Keeping a copy of it as the database {SMALL_DATABASE}")
+    small_url = copy_database(SMALL_DATABASE)
     out(f"Topping up to {size.decisions:,} decisions")
     started = time.perf_counter()
     results["counts_large"] = seeding.seed(size)
     results["seed_seconds"] = round(time.perf_counter() - started, 1)
-    out("Measuring at the large size, with the references")
-    results["pages"]["large"], results["references"] = measure_phase("large", True, out)
+    large_plan = plan(offset=1007)
+    out("Measuring both sizes in turns, with the references")
+    pages_small, pages_large, results["references"] = measure_sizes(
+        small_plan, large_plan, small_url, out
+    )
+    results["pages"] = {"small": pages_small, "large": pages_large}
     if seconds > 0:
         results["load"] = load(users, seconds, out, think=think)
     return results

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from commissioning.benchmark import report
-from commissioning.benchmark.client import Sample, form_fields, load_run, measure_pair, percentile
+from commissioning.benchmark.client import Sample, form_fields, load_run, measure_turns, percentile
 from commissioning.benchmark.seed import HISTORY_VERSIONS, OFFICER, Size, counts, seed
 from contracts.models import Contract
 from decisions.models import Decision
@@ -62,20 +62,22 @@ def test_each_floor_view_answers(seeded, settings):
     assert Contract.objects.count() == 10
 
 
-def test_a_page_and_its_floor_are_timed_in_turns():
+def test_a_page_at_both_sizes_and_its_floor_are_timed_in_turns():
     asked = []
 
     class Clock:
         def get(self, path):
             asked.append(path)
-            return Sample(200, 0.010 if path == "/page" else 0.004, 2, 0, {})
+            return Sample(200, {"/small": 0.008, "/large": 0.010}.get(path, 0.004), 2, 0, {})
 
     client = Clock()
-    page, floor = measure_pair((client, "/page"), (client, "/floor"), count=3, warm=1)
+    turns = [(client, "/small"), (client, "/large"), (client, "/floor")]
+    small, large, floor = measure_turns(turns, count=3, warm=1)
 
-    assert asked == ["/page", "/floor"] * 4
-    assert (page.median_ms, floor.median_ms) == (10.0, 4.0)
-    assert len(page.samples) == len(floor.samples) == 3
+    assert asked == ["/small", "/large", "/floor"] * 4
+    assert (small.median_ms, large.median_ms, floor.median_ms) == (8.0, 10.0, 4.0)
+    assert len(small.samples) == len(large.samples) == len(floor.samples) == 3
+    assert large.rps == pytest.approx(100.0)
 
 
 def measures(**values):
