@@ -95,7 +95,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def full_count(self) -> int:
-        return self.object_list[: self.limit + 1].count()
+        # Without the list's order: with it, the database sorted every match before stopping
+        # at the limit, so a common word cost more the bigger the register.
+        return self.object_list.order_by()[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:

@@ -327,3 +327,15 @@ def test_a_register_list_is_counted_once_per_version_of_the_register(
     assert (counted, "22 decisions" in page) == (1, True)
     counted, page = counts_for(member_of_public, "/decisions/")
     assert (counted, "22 decisions" in page) == (0, True)
+
+
+def test_a_search_is_counted_without_sorting_its_matches(make_decision, officer, member_of_public):
+    """The count stops at the cap; sorted first, every match would be read and ordered before
+    it stopped, so a common word would cost more the bigger the register."""
+    publish_many(make_decision, officer, 3)
+    with CaptureQueriesContext(connection) as captured:
+        response = member_of_public.get("/decisions/?q=victim")
+    assert "3 decisions" in response.content.decode()
+    counting = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counting) == 1
+    assert "ORDER BY" not in counting[0].upper()
