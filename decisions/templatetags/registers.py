@@ -36,9 +36,14 @@ CONTRACT_TAGS = {
 
 
 @functools.cache
+def _labels(model, field: str) -> dict:
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+@functools.cache
 def _status_tag(model, status: str, colour: str) -> str:
     """A record's status as a GOV.UK tag, for each model, status and colour once."""
-    label = dict(model._meta.get_field("status").flatchoices).get(status, status)
+    label = _labels(model, "status").get(status, status)
     return format_html('<strong class="govuk-tag {}">{}</strong>', colour, label)
 
 
@@ -53,11 +58,6 @@ def decision_status(decision) -> str:
 def contract_status(contract) -> str:
     colour = CONTRACT_TAGS.get(contract.status, "govuk-tag--grey")
     return _status_tag(type(contract), contract.status, colour)
-
-
-@functools.cache
-def _labels(model, field: str) -> dict:
-    return dict(model._meta.get_field(field).flatchoices)
 
 
 @register.simple_tag
