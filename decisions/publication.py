@@ -21,11 +21,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, OuterRef, Prefetch, Subquery
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from commissioning import precompiled
+from commissioning.reversing import reference_path
 from contracts.models import Contract, Extension, ProcurementPhase
 from decisions.models import (
     Appendix,
@@ -204,11 +205,11 @@ def decision_maker_as_data(decision: Decision) -> dict[str, str]:
 
 
 def decision_url(reference: str) -> str:
-    return reverse("decisions:detail", kwargs={"reference": reference})
+    return reference_path("decisions:detail", reference, get_script_prefix(), get_urlconf())
 
 
 def decision_pdf_url(reference: str) -> str:
-    return reverse("decisions:pdf", kwargs={"reference": reference})
+    return reference_path("decisions:pdf", reference, get_script_prefix(), get_urlconf())
 
 
 def appendix_url(reference: str, appendix_id: int) -> str:
@@ -259,11 +260,13 @@ def public_record(decision: Decision, *, parts: bool = True) -> PublicRecord:
     that fetch them)."""
     template = decision.template
     reference = decision.reference
+    # Both links from one reading of the script prefix and URLconf: a list draws many.
+    resolving = get_script_prefix(), get_urlconf()
     header = {
         "reference": reference,
         "title": decision.title,
-        "url": decision_url(reference),
-        "pdf_url": decision_pdf_url(reference),
+        "url": reference_path("decisions:detail", reference, *resolving),
+        "pdf_url": reference_path("decisions:pdf", reference, *resolving),
         "confidentiality": decision.get_confidentiality_display(),
         "confidentiality_code": decision.confidentiality,
         "is_wholly_confidential": decision.is_wholly_confidential,

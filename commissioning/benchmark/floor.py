@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.template import engines
 
 from commissioning.pagination import RegisterPaginator
-from contracts.filters import ContractFilter
-from contracts.models import Contract
+from contracts.filters import ContractFilter, TimelineFilter
+from contracts.models import Contract, ProcurementPhase
 from decisions.filters import DecisionFilter
 from decisions.models import Decision
 from decisions.public_filters import PublicDecisionFilter
@@ -58,8 +58,16 @@ def contracts(request):
 
 
 def timeline(request):
-    filterset = ContractFilter(request.GET, queryset=Contract.objects.for_timeline())
-    rows = list(filterset.qs)
+    """The timeline page's queries: a page of the contracts running in the window, in the
+    order of their groups, and the procurement phases in the same window."""
+    from contracts.views import TIMELINE_ORDER, TIMELINE_PAGE_SIZE
+
+    filterset = TimelineFilter(request.GET, queryset=Contract.objects.for_timeline())
+    contracts = filterset.qs.order_by(*TIMELINE_ORDER["provider"], "ends_on", "reference", "pk")
+    page = RegisterPaginator(contracts, TIMELINE_PAGE_SIZE, cap=0).get_page(request.GET.get("page"))
+    start, end = filterset.window()
+    phases = ProcurementPhase.objects.in_window(start, end).select_related("programme")
+    rows = list(page.object_list) + list(phases.order_by("starts_on", "programme__title", "name"))
     return bare(rows, len(rows))
 
 
