@@ -3,9 +3,13 @@
 import datetime
 
 import pytest
+from django import forms
 from django.db import connection
+from django.http import QueryDict
+from django.test.html import parse_html
 
 from decisions.models import Confidentiality, Decision, DecisionMaker
+from decisions.public_filters import PublicDecisionFilter
 from tests.factories import DecisionCategoryFactory, DecisionFactory, DelegationFactory
 from tests.publication.conftest import costs_withheld, public_section
 
@@ -246,3 +250,27 @@ def test_full_text_search_understands_stemming_and_phrases(register):
         "WPCC3-0058"
     ]
     assert not search(Decision.objects.published(), '"contracts Compass"').exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"year": "2021", "category": "estates", "confidentiality": "partly"},
+        {"decision_maker": "delegate", "category": "<script>"},
+        {"year": "last year"},
+    ],
+)
+def test_register_drop_downs_are_the_markup_djangos_select_draws(register, query):
+    """The register draws its drop-downs in one pass: the same markup as Django's Select,
+    with the asked-for option selected, and its error class after a bad value."""
+    data = QueryDict(mutable=True)
+    data.update(query)
+    form = PublicDecisionFilter(data or None).form
+    form.is_valid()
+    for name in ["year", "category", "confidentiality", "decision_maker"]:
+        bound = form[name]
+        djangos = forms.Select(attrs=bound.field.widget.attrs, choices=bound.field.widget.choices)
+        assert parse_html(str(bound)) == parse_html(bound.as_widget(widget=djangos)), name
+    if query.get("year") == "2021":
+        assert '<option value="2021" selected>2021</option>' in str(form["year"])
