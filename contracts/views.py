@@ -913,6 +913,24 @@ class AskUpdateView(RecordUpdateView):
 # -- the timeline ----------------------------------------------------------------------------------
 
 
+def timeline_page(filterset, group_by: str, number) -> tuple:
+    """The timeline's queries (its page, and its benchmark floor's): a page of the contracts
+    running in the window, in the order of their groups, and the procurement phases in the
+    same window, only those of the contracts shown when the contracts are filtered.
+    Returns the page, its contracts and the phases in date order."""
+    contracts = filterset.qs.order_by(*TIMELINE_ORDER[group_by], "ends_on", "reference", "pk")
+    page = RegisterPaginator(contracts, TIMELINE_PAGE_SIZE, cap=0).get_page(number)
+    rows = list(page.object_list)
+    start, end = filterset.window()
+    phases = ProcurementPhase.objects.in_window(start, end).select_related("programme")
+    if filterset.is_bound and any(
+        filterset.form.cleaned_data.get(name) for name in ("provider", "lot", "partner", "q")
+    ):
+        programme_ids = {c.lot.phase.programme_id for c in rows if c.lot_id}
+        phases = phases.filter(programme_id__in=programme_ids)
+    return page, rows, phases.order_by("starts_on", "programme__title", "name")
+
+
 class TimelineView(StaffRequiredMixin, TemplateView):
     """Contracts as bars over a window of years, filtered like the register, grouped by
     provider or lot, a page of contracts at a time.
@@ -930,17 +948,8 @@ class TimelineView(StaffRequiredMixin, TemplateView):
         if group_by not in GROUPINGS:
             group_by = "provider"
         filterset = TimelineFilter(self.request.GET, queryset=Contract.objects.for_timeline())
-        contracts = filterset.qs.order_by(*TIMELINE_ORDER[group_by], "ends_on", "reference", "pk")
-        paginator = RegisterPaginator(contracts, TIMELINE_PAGE_SIZE, cap=0)
-        page = paginator.get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
+        page, rows, phases = timeline_page(filterset, group_by, self.request.GET.get("page"))
         start, end = filterset.window()
-        phases = ProcurementPhase.objects.in_window(start, end).select_related("programme")
-        if filterset.is_bound and any(
-            filterset.form.cleaned_data.get(name) for name in ("provider", "lot", "partner", "q")
-        ):
-            programme_ids = {c.lot.phase.programme_id for c in rows if c.lot_id}
-            phases = phases.filter(programme_id__in=programme_ids)
         first, last = filterset.years()
         span = last - first + 1
         context.update(
@@ -952,7 +961,7 @@ class TimelineView(StaffRequiredMixin, TemplateView):
                 "groupings": GROUPINGS.items(),
                 "timeline": build_timeline(
                     rows,
-                    phases.order_by("starts_on", "programme__title", "name"),
+                    phases,
                     group_by=group_by,
                     today=timezone.localdate(),
                     window=(start, end),

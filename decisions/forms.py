@@ -224,6 +224,12 @@ class Select(forms.Select):
         return mark_safe(f"<select{flatatt(attributes)}>{options}</select>")  # noqa: S308  # nosec B308 B703
 
 
+def drawn_in_one_pass(form_field) -> None:
+    """Put `Select` in place of a field's plain Django Select; any other widget stays."""
+    if type(form_field.widget) is forms.Select:
+        form_field.widget = Select(attrs=form_field.widget.attrs, choices=form_field.widget.choices)
+
+
 class GovukFormMixin(RefuseNulMixin):
     """GOV.UK classes on every widget, error classes after validation, no browser validation;
     a NUL character refused in every field (RefuseNulMixin)."""
@@ -245,8 +251,7 @@ class GovukFormMixin(RefuseNulMixin):
                 field.widget = forms.CheckboxSelectMultiple(choices=field.widget.choices)
             if isinstance(field.widget, forms.ClearableFileInput):
                 field.widget = forms.FileInput()
-            if type(field.widget) is forms.Select:
-                field.widget = Select(attrs=field.widget.attrs, choices=field.widget.choices)
+            drawn_in_one_pass(field)
         for name in self.fields:
             self._set_classes(name, error=False)
 

@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
-from decisions.forms import RefuseNulMixin, Select
+from decisions.forms import RefuseNulMixin, drawn_in_one_pass
 from decisions.models import Confidentiality, Decision, DecisionCategory, DecisionMaker
 
 # Qualified with the table: the public queryset joins tables of its own.
@@ -94,10 +94,7 @@ class RegisterForm(RefuseNulMixin, GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for form_field in self.fields.values():
-            if type(form_field.widget) is forms.Select:
-                form_field.widget = Select(
-                    attrs=form_field.widget.attrs, choices=form_field.widget.choices
-                )
+            drawn_in_one_pass(form_field)
 
 
 class PublicDecisionFilter(django_filters.FilterSet):

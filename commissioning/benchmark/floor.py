@@ -14,7 +14,7 @@ from django.template import engines
 
 from commissioning.pagination import RegisterPaginator
 from contracts.filters import ContractFilter, TimelineFilter
-from contracts.models import Contract, ProcurementPhase
+from contracts.models import Contract
 from decisions.filters import DecisionFilter
 from decisions.models import Decision
 from decisions.public_filters import PublicDecisionFilter
@@ -58,16 +58,12 @@ def contracts(request):
 
 
 def timeline(request):
-    """The timeline page's queries: a page of the contracts running in the window, in the
-    order of their groups, and the procurement phases in the same window."""
-    from contracts.views import TIMELINE_ORDER, TIMELINE_PAGE_SIZE
+    """The timeline page's own queries (contracts.views.timeline_page)."""
+    from contracts.views import timeline_page
 
     filterset = TimelineFilter(request.GET, queryset=Contract.objects.for_timeline())
-    contracts = filterset.qs.order_by(*TIMELINE_ORDER["provider"], "ends_on", "reference", "pk")
-    page = RegisterPaginator(contracts, TIMELINE_PAGE_SIZE, cap=0).get_page(request.GET.get("page"))
-    start, end = filterset.window()
-    phases = ProcurementPhase.objects.in_window(start, end).select_related("programme")
-    rows = list(page.object_list) + list(phases.order_by("starts_on", "programme__title", "name"))
+    _page, rows, phases = timeline_page(filterset, "provider", request.GET.get("page"))
+    rows = rows + list(phases)
     return bare(rows, len(rows))
 
 
