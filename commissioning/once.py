@@ -15,7 +15,10 @@ carries a one-time token (`{% submission_token %}` in commissioning/templatetags
 - Two copies sent at the same moment (a double click) both pass that look-up. The second
   one's insert of the token waits for the first's transaction and then fails on the unique
   token, before it has written anything; `AlreadySent` rolls its transaction back and the
-  middleware answers as above.
+  middleware answers as above. If the first commits while the second's form is still being
+  checked, the second is refused by a unique rule instead (the name is taken) and would be
+  shown again with that error: the middleware looks the token up again when a form comes
+  back with errors, and answers as above.
 
 The tokens are rows in the database, not anything in a process's memory, so this holds with
 several app servers. A form posted without a token (an old page, a script, a test) is saved
@@ -147,12 +150,25 @@ class SubmitOnceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 200:
+            # The form shown again with its errors. A copy sent at the same moment may have
+            # been saved while this one was checked, after the look-up: its errors ("a
+            # provider with this name already exists") are then about that first copy.
+            token = token_of(request)
+            if token is not None:
+                return self.answer_if_sent(request, token) or response
+        return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         token = token_of(request)
         if token is None:
             return None  # no database work at all for a form without a token
+        return self.answer_if_sent(request, token)
+
+    @staticmethod
+    def answer_if_sent(request: HttpRequest, token: uuid.UUID) -> HttpResponse | None:
+        """What the first copy created, if the token is stored; None if it is not."""
         try:
             if request.user.is_authenticated and (
                 SubmissionToken.objects.filter(token=token).exists()

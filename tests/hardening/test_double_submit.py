@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from commissioning.models import SubmissionToken
-from commissioning.once import ALREADY_SENT_MESSAGE, FIELD_NAME
+from commissioning.once import ALREADY_SENT_MESSAGE, FIELD_NAME, SubmitOnceMiddleware
 from commissioning.roles import Role
 from contracts.models import ArrangementRisk, Contract, Provider
 from decisions.models import Appendix, Decision
@@ -215,6 +215,38 @@ def test_a_form_with_errors_can_be_corrected_and_sent_again_with_the_same_token(
     assert corrected.status_code == 302
     assert Provider.objects.get().name == "Compass"
     assert not already_sent_message(corrected)
+
+
+@pytest.mark.django_db
+def test_a_copy_refused_because_the_first_was_saved_meanwhile_is_taken_to_it(editor, monkeypatch):
+    """The double click where the first copy commits after the second's look-up but before
+    the second's form is checked: the second's form fails the unique name, and the user is
+    taken to what the first created instead of being shown that error."""
+    # The second copy's look-up ran before the first committed: it found nothing. (Patched
+    # before the client's first request, when its handler binds the middleware's methods.)
+    monkeypatch.setattr(SubmitOnceMiddleware, "process_view", lambda *args: None)
+    url = reverse("workspace:provider-create")
+    data = {**drawn(editor, url), "name": "Compass"}
+    first = editor.post(url, data)
+
+    second = editor.post(url, data)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"] == Provider.objects.get().get_absolute_url()
+    assert already_sent_message(second)
+
+
+@pytest.mark.django_db
+def test_a_name_already_taken_by_another_form_is_still_an_error(editor):
+    """A form shown again with errors whose own token was never stored stays as it is."""
+    ProviderFactory(name="Compass")
+    url = reverse("workspace:provider-create")
+
+    refused = editor.post(url, {**drawn(editor, url), "name": "Compass"})
+
+    assert refused.status_code == 200
+    assert "A provider with this name is already on the register" in refused.content.decode()
+    assert Provider.objects.count() == 1
 
 
 @pytest.mark.django_db
