@@ -242,13 +242,45 @@ def public_decisions() -> models.QuerySet:
     return queryset
 
 
+# Every field `public_record(..., parts=False)` reads, and nothing else. A decision read whole
+# is twice the data of this; on a page of twenty search results the rest cost about a third
+# of a millisecond in the database and as much again in building the rows.
+LISTED_FIELDS = (
+    "reference",
+    "title",
+    "confidentiality",
+    "public_subject",
+    "summary",
+    "received_on",
+    "decided_on",
+    "signed_on",
+    "published_on",
+    "late_publication_reason",
+    "updated_at",
+    "lead_officers",
+    "is_force_business",
+    "chief_officer_approved_on",
+    "decision_maker",
+    "decision_maker_name",
+    "template__name",
+    "template__summary_label",
+    "template__decided_label",
+    "template__signed_label",
+    "template__published_label",
+    "category__name",
+    "delegation__delegate_name",
+    "delegation__instrument",
+)
+
+
 def public_listing_decisions() -> models.QuerySet:
     """Published decisions with what a list of them shows, in one query for a page: no
-    parts, comments or signatures (see `public_record(..., parts=False)`)."""
+    parts, comments or signatures, and only the fields `public_record(..., parts=False)`
+    reads (LISTED_FIELDS)."""
     return (
         Decision.objects.published()
         .select_related("template", "category", "delegation")
-        .defer("search_document", "declaration_of_interests")
+        .only(*LISTED_FIELDS)
     )
 
 

@@ -8,7 +8,16 @@ from django.template import engines
 from django.test.html import parse_html
 from django.urls import reverse
 
-from decisions.publication import PublicRecord, decision_pdf_url, decision_url
+from decisions.models import Decision
+from decisions.publication import (
+    PublicRecord,
+    decision_pdf_url,
+    decision_url,
+    public_listing_decisions,
+    public_record,
+)
+from tests.factories import DelegationFactory
+from tests.publication.conftest import costs_withheld, public_section
 
 render = engines["django"].from_string
 
@@ -136,3 +145,57 @@ def test_a_result_with_no_category_does_not_start_its_line_with_a_separator():
 def test_a_records_links_are_the_links_reverse_gives(reference):
     assert decision_url(reference) == reverse("decisions:detail", kwargs={"reference": reference})
     assert decision_pdf_url(reference) == reverse("decisions:pdf", kwargs={"reference": reference})
+
+
+def test_a_listed_decision_is_read_in_the_pages_one_query_and_shows_what_it_shows_in_full(
+    make_decision, officer, django_assert_num_queries
+):
+    """The register reads only the fields a result shows (LISTED_FIELDS). Reading one more
+    for a result would cost a query per result; leaving one out would change what it shows."""
+    delegated = make_decision(
+        reference="WPCC3-0031",
+        title="Lease of the Leamington Spa office",
+        decision_maker=Decision.Maker.DELEGATE,
+        delegation=DelegationFactory(),
+        lead_officers="Head of Estates",
+        late_publication_reason="The lease was signed late.",
+        received_on=datetime.date(2021, 2, 1),
+        summary="A five-year lease of office space.",
+        sections=[public_section("Background information", "The current lease ends.")],
+        publish_by=officer,
+    )
+    uncategorised = make_decision(
+        reference="WPCC3-0058",
+        title="Victim services: extension",
+        category=None,
+        is_force_business=True,
+        chief_officer_approved_on=datetime.date(2022, 6, 20),
+        sections=[
+            public_section("Background information", "The contracts end in March 2023."),
+            costs_withheld("The extension costs a confidential sum."),
+        ],
+        publish_by=officer,
+    )
+    secret = make_decision(
+        reference="WPCC3-0060",
+        title="Covert operations support contract",
+        public_subject="A contract supporting police operations.",
+        summary="Tells how the covert support works.",
+        sections=[costs_withheld("All of it is secret.")],
+        publish_by=officer,
+    )
+    whole = {
+        decision.pk: public_record(Decision.objects.get(pk=decision.pk), parts=False)
+        for decision in (delegated, uncategorised, secret)
+    }
+
+    with django_assert_num_queries(1):
+        listed = {
+            decision.pk: public_record(decision, parts=False)
+            for decision in public_listing_decisions()
+        }
+
+    assert listed == whole
+    assert listed[delegated.pk].decision_maker.endswith(delegated.delegation.instrument)
+    assert listed[secret.pk].is_wholly_confidential
+    assert listed[uncategorised.pk].confidentiality_code == "partly"
