@@ -168,6 +168,9 @@ TEMPLATES = [
     },
 ]
 
+# Plain inputs and text areas drawn in Python, the same markup as Django's templates draw.
+FORM_RENDERER = "commissioning.renderers.OnePassRenderer"
+
 DATABASES = {"default": database_from_url("DATABASE_URL", os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
