@@ -4,11 +4,13 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
+from django.views.decorators.http import require_safe
 
 from commissioning.audit import record
 from commissioning.middleware import service_unavailable
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers a query, 503 (with Retry-After) when it does not."""
     try:

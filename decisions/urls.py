@@ -6,7 +6,7 @@ the more specific patterns (the feed, the PDF, appendices) come before the recor
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, require_safe
 
 from decisions import views
 from decisions.feeds import PublicationsFeed
@@ -25,12 +25,12 @@ urlpatterns = [
     path("decisions/", views.register, name="register"),
     path(
         "decisions/feed/",
-        condition(last_modified_func=_last_changed)(PublicationsFeed()),
+        require_safe(condition(last_modified_func=_last_changed)(PublicationsFeed())),
         name="feed",
     ),
     path(
         "sitemap.xml",
-        condition(last_modified_func=_last_changed)(sitemap),
+        require_safe(condition(last_modified_func=_last_changed)(sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

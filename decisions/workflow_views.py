@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
+from django.views.decorators.http import require_safe
 
 from commissioning.permissions import StaffRequiredMixin, can_edit, is_staff_member
 from decisions.models import (
@@ -332,6 +333,7 @@ class SupersedeView(StepView):
         decision.supersede(by=user, by_decision=data["later_reference"])
 
 
+@require_safe
 def workflow_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """The decision's sign-off: signatures, timeline and the steps open to this user."""
     if not request.user.is_authenticated:

@@ -352,14 +352,6 @@ FORMS: dict[str, Form] = {
     # -- importing ---------------------------------------------------------------------------
     "workspace:import-decisions": Form(to("workspace:import-decisions"), importer=True),
     "workspace:import-contracts": Form(to("workspace:import-contracts"), importer=True),
-    # -- pages that only read, but answer a POST as if it were a GET (the body is ignored):
-    # they get the hostile bodies too. They would be better refusing it (405).
-    "decisions:feed": Form(to("decisions:feed"), role="anonymous"),
-    "decisions:sitemap": Form(to("decisions:sitemap"), role="anonymous"),
-    "healthz": Form(to("healthz"), role="anonymous"),
-    "workspace:workflow-detail": Form(
-        to("workspace:workflow-detail", reference=SUBMITTED), role="treasurer"
-    ),
 }
 
 # Query strings: each page's filters, plus the page number and a name nobody expects.
@@ -397,6 +389,9 @@ GET_ONLY = {
     "decisions:detail",
     "decisions:pdf",
     "decisions:appendix",
+    "decisions:feed",
+    "decisions:sitemap",
+    "healthz",
     "contracts:register",
     "contracts:csv",
     "contracts:ocds",
@@ -412,6 +407,7 @@ GET_ONLY = {
     "workspace:decision-pdf",
     "workspace:decision-appendix",
     "workspace:decision-publish-preview-pdf",
+    "workspace:workflow-detail",
     "workspace:contract-list",
     "workspace:contract-detail",
     "workspace:contract-history",
