@@ -51,8 +51,10 @@ WARM_UP_SECONDS = 10.0
 # requests as that file (REQUESTS * 5 for the page-sized file): over 20 requests of a
 # millisecond or two, one pause of the machine moved the ratio by a tenth.
 SAME_COUNT_AS_STATIC = {"public_decision": 5}
-# An officer list and its floor are timed in turns over more requests: their ratio is a
-# target, and each takes only a few milliseconds.
+# A page whose cost at both sizes is compared (report.MEASURED_PAGES), with its floor for an
+# officer list, is timed in turns over more requests: the ratios are targets, and each page
+# takes only a few milliseconds. Over 20 requests a public page's median at one size moved by
+# a fifth or more between two runs of the same code, more than its ratio's margin.
 PAIRED_COUNT = 3
 SMALL_DATABASE = "bench_small"
 PDF_FIRST = 9  # distinct decisions whose PDF is asked for the first time
@@ -289,7 +291,7 @@ def measure_sizes(small: Plan, large: Plan, small_url: str, out) -> tuple[dict, 
             floor = report.OFFICER_LISTS.get(name)
             if floor:
                 turns.append((staff["large"], floors[floor]))
-            count = REQUESTS * (PAIRED_COUNT if floor else 1)
+            count = REQUESTS * (PAIRED_COUNT if name in report.MEASURED_PAGES else 1)
             timed = [each.as_dict() for each in measure_turns(turns, count)]
             pages["small"][name], pages["large"][name] = timed[:2]
             if floor:
@@ -298,7 +300,8 @@ def measure_sizes(small: Plan, large: Plan, small_url: str, out) -> tuple[dict, 
         for name in large_pages:
             out(f"  {name}: {small_pages[name]} and {large_pages[name]}")
             turns = [(public["small"], small_pages[name]), (public["large"], large_pages[name])]
-            count = REQUESTS * SAME_COUNT_AS_STATIC.get(name, 1)
+            paired = PAIRED_COUNT if name in report.MEASURED_PAGES else 1
+            count = REQUESTS * max(SAME_COUNT_AS_STATIC.get(name, 1), paired)
             if name == "public_decision":  # compared with a static file of its size
                 turns.append((public["large"], "/static/bench/page.html"))
             # Each public page's timed requests include one that reads its version afresh, so
