@@ -38,21 +38,31 @@ def compiled(name: str, build, placeholder) -> tuple[str, list]:
     return _compiled[name]
 
 
+def _bound(name: str, build, placeholder, value) -> tuple[str, list]:
+    """The compiled SQL of `build(placeholder)`, with `value` in the placeholder's places."""
+    sql, params = compiled(name, build, placeholder)
+    return sql, [value if param == placeholder else param for param in params]
+
+
 def fetchone(name: str, build, placeholder, value) -> tuple | None:
     """The first row of the query `build(placeholder)` makes, run for `value`."""
-    sql, params = compiled(name, build, placeholder)
-    params = [value if param == placeholder else param for param in params]
-    return run_sql(name, sql, params)
+    return run_sql(name, *_bound(name, build, placeholder, value))
 
 
-def run_sql(name: str, sql: str, params: list) -> tuple | None:
-    """The first row of `sql` (prepared once per connection on PostgreSQL, as `name`)."""
+def fetchall(name: str, build, placeholder, value) -> list[tuple]:
+    """Every row of the query `build(placeholder)` makes, run for `value`."""
+    return run_sql(name, *_bound(name, build, placeholder, value), rows=True)
+
+
+def run_sql(name: str, sql: str, params: list, *, rows: bool = False):
+    """The first row of `sql` (prepared once per connection on PostgreSQL, as `name`), or
+    with `rows` every row."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _execute_prepared(cursor, name, sql, params)
         else:
             cursor.execute(sql, params)
-        return cursor.fetchone()
+        return cursor.fetchall() if rows else cursor.fetchone()
 
 
 def _execute_prepared(cursor, name: str, sql: str, params: list) -> None:

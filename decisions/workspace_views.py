@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, DateField, F, OuterRef, Subquery, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from commissioning import once
+from commissioning import once, precompiled
 from commissioning.concurrency import StaleEditMixin
 from commissioning.history import RecordHistoryView, Track
 from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
-from contracts.models import Contract, Extension, PartnerPosition
+from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
 from decisions.filters import DecisionFilter
 from decisions.forms import (
     DOCUMENT_TYPES,
@@ -254,11 +254,35 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
     and the decisions it links to and from, read in one query.
 
     Six small lists on every decision page were six round trips to the database; here each
-    is one SELECT of the same six columns, joined with UNION ALL.
+    is one SELECT of the same six columns, joined with UNION ALL. Django took 2.4 ms to
+    build that SQL, eight times what the database took to run it, so on PostgreSQL it is
+    compiled once per process and prepared once per connection (commissioning.precompiled).
+    SQLite's raw rows would hold text for the extension's date: there the ORM runs it.
     """
+    if connection.vendor == "postgresql":
+        rows = precompiled.fetchall(
+            "decision_concerns", _concerns_query, CONCERNS_PLACEHOLDER, decision.pk
+        )
+    else:
+        rows = _concerns_query(decision.pk)
+    labels = {"extensions": dict(Extension.Kind.choices), "links_out": dict(LinkKind.choices)}
+    labels["links_in"] = labels["links_out"]
+    found: dict[str, list[Concern]] = {kind: [] for kind in CONCERN_KINDS}
+    for kind, pk, reference, title, note, on in rows:
+        note = labels.get(kind, {}).get(note, note)
+        found[kind].append(Concern(pk, reference, title, note, on))
+    return found
+
+
+# No decision has a negative key: it stands in the compiled query for the decision's own.
+CONCERNS_PLACEHOLDER = -7_919_000_001
+
+
+def _concerns_query(pk: int):
+    """The UNION ALL of `concerns_of` for the decision with key `pk`."""
     text, day = CharField(), DateField()
 
-    def part(queryset, kind, pk, reference, title, note, on=None):
+    def part(queryset, kind, key, reference, title, note, on=None):
         def column(name, field):  # a field of the row, or None for a blank
             if name is None:
                 return Value("" if field is text else None, output_field=field)
@@ -268,7 +292,7 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
             queryset.order_by()
             .annotate(
                 row_kind=Value(kind, output_field=text),
-                row_pk=F(pk),
+                row_pk=F(key),
                 row_reference=column(reference, text),
                 row_title=column(title, text),
                 row_note=column(note, text),
@@ -279,7 +303,7 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
 
     parts = [
         part(
-            Contract.objects.filter(decisions=decision),
+            Contract.objects.filter(decisions=pk),
             "contracts",
             "pk",
             "reference",
@@ -287,7 +311,7 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
             "provider__name",
         ),
         part(
-            Extension.objects.filter(authorising_decision=decision),
+            Extension.objects.filter(authorising_decision=pk),
             "extensions",
             "contract_id",
             "contract__reference",
@@ -295,10 +319,17 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
             "kind",
             "new_ends_on",
         ),
-        part(decision.programmes.all(), "programmes", "pk", None, "title", None),
-        part(decision.arrangements.all(), "arrangements", "pk", None, "title", None),
+        part(Programme.objects.filter(decisions=pk), "programmes", "pk", None, "title", None),
         part(
-            DecisionLink.objects.filter(from_decision=decision),
+            JointArrangement.objects.filter(decisions=pk),
+            "arrangements",
+            "pk",
+            None,
+            "title",
+            None,
+        ),
+        part(
+            DecisionLink.objects.filter(from_decision=pk),
             "links_out",
             "to_decision_id",
             "to_decision__reference",
@@ -306,7 +337,7 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
             "kind",
         ),
         part(
-            DecisionLink.objects.filter(to_decision=decision),
+            DecisionLink.objects.filter(to_decision=pk),
             "links_in",
             "from_decision_id",
             "from_decision__reference",
@@ -314,14 +345,7 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
             "kind",
         ),
     ]
-    rows = parts[0].union(*parts[1:], all=True).order_by("row_kind", "row_reference", "row_title")
-    labels = {"extensions": dict(Extension.Kind.choices), "links_out": dict(LinkKind.choices)}
-    labels["links_in"] = labels["links_out"]
-    found: dict[str, list[Concern]] = {kind: [] for kind in CONCERN_KINDS}
-    for kind, pk, reference, title, note, on in rows:
-        note = labels.get(kind, {}).get(note, note)
-        found[kind].append(Concern(pk, reference, title, note, on))
-    return found
+    return parts[0].union(*parts[1:], all=True).order_by("row_kind", "row_reference", "row_title")
 
 
 CONCERN_KINDS = ["contracts", "extensions", "programmes", "arrangements", "links_out", "links_in"]

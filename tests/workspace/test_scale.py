@@ -280,6 +280,43 @@ def test_decision_page_lists_what_the_decision_concerns(reader, officer):
     assert "NEW-2</a>" in content and "amends this decision" in content
 
 
+def test_what_a_decision_concerns_is_read_for_that_decision_alone(officer):
+    """On PostgreSQL the query is compiled once and run for each decision's key: two
+    decisions read one after the other each get their own rows, with dates as dates, the
+    same rows the ORM reads."""
+    first, second = DecisionFactory(reference="D-1"), DecisionFactory(reference="D-2")
+    contract = ContractFactory(reference="C-1", title="Drug services", provider__name="CGL")
+    first.contracts.add(contract)
+    second.contracts.add(ContractFactory(reference="C-2"))
+    contract.extend(
+        new_end=D(2030, 3, 31),
+        reason="Interim",
+        basis=Extension.Basis.EXEMPTION,
+        by=officer,
+        authorising_decision=first,
+    )
+    second.programmes.add(ProgrammeFactory(title="Substance misuse"))
+    DecisionLinkFactory(from_decision=second, to_decision=first, kind="supersedes")
+
+    concerns = {d.reference: workspace_views.concerns_of(d) for d in (first, second, first)}
+
+    assert [c.reference for c in concerns["D-1"]["contracts"]] == ["C-1"]
+    assert [c.reference for c in concerns["D-2"]["contracts"]] == ["C-2"]
+    assert concerns["D-1"]["extensions"][0].on == D(2030, 3, 31)
+    assert concerns["D-1"]["programmes"] == []
+    assert [c.title for c in concerns["D-2"]["programmes"]] == ["Substance misuse"]
+    assert [c.reference for c in concerns["D-1"]["links_in"]] == ["D-2"]
+    assert [c.reference for c in concerns["D-2"]["links_out"]] == ["D-1"]
+    for decision in (first, second):
+        by_orm = list(workspace_views._concerns_query(decision.pk))
+        drawn = workspace_views.concerns_of(decision)
+        read = [(kind, c.pk, c.reference, c.on) for kind, rows in drawn.items() for c in rows]
+        assert sorted(read, key=str) == sorted(
+            [(kind, pk, reference, on) for kind, pk, reference, _title, _note, on in by_orm],
+            key=str,
+        )
+
+
 def test_an_empty_list_is_counted_and_not_fetched():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
