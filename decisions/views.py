@@ -12,6 +12,7 @@ record is seen at once, with nothing to clear. Nothing confidential can be cache
 are built from public records only, and a signed-in visitor's pages are never cached.
 """
 
+import functools
 import hashlib
 import mimetypes
 import posixpath
@@ -33,6 +34,7 @@ from decisions.publication import (
     PublicRecord,
     RecordVersion,
     appendix_url,
+    no_longer_published,
     public_decisions,
     public_listing_decisions,
     public_record,
@@ -295,7 +297,26 @@ def detail_last_modified(request: HttpRequest, reference: str):
     return _version(request, reference).last_modified if _anonymous(request) else None
 
 
+def gone_when_taken_off(view):
+    """A decision's public address answers 410 Gone, with a short notice, once the decision
+    has been withdrawn or superseded (see `no_longer_published`); any other reference that is
+    not a published decision is still not found (404)."""
+
+    @functools.wraps(view)
+    def answer(request: HttpRequest, reference: str, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, reference, *args, **kwargs)
+        except Http404:
+            notice = no_longer_published(reference)
+            if notice is None:
+                raise
+            return render(request, "public/gone.html", {"notice": notice}, status=410)
+
+    return answer
+
+
 @require_safe
+@gone_when_taken_off
 @condition(etag_func=detail_etag, last_modified_func=detail_last_modified)
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     def build() -> HttpResponse:
@@ -316,6 +337,7 @@ def pdf_last_modified(request: HttpRequest, reference: str):
 
 
 @require_safe
+@gone_when_taken_off
 @condition(etag_func=pdf_etag, last_modified_func=pdf_last_modified)
 def pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The public PDF. The PDF cache is keyed on a hash of the public record's content; this

@@ -39,7 +39,7 @@ def officer(role_groups):
 @pytest.fixture
 def site(officer):
     """A partly confidential decision, a wholly confidential one, one waiting to be published,
-    and two contracts (one over £10,000, one under)."""
+    one withdrawn after publication, and two contracts (one over £10,000, one under)."""
     category = DecisionCategoryFactory(name="Commissioning", slug="commissioning")
     partly = DecisionFactory(
         decided=True,
@@ -68,9 +68,12 @@ def site(officer):
     )
     DecisionSectionFactory(decision=confidential, position=1, withheld=True)
     waiting = DecisionFactory(decided=True, reference="WPCC3-0061", title="Awaiting publication")
-    for decision in (partly, confidential):
+    withdrawn = DecisionFactory(decided=True, reference="WPCC3-0050", title="Published in error")
+    DecisionSectionFactory(decision=withdrawn, position=1)
+    for decision in (partly, confidential, withdrawn):
         decision.refresh_confidentiality(by=officer)
         decision.publish(by=officer)
+    withdrawn.withdraw(by=officer, reason="Published in error.")
     contract = ContractFactory(
         reference="WOPCC-DA-ADULT-2018",
         provider=ProviderFactory(name="Change Grow Live"),
@@ -107,6 +110,16 @@ def test_public_page_has_no_serious_accessibility_violations(site, live_server, 
     response = page.goto(live_server.url + path)
 
     assert response.status == 200
+    axe(page)
+
+
+def test_a_withdrawn_decisions_notice_has_no_serious_accessibility_violations(
+    site, live_server, page, axe
+):
+    response = page.goto(live_server.url + "/decisions/WPCC3-0050/")
+
+    assert response.status == 410
+    assert "Decision WPCC3-0050 is no longer published" in page.content()
     axe(page)
 
 

@@ -52,8 +52,8 @@ def test_a_withdrawal_reaches_public_readers_once_the_second_is_over(
     seed_decision.withdraw(by=officer, reason="Published in error.")
     clock(1.01)
 
-    assert member_of_public.get(path).status_code == 404
-    assert member_of_public.get("/decisions/WPCC3-0058.pdf").status_code == 404
+    assert member_of_public.get(path).status_code == 410
+    assert member_of_public.get("/decisions/WPCC3-0058.pdf").status_code == 410
     assert "WPCC3-0058" not in member_of_public.get("/decisions/").content.decode()
 
 
@@ -75,4 +75,4 @@ def test_signed_in_staff_get_the_version_afresh(seed_decision, officer, client_f
     client_for(officer).get(path)
     seed_decision.withdraw(by=officer, reason="Published in error.")
 
-    assert client_for(officer).get(path).status_code == 404
+    assert client_for(officer).get(path).status_code == 410

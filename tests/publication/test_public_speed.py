@@ -152,8 +152,11 @@ def test_a_withdrawn_decision_is_gone_from_its_cached_page(
 
     seed_decision.withdraw(by=officer, reason="Published in error.")
 
-    assert member_of_public.get(seed_decision.get_absolute_url()).status_code == 404
-    assert member_of_public.get("/decisions/WPCC3-0058.pdf").status_code == 404
+    # Its address now says it was withdrawn (410), and nothing of the page kept before.
+    for address in (seed_decision.get_absolute_url(), "/decisions/WPCC3-0058.pdf"):
+        response = member_of_public.get(address)
+        assert response.status_code == 410
+        assert seed_decision.title not in response.content.decode()
     assert "WPCC3-0058" not in member_of_public.get("/decisions/").content.decode()
 
 
