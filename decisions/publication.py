@@ -37,9 +37,12 @@ from decisions.models import (
     DecisionSection,
     DecisionTemplate,
     Delegation,
+    LinkKind,
     Signature,
     StatutoryComment,
     Withholdable,
+    WorkflowOutcome,
+    WorkflowStep,
 )
 
 # The Specified Information Order: contracts over this value are published in full; at or
@@ -635,8 +638,6 @@ class NoLongerPublished:
 def no_longer_published(reference: str) -> NoLongerPublished | None:
     """The notice for a decision once published and now withdrawn or superseded; None for
     any other reference (never published, still published, or unknown)."""
-    from decisions.models import LinkKind, WorkflowOutcome, WorkflowStep
-
     decision = (
         Decision.objects.filter(
             reference=reference,
