@@ -12,8 +12,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from commissioning.reversing import pk_path
-from decisions.templatetags.registers import _resolving, long_date
+from decisions.templatetags.registers import long_date, pk_url
 
 register = template.Library()
 
@@ -58,7 +57,7 @@ def timeline_table_row(context, row) -> str:
     """A contract's row of the table after the picture: the same facts in words."""
     escape = conditional_escape
     contract = row.contract
-    url = escape(pk_path("workspace:contract-detail", contract.pk, *_resolving(context)))
+    url = escape(pk_url(context, "workspace:contract-detail", contract.pk))
     segments = row.segments
     term = f"{long_date(segments[0].start)} to {long_date(segments[0].end)}" if segments else " to "
     changes = "".join(f"{escape(segment.description)}<br>" for segment in segments[1:])
