@@ -38,7 +38,7 @@ def compiled(name: str, build, placeholder) -> tuple[str, list]:
     return _compiled[name]
 
 
-def _bound(name: str, build, placeholder, value) -> tuple[str, list]:
+def bound(name: str, build, placeholder, value) -> tuple[str, list]:
     """The compiled SQL of `build(placeholder)`, with `value` in the placeholder's places."""
     sql, params = compiled(name, build, placeholder)
     return sql, [value if param == placeholder else param for param in params]
@@ -46,12 +46,12 @@ def _bound(name: str, build, placeholder, value) -> tuple[str, list]:
 
 def fetchone(name: str, build, placeholder, value) -> tuple | None:
     """The first row of the query `build(placeholder)` makes, run for `value`."""
-    return run_sql(name, *_bound(name, build, placeholder, value))
+    return run_sql(name, *bound(name, build, placeholder, value))
 
 
 def fetchall(name: str, build, placeholder, value) -> list[tuple]:
     """Every row of the query `build(placeholder)` makes, run for `value`."""
-    return run_sql(name, *_bound(name, build, placeholder, value), rows=True)
+    return run_sql(name, *bound(name, build, placeholder, value), rows=True)
 
 
 def run_sql(name: str, sql: str, params: list, *, rows: bool = False):

@@ -35,9 +35,9 @@ from decisions.publication import (
     RecordVersion,
     appendix_url,
     no_longer_published,
-    public_decisions,
     public_listing_decisions,
     public_record,
+    public_record_of,
     record_version,
     register_version,
 )
@@ -263,11 +263,13 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 def _record(request: HttpRequest, reference: str) -> PublicRecord:
-    """The public record of a published decision, built once per request."""
+    """The public record of a published decision, built once per request
+    (`public_record_of`)."""
     cached = getattr(request, "_public_record", None)
     if cached is None or cached.reference != reference:
-        decision = get_object_or_404(public_decisions(), reference=reference)
-        cached = public_record(decision)
+        cached = public_record_of(reference)
+        if cached is None:
+            raise Http404("No published decision has that reference.")
         request._public_record = cached
     return cached
 
