@@ -384,7 +384,7 @@ class Commissioner(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["contract", "role", "pk"]
+        ordering = ["contract_id", "role", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "body"], name="commissioner_unique_body"),
             models.UniqueConstraint(
@@ -460,7 +460,7 @@ class Extension(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["contract", "new_ends_on"]
+        ordering = ["contract_id", "new_ends_on", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="variation") | Q(new_ends_on__gt=models.F("previous_ends_on")),

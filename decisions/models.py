@@ -1204,7 +1204,10 @@ class DecisionSection(Withholdable):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["decision", "position"]
+        # By the decision's key: ordering by "decision" would join every query of sections
+        # to the decisions, to sort them in the decisions' own order first. The other parts
+        # of a decision (and a contract's commissioners and extensions) are ordered the same.
+        ordering = ["decision_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "position"], name="decisionsection_unique_position"
@@ -1230,7 +1233,7 @@ class Appendix(Withholdable):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["decision", "pk"]
+        ordering = ["decision_id", "pk"]
         verbose_name_plural = "appendices"
         constraints = withholding_constraints("appendix")
 
@@ -1263,7 +1266,7 @@ class StatutoryComment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["decision", "pk"]
+        ordering = ["decision_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "role"], name="statutorycomment_one_per_role"
@@ -1295,7 +1298,7 @@ class Award(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["decision", "pk"]
+        ordering = ["decision_id", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=Decimal("0")),
@@ -1326,7 +1329,7 @@ class DecisionLink(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["from_decision", "kind"]
+        ordering = ["from_decision_id", "kind", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["from_decision", "to_decision", "kind"], name="decisionlink_unique"
@@ -1497,7 +1500,7 @@ class Signature(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["decision", "signed_at", "pk"]
+        ordering = ["decision_id", "signed_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "step"],
@@ -1560,7 +1563,7 @@ class WorkflowEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=DecisionStatus.choices, blank=True)
 
     class Meta:
-        ordering = ["decision", "at", "pk"]
+        ordering = ["decision_id", "at", "pk"]
         indexes = [models.Index(fields=["decision", "at"], name="workflowevent_decision_at_idx")]
         constraints = [
             models.CheckConstraint(
