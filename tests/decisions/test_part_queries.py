@@ -18,32 +18,20 @@ DECISION_PARTS = [
     "workflow_events",
 ]
 CONTRACT_PARTS = ["commissioners", "extensions"]
+PARTS = [
+    *((DecisionFactory, relation, "decisions_decision") for relation in DECISION_PARTS),
+    *((ContractFactory, relation, "contracts_contract") for relation in CONTRACT_PARTS),
+]
 
 
-def tables_read(read) -> str:
+@pytest.mark.django_db
+@pytest.mark.parametrize(("factory", "relation", "owner_table"), PARTS)
+def test_a_records_parts_are_read_without_its_table(factory, relation, owner_table):
+    owner = factory()
+
     with CaptureQueriesContext(connection) as queries:
-        read()
+        list(getattr(owner, relation).all())
+
     assert len(queries) == 1
-    return queries[0]["sql"]
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("relation", DECISION_PARTS)
-def test_a_decisions_parts_are_read_without_the_decisions_table(relation):
-    decision = DecisionFactory()
-
-    sql = tables_read(lambda: list(getattr(decision, relation).all()))
-
-    assert '"decisions_decision"' not in sql
-    assert "ORDER BY" in sql
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("relation", CONTRACT_PARTS)
-def test_a_contracts_parts_are_read_without_the_contracts_table(relation):
-    contract = ContractFactory()
-
-    sql = tables_read(lambda: list(getattr(contract, relation).all()))
-
-    assert '"contracts_contract"' not in sql
-    assert "ORDER BY" in sql
+    assert f'"{owner_table}"' not in queries[0]["sql"]
+    assert "ORDER BY" in queries[0]["sql"]
