@@ -15,8 +15,11 @@ public pages is withheld here too.
   the record itself (not a signature the register holds) is left out: importing the record
   shows the same line again.
 
-Not given, because the import has nowhere to put them yet: appendices, grant awards, links
-between decisions, and the labels a form gives its dates and summary.
+- A grant or award gives its recipient, its amount as a string of pounds and pence
+  (`"25000.00"`, so that no reader rounds it through a float) and its purpose.
+
+Not given, because the import has nowhere to put them yet: appendices, links between
+decisions, and the labels a form gives its dates and summary.
 """
 
 import json
@@ -90,6 +93,16 @@ def exported_decision(record: PublicRecord) -> dict:
                 }
             )
             for comment in record.comments
+        ],
+        "awards": [
+            _without_empty(
+                {
+                    "recipient": award.recipient,
+                    "amount": str(award.amount),
+                    "purpose": award.purpose,
+                }
+            )
+            for award in record.awards
         ],
         "contracts": [contract.reference for contract in record.contracts],
     }

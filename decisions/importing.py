@@ -34,6 +34,7 @@ from django.utils.formats import date_format
 from simple_history.utils import update_change_reason
 
 from decisions.models import (
+    Award,
     CommentRole,
     Confidentiality,
     Decision,
@@ -783,6 +784,18 @@ SIGNATURE_STEPS = {
 }
 SIGNATURE_STEP_CODES = "sign_off, comment, approve_force_business, approve or decline"
 # A signature object's fields in a JSON file, and what each is called among the record's keys.
+# The fields of one grant or award in a JSON record's "awards" list, as the export writes them
+# and under the names a spreadsheet might give them.
+AWARD_FIELDS = {
+    "recipient": "recipient",
+    "to": "recipient",
+    "amount": "amount",
+    "value": "amount",
+    "purpose": "purpose",
+    "for": "purpose",
+}
+
+
 SIGNATURE_FIELDS = {
     "signedby": "signed_by",
     "by": "signed_by",
@@ -970,6 +983,27 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
                     warnings.append(Problem(number, label, "Not a field this import knows."))
                     continue
                 put(SIGNATURE_KEYS[field_name], attribute_value, label)
+        elif normalised == "awards":
+            if not isinstance(value, list):
+                problems.append(Problem(number, name, "Awards must be a list."))
+                continue
+            for index, award in enumerate(value, start=1):
+                if not isinstance(award, dict):
+                    problems.append(
+                        Problem(number, f"{name}[{index}]", "Each award must be an object.")
+                    )
+                    continue
+                # Each field is named by its path in the file, even one the award leaves out,
+                # and every award is checked for a recipient.
+                for field_name in ("recipient", "amount", "purpose"):
+                    put(f"award_{index}_{field_name}", "", f"{name}[{index}].{field_name}")
+                for attribute_name, attribute_value in award.items():
+                    field_name = AWARD_FIELDS.get(normalise_header(attribute_name))
+                    label = f"{name}[{index}].{attribute_name}"
+                    if field_name is None:
+                        warnings.append(Problem(number, label, "Not a field this import knows."))
+                        continue
+                    put(f"award_{index}_{field_name}", attribute_value, label)
         elif normalised == "signatures":
             # Several signatures, as the register's own export gives them: each names the
             # step of the sign-off it was given at.
@@ -1031,6 +1065,8 @@ class DecisionDraft:
     contracts: list
     # The signatures of a "signatures" list, each with its kind (electronic or wet).
     signatures: list[tuple[Signature, str]] = field(default_factory=list)
+    # The grants or awards of an "awards" list.
+    awards: list[Award] = field(default_factory=list)
 
 
 class DecisionImport(Import):
@@ -1180,6 +1216,7 @@ class DecisionImport(Import):
         if maker == DecisionMaker.DELEGATE:
             delegation = self.check_delegation(check, dates, plan)
         comments = self.check_comments(check)
+        awards = self.check_awards(check)
         signature, signature_kind = self.check_signature(check, decision, delegation)
         signatures = self.check_listed_signatures(check, decision, delegation)
         if signature is not None and signatures:
@@ -1207,6 +1244,7 @@ class DecisionImport(Import):
             signature_kind=signature_kind,
             contracts=contracts,
             signatures=signatures,
+            awards=awards,
         )
         self.drafts.append(draft)
         self.describe(plan, draft)
@@ -1488,6 +1526,32 @@ class DecisionImport(Import):
             comments.append(comment)
         return comments
 
+    def check_awards(self, check: Checker) -> list[Award]:
+        """The grants or awards of a JSON record's "awards" list, in its order."""
+        numbers = sorted(
+            {int(key.split("_")[1]) for key in check.record.values if key.startswith("award_")}
+        )
+        awards = []
+        for number in numbers:
+            keys = {name: f"award_{number}_{name}" for name in ("recipient", "amount", "purpose")}
+            recipient = check.text(keys["recipient"], required=True, what="The award's recipient")
+            amount = None
+            if is_blank(check.raw(keys["amount"])):
+                check.error(keys["amount"], "The award's amount is needed here.")
+            else:
+                amount = check.money(keys["amount"])
+            if not recipient or amount is None:
+                continue
+            award = Award(recipient=recipient, amount=amount, purpose=check.text(keys["purpose"]))
+            check.model_errors(
+                award,
+                fields=keys,
+                constraints={"award_amount_not_negative": keys["amount"]},
+                exclude=["decision", "provider"],
+            )
+            awards.append(award)
+        return awards
+
     def check_signature(
         self,
         check: Checker,
@@ -1638,6 +1702,8 @@ class DecisionImport(Import):
         for signature, kind in signatures + draft.signatures:
             how = "wet signature" if kind == "wet" else "electronic signature"
             plan.actions.append(f"Signature ({how}): {signature.name}, {signature.capacity}")
+        for award in draft.awards:
+            plan.actions.append(f"Award: £{award.amount:,.2f} to {award.recipient}")
         if draft.contracts:
             references = ", ".join(contract.reference for contract in draft.contracts)
             plan.actions.append(f"Linked to contracts {references}")
@@ -1679,6 +1745,9 @@ class DecisionImport(Import):
         for comment in draft.comments:
             comment.decision = decision
             self.save(comment, by)
+        for award in draft.awards:
+            award.decision = decision
+            self.save(award, by)
         if draft.contracts:
             self.stamp(decision, by)
             decision.contracts.add(*draft.contracts)

@@ -36,6 +36,7 @@ from decisions.models import (
 )
 from decisions.publication import public_contracts
 from tests.factories import (
+    AwardFactory,
     CommissionerFactory,
     ContractFactory,
     DecisionCategoryFactory,
@@ -224,6 +225,13 @@ def decisions_register(officer):
         ],
     )
     StatutoryCommentFactory(decision=joint, made_on=D(2022, 6, 10))
+    AwardFactory(
+        decision=joint,
+        recipient="Warwickshire Recovery Cafe",
+        amount=Decimal("18250.50"),
+        purpose="Peer support for people leaving treatment",
+    )
+    AwardFactory(decision=joint, recipient="Outreach project", amount=Decimal("0.00"), purpose="")
     StatutoryCommentFactory(
         decision=joint,
         role=CommentRole.MONITORING_OFFICER,
@@ -335,4 +343,13 @@ def test_public_decisions_json_imported_into_an_empty_register_reproduces_it(
         assert main_content(client.get(f"/decisions/{reference}/")) == before, reference
     secret = Decision.objects.get(reference="WPCC3-0060")
     assert secret.is_wholly_confidential
+    joint = Decision.objects.get(reference="WPCC3-0058")
+    assert [(a.recipient, a.amount, a.purpose) for a in joint.awards.order_by("pk")] == [
+        (
+            "Warwickshire Recovery Cafe",
+            Decimal("18250.50"),
+            "Peer support for people leaving treatment",
+        ),
+        ("Outreach project", Decimal("0.00"), ""),
+    ]
     assert SECRET not in again.content.decode("utf-8")
