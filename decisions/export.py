@@ -18,13 +18,16 @@ public pages is withheld here too.
 - A grant or award gives its recipient, its amount as a string of pounds and pence
   (`"25000.00"`, so that no reader rounds it through a float) and its purpose.
 
-Not given, because the import has nowhere to put them yet: appendices, links between
-decisions, and the labels a form gives its dates and summary.
+- A link to another decision gives its kind (`follows`, `supersedes` or `amends`) and the other
+  decision's reference. Only links to published decisions are given, as on the public page.
+
+Not given, because the import has nowhere to put them yet: appendices (their files are
+downloads of their own), and the labels a form gives its dates and summary.
 """
 
 import json
 
-from decisions.models import CommentRole, SignatureMethod
+from decisions.models import CommentRole, LinkKind, SignatureMethod
 from decisions.publication import (
     PublicRecord,
     PublicSection,
@@ -34,6 +37,7 @@ from decisions.publication import (
 )
 
 COMMENT_ROLE_CODES = {label: value for value, label in CommentRole.choices}
+LINK_KIND_CODES = {label: value for value, label in LinkKind.choices}
 SIGNATURE_KINDS = {label: value for value, label in SignatureMethod.choices}
 
 
@@ -105,6 +109,10 @@ def exported_decision(record: PublicRecord) -> dict:
             for award in record.awards
         ],
         "contracts": [contract.reference for contract in record.contracts],
+        "links": [
+            {"kind": LINK_KIND_CODES.get(link.kind, link.kind), "reference": link.reference}
+            for link in record.links
+        ],
     }
     # Only signatures the register holds: one the record shows from its own fields says how
     # it was signed in no words, and importing the record shows it again.

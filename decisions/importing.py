@@ -39,12 +39,14 @@ from decisions.models import (
     Confidentiality,
     Decision,
     DecisionCategory,
+    DecisionLink,
     DecisionMaker,
     DecisionSection,
     DecisionStatus,
     DecisionTemplate,
     Delegation,
     Exemption,
+    LinkKind,
     Signature,
     StatutoryComment,
     TemplateSection,
@@ -796,6 +798,19 @@ AWARD_FIELDS = {
 }
 
 
+# The fields of one link in a JSON record's "links" list: how the decision stands to another
+# decision, named by its reference.
+LINK_FIELDS = {
+    "kind": "kind",
+    "reference": "reference",
+    "to": "reference",
+    "decision": "reference",
+}
+LINK_KIND_WORDS = {normalise_header(value): value for value in LinkKind.values} | {
+    normalise_header(label): value for value, label in LinkKind.choices
+}
+
+
 SIGNATURE_FIELDS = {
     "signedby": "signed_by",
     "by": "signed_by",
@@ -1004,6 +1019,25 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
                         warnings.append(Problem(number, label, "Not a field this import knows."))
                         continue
                     put(f"award_{index}_{field_name}", attribute_value, label)
+        elif normalised == "links":
+            if not isinstance(value, list):
+                problems.append(Problem(number, name, "Links must be a list."))
+                continue
+            for index, link in enumerate(value, start=1):
+                if not isinstance(link, dict):
+                    problems.append(
+                        Problem(number, f"{name}[{index}]", "Each link must be an object.")
+                    )
+                    continue
+                for field_name in ("kind", "reference"):
+                    put(f"link_{index}_{field_name}", "", f"{name}[{index}].{field_name}")
+                for attribute_name, attribute_value in link.items():
+                    field_name = LINK_FIELDS.get(normalise_header(attribute_name))
+                    label = f"{name}[{index}].{attribute_name}"
+                    if field_name is None:
+                        warnings.append(Problem(number, label, "Not a field this import knows."))
+                        continue
+                    put(f"link_{index}_{field_name}", attribute_value, label)
         elif normalised == "signatures":
             # Several signatures, as the register's own export gives them: each names the
             # step of the sign-off it was given at.
@@ -1067,6 +1101,8 @@ class DecisionDraft:
     signatures: list[tuple[Signature, str]] = field(default_factory=list)
     # The grants or awards of an "awards" list.
     awards: list[Award] = field(default_factory=list)
+    # The links of a "links" list: (kind, the other decision's reference).
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 class DecisionImport(Import):
@@ -1115,6 +1151,17 @@ class DecisionImport(Import):
         self.existing_references = set(
             Decision.objects.filter(reference__in=references).values_list("reference", flat=True)
         )
+        self.file_references = references
+        linked = {
+            str(value).strip()
+            for record in records
+            for key, value in record.values.items()
+            if key.startswith("link_") and key.endswith("_reference") and isinstance(value, str)
+        }
+        self.linked_decisions = {
+            decision.reference: decision
+            for decision in Decision.objects.filter(reference__in=linked - references)
+        }
         self.templates = list(DecisionTemplate.objects.prefetch_related("sections"))
         self.template_names = {squash(t.name): t for t in self.templates}
         self.categories = {squash(c.name): c for c in DecisionCategory.objects.all()}
@@ -1217,6 +1264,7 @@ class DecisionImport(Import):
             delegation = self.check_delegation(check, dates, plan)
         comments = self.check_comments(check)
         awards = self.check_awards(check)
+        links = self.check_links(check, reference)
         signature, signature_kind = self.check_signature(check, decision, delegation)
         signatures = self.check_listed_signatures(check, decision, delegation)
         if signature is not None and signatures:
@@ -1245,6 +1293,7 @@ class DecisionImport(Import):
             contracts=contracts,
             signatures=signatures,
             awards=awards,
+            links=links,
         )
         self.drafts.append(draft)
         self.describe(plan, draft)
@@ -1552,6 +1601,34 @@ class DecisionImport(Import):
             awards.append(award)
         return awards
 
+    def check_links(self, check: Checker, reference: str) -> list[tuple[str, str]]:
+        """The links of a JSON record's "links" list. The other decision is one in the file or
+        already in the register; the links are made once every decision of the file is."""
+        numbers = sorted(
+            {int(key.split("_")[1]) for key in check.record.values if key.startswith("link_")}
+        )
+        links: list[tuple[str, str]] = []
+        for number in numbers:
+            kind_key, reference_key = f"link_{number}_kind", f"link_{number}_reference"
+            written = check.text(kind_key, required=True, what="The kind of link")
+            other = check.text(reference_key, required=True, what="The other decision's reference")
+            kind = LINK_KIND_WORDS.get(normalise_header(written))
+            if written and kind is None:
+                check.error(kind_key, f"{written!r} is not follows, supersedes or amends.")
+            if not other or kind is None:
+                continue
+            if other == reference:
+                check.error(reference_key, "A decision cannot refer to itself.")
+            elif other not in self.file_references and other not in self.linked_decisions:
+                check.error(
+                    reference_key, f"No decision has the reference {other}, here or in the file."
+                )
+            elif (kind, other) in links:
+                check.error(reference_key, "The same link is given twice.")
+            else:
+                links.append((kind, other))
+        return links
+
     def check_signature(
         self,
         check: Checker,
@@ -1704,6 +1781,8 @@ class DecisionImport(Import):
             plan.actions.append(f"Signature ({how}): {signature.name}, {signature.capacity}")
         for award in draft.awards:
             plan.actions.append(f"Award: £{award.amount:,.2f} to {award.recipient}")
+        for kind, other in draft.links:
+            plan.actions.append(f"{LinkKind(kind).label} {other}")
         if draft.contracts:
             references = ", ".join(contract.reference for contract in draft.contracts)
             plan.actions.append(f"Linked to contracts {references}")
@@ -1722,6 +1801,14 @@ class DecisionImport(Import):
             self.save(delegation, by)
         for draft in self.drafts:
             self.store_decision(draft, by)
+        stored = {draft.decision.reference: draft.decision for draft in self.drafts}
+        for draft in self.drafts:
+            for kind, other in draft.links:
+                to_decision = stored.get(other) or self.linked_decisions[other]
+                link = DecisionLink(
+                    from_decision=draft.decision, to_decision=to_decision, kind=kind
+                )
+                self.save(link, by)
 
     def store_decision(self, draft: "DecisionDraft", by) -> None:
         decision = draft.decision

@@ -29,6 +29,7 @@ from decisions.models import (
     DecisionTemplate,
     Delegation,
     Exemption,
+    LinkKind,
     Signature,
     SignatureMethod,
     WorkflowEvent,
@@ -291,7 +292,11 @@ def decisions_register(officer):
             },
         ],
     )
-    DecisionFactory(template=form, reference="WPCC3-0061", title="A draft")
+    draft = DecisionFactory(template=form, reference="WPCC3-0061", title="A draft")
+    # Links to published decisions are public; a link to the draft is not, and is not exported.
+    DecisionLink.objects.create(from_decision=joint, to_decision=delegated, kind=LinkKind.FOLLOWS)
+    DecisionLink.objects.create(from_decision=delegated, to_decision=joint, kind=LinkKind.AMENDS)
+    DecisionLink.objects.create(from_decision=joint, to_decision=draft, kind=LinkKind.AMENDS)
     for decision, on in ((joint, D(2022, 7, 1)), (delegated, D(2022, 7, 4)), (secret, None)):
         decision.refresh_confidentiality(by=officer)
         decision.publish(by=officer, on=on)
@@ -344,6 +349,13 @@ def test_public_decisions_json_imported_into_an_empty_register_reproduces_it(
     secret = Decision.objects.get(reference="WPCC3-0060")
     assert secret.is_wholly_confidential
     joint = Decision.objects.get(reference="WPCC3-0058")
+    links = DecisionLink.objects.order_by("kind").values_list(
+        "from_decision__reference", "kind", "to_decision__reference"
+    )
+    assert list(links) == [
+        ("WPCC3-0041", "amends", "WPCC3-0058"),
+        ("WPCC3-0058", "follows", "WPCC3-0041"),
+    ]
     assert [(a.recipient, a.amount, a.purpose) for a in joint.awards.order_by("pk")] == [
         (
             "Warwickshire Recovery Cafe",
