@@ -15,8 +15,9 @@ from commissioning.history import Track, Version, latest_ids, versions
 FIELD_NAME = "version"
 
 
-def make_token(tracks: list[Track]) -> str:
-    return ".".join(str(each) for each in latest_ids(tracks))
+def make_token(ids: list[int]) -> str:
+    """The token of a record's version: the newest history id of each of its tracks."""
+    return ".".join(str(each) for each in ids)
 
 
 def parse_token(token: str, expected: int) -> list[int] | None:
@@ -27,8 +28,9 @@ def parse_token(token: str, expected: int) -> list[int] | None:
     return ids if len(ids) == expected else None
 
 
-def changes_since(tracks: list[Track], token: str) -> list[Version] | None:
-    """None when the record is as it was when the token was made; else what changed since.
+def changes_since(tracks: list[Track], token: str, current: list[int] | None = None):
+    """None when the record is as it was when the token was made; else what changed since
+    (a list of versions). `current` is `latest_ids(tracks)`, when the caller has it.
 
     A missing or malformed token counts as stale, with no changes to show: the save is
     refused rather than allowed to overwrite blindly.
@@ -36,7 +38,7 @@ def changes_since(tracks: list[Track], token: str) -> list[Version] | None:
     opened = parse_token(token, len(tracks))
     if opened is None:
         return []
-    if latest_ids(tracks) == opened:
+    if (latest_ids(tracks) if current is None else current) == opened:
         return None
     return versions(tracks, after=opened)
 
@@ -56,6 +58,11 @@ class StaleEditMixin:
     def tracks(self, obj) -> list[Track]:
         raise NotImplementedError
 
+    def latest_ids(self, obj) -> list[int]:
+        """The newest history id of each of the record's tracks (a view may read them with
+        SQL compiled once: `commissioning.history.latest_ids_of`)."""
+        return latest_ids(self.tracks(obj))
+
     locked = False
 
     def lock(self, obj, queryset=None):
@@ -69,13 +76,17 @@ class StaleEditMixin:
         return current
 
     def version_token(self) -> str:
-        return make_token(self.tracks(self.object))
+        return make_token(self.latest_ids(self.object))
 
     def check_version(self) -> bool:
         """True when the form may be saved; else remembers what changed and returns False."""
         if not self.locked:
             self.lock(self.object)
-        changes = changes_since(self.tracks(self.object), self.request.POST.get(FIELD_NAME, ""))
+        changes = changes_since(
+            self.tracks(self.object),
+            self.request.POST.get(FIELD_NAME, ""),
+            current=self.latest_ids(self.object),
+        )
         if changes is None:
             return True
         self.stale_changes = changes

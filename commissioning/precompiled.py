@@ -31,9 +31,14 @@ _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def compiled(name: str, build, placeholder) -> tuple[str, list]:
-    """The SQL and parameters of `build(placeholder)`, compiled once per process."""
+    """The SQL and parameters of the QuerySet `build(placeholder)`, compiled once per process."""
+    return compiled_sql(name, lambda value: build(value).query.sql_with_params(), placeholder)
+
+
+def compiled_sql(name: str, build, placeholder) -> tuple[str, list]:
+    """`build(placeholder)`'s SQL and parameters, worked out once per process."""
     if name not in _compiled:
-        sql, params = build(placeholder).query.sql_with_params()
+        sql, params = build(placeholder)
         _compiled[name] = (sql, list(params))
     return _compiled[name]
 

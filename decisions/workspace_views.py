@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 
 from commissioning import once, precompiled
 from commissioning.concurrency import StaleEditMixin
-from commissioning.history import RecordHistoryView, Track
+from commissioning.history import RecordHistoryView, Track, latest_ids_of
 from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
 from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
@@ -210,7 +210,11 @@ def decision_or_404(reference: str, queryset=None) -> Decision:
 
 def decision_tracks(decision: Decision) -> list[Track]:
     """The rows whose history is the decision's history."""
-    pk = decision.pk
+    return decision_tracks_of(decision.pk)
+
+
+def decision_tracks_of(pk: int) -> list[Track]:
+    """`decision_tracks` of the decision with key `pk`."""
     return [
         Track(Decision.history.filter(id=pk), lambda r: "The decision record"),
         Track(
@@ -498,6 +502,9 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
 
     def tracks(self, obj):
         return decision_tracks(obj)
+
+    def latest_ids(self, obj) -> list[int]:
+        return latest_ids_of("decision_latest_ids", decision_tracks_of, obj.pk)
 
     def forms(self, data=None):
         decision = self.object
