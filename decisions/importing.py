@@ -785,9 +785,9 @@ SIGNATURE_STEPS = {
     "chief_officer": WorkflowStep.APPROVE_FORCE_BUSINESS,
 }
 SIGNATURE_STEP_CODES = "sign_off, comment, approve_force_business, approve or decline"
-# A signature object's fields in a JSON file, and what each is called among the record's keys.
+
 # The fields of one grant or award in a JSON record's "awards" list, as the export writes them
-# and under the names a spreadsheet might give them.
+# and under other names a file might give them.
 AWARD_FIELDS = {
     "recipient": "recipient",
     "to": "recipient",
@@ -811,6 +811,7 @@ LINK_KIND_WORDS = {normalise_header(value): value for value in LinkKind.values} 
 }
 
 
+# A signature object's fields in a JSON file, and what each is called among the record's keys.
 SIGNATURE_FIELDS = {
     "signedby": "signed_by",
     "by": "signed_by",
@@ -1621,7 +1622,8 @@ class DecisionImport(Import):
                 check.error(reference_key, "A decision cannot refer to itself.")
             elif other not in self.file_references and other not in self.linked_decisions:
                 check.error(
-                    reference_key, f"No decision has the reference {other}, here or in the file."
+                    reference_key,
+                    f"No decision has the reference {other}, in the register or in the file.",
                 )
             elif (kind, other) in links:
                 check.error(reference_key, "The same link is given twice.")

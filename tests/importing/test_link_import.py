@@ -68,7 +68,7 @@ def test_links_reach_a_decision_in_the_register_and_one_later_in_the_file(office
             [{"kind": "follows", "reference": "WPCC3-9999"}],
             (
                 "links[1].reference",
-                "No decision has the reference WPCC3-9999, here or in the file.",
+                "No decision has the reference WPCC3-9999, in the register or in the file.",
             ),
         ),
         (
