@@ -97,10 +97,12 @@ def latest_ids_of(name: str, tracks_of: Callable[[object], list[Track]], key) ->
     that SQL took Django about 2 ms, on every edit form drawn and again on every save; run
     compiled (and on PostgreSQL prepared) it takes a fraction of that.
     """
-    sql, params = precompiled.compiled_sql(
-        name, lambda placeholder: latest_ids_sql(tracks_of(placeholder)), TRACK_KEY_PLACEHOLDER
+    sql, params = precompiled.bound_sql(
+        name,
+        lambda placeholder: latest_ids_sql(tracks_of(placeholder)),
+        TRACK_KEY_PLACEHOLDER,
+        key,
     )
-    params = [key if param == TRACK_KEY_PLACEHOLDER else param for param in params]
     return [value or 0 for value in precompiled.run_sql(name, sql, params)]
 
 

@@ -44,8 +44,18 @@ def compiled_sql(name: str, build, placeholder) -> tuple[str, list]:
 
 
 def bound(name: str, build, placeholder, value) -> tuple[str, list]:
-    """The compiled SQL of `build(placeholder)`, with `value` in the placeholder's places."""
-    sql, params = compiled(name, build, placeholder)
+    """The compiled SQL of the QuerySet `build(placeholder)`, with `value` in the
+    placeholder's places."""
+    return _with_value(compiled(name, build, placeholder), placeholder, value)
+
+
+def bound_sql(name: str, build, placeholder, value) -> tuple[str, list]:
+    """`build(placeholder)`'s SQL, worked out once, with `value` in the placeholder's places."""
+    return _with_value(compiled_sql(name, build, placeholder), placeholder, value)
+
+
+def _with_value(compiled_query: tuple[str, list], placeholder, value) -> tuple[str, list]:
+    sql, params = compiled_query
     return sql, [value if param == placeholder else param for param in params]
 
 
