@@ -923,25 +923,33 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
         record.values[key] = value
         record.labels[key] = label
 
+    def put_listed(name: str, value, noun: str, fields: tuple[str, ...], words: dict) -> None:
+        """A list of objects (sections, awards, links) under `{noun}_{index}_{field}` keys.
+        Each of `fields` is named by its path in the file even when an object leaves it out,
+        so that a missing one is reported there."""
+        if not isinstance(value, list):
+            problems.append(Problem(number, name, f"{noun.capitalize()}s must be a list."))
+            return
+        for index, listed in enumerate(value, start=1):
+            if not isinstance(listed, dict):
+                problems.append(
+                    Problem(number, f"{name}[{index}]", f"Each {noun} must be an object.")
+                )
+                continue
+            for field_name in fields:
+                put(f"{noun}_{index}_{field_name}", "", f"{name}[{index}].{field_name}")
+            for attribute_name, attribute_value in listed.items():
+                field_name = words.get(normalise_header(attribute_name))
+                label = f"{name}[{index}].{attribute_name}"
+                if field_name is None:
+                    warnings.append(Problem(number, label, "Not a field this import knows."))
+                    continue
+                put(f"{noun}_{index}_{field_name}", attribute_value, label)
+
     for name, value in item.items():
         normalised = normalise_header(name)
         if normalised == "sections":
-            if not isinstance(value, list):
-                problems.append(Problem(number, name, "Sections must be a list."))
-                continue
-            for index, section in enumerate(value, start=1):
-                if not isinstance(section, dict):
-                    problems.append(
-                        Problem(number, f"{name}[{index}]", "Each section must be an object.")
-                    )
-                    continue
-                for attribute_name, attribute_value in section.items():
-                    attribute = SECTION_WORDS.get(normalise_header(attribute_name))
-                    label = f"{name}[{index}].{attribute_name}"
-                    if attribute is None:
-                        warnings.append(Problem(number, label, "Not a field this import knows."))
-                        continue
-                    put(f"section_{index}_{attribute}", attribute_value, label)
+            put_listed(name, value, "section", (), SECTION_WORDS)
         elif normalised == "comments":
             if not isinstance(value, list):
                 problems.append(Problem(number, name, "Comments must be a list."))
@@ -1000,45 +1008,9 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
                     continue
                 put(SIGNATURE_KEYS[field_name], attribute_value, label)
         elif normalised == "awards":
-            if not isinstance(value, list):
-                problems.append(Problem(number, name, "Awards must be a list."))
-                continue
-            for index, award in enumerate(value, start=1):
-                if not isinstance(award, dict):
-                    problems.append(
-                        Problem(number, f"{name}[{index}]", "Each award must be an object.")
-                    )
-                    continue
-                # Each field is named by its path in the file, even one the award leaves out,
-                # and every award is checked for a recipient.
-                for field_name in ("recipient", "amount", "purpose"):
-                    put(f"award_{index}_{field_name}", "", f"{name}[{index}].{field_name}")
-                for attribute_name, attribute_value in award.items():
-                    field_name = AWARD_FIELDS.get(normalise_header(attribute_name))
-                    label = f"{name}[{index}].{attribute_name}"
-                    if field_name is None:
-                        warnings.append(Problem(number, label, "Not a field this import knows."))
-                        continue
-                    put(f"award_{index}_{field_name}", attribute_value, label)
+            put_listed(name, value, "award", ("recipient", "amount", "purpose"), AWARD_FIELDS)
         elif normalised == "links":
-            if not isinstance(value, list):
-                problems.append(Problem(number, name, "Links must be a list."))
-                continue
-            for index, link in enumerate(value, start=1):
-                if not isinstance(link, dict):
-                    problems.append(
-                        Problem(number, f"{name}[{index}]", "Each link must be an object.")
-                    )
-                    continue
-                for field_name in ("kind", "reference"):
-                    put(f"link_{index}_{field_name}", "", f"{name}[{index}].{field_name}")
-                for attribute_name, attribute_value in link.items():
-                    field_name = LINK_FIELDS.get(normalise_header(attribute_name))
-                    label = f"{name}[{index}].{attribute_name}"
-                    if field_name is None:
-                        warnings.append(Problem(number, label, "Not a field this import knows."))
-                        continue
-                    put(f"link_{index}_{field_name}", attribute_value, label)
+            put_listed(name, value, "link", ("kind", "reference"), LINK_FIELDS)
         elif normalised == "signatures":
             # Several signatures, as the register's own export gives them: each names the
             # step of the sign-off it was given at.
