@@ -28,9 +28,9 @@ def parse_token(token: str, expected: int) -> list[int] | None:
     return ids if len(ids) == expected else None
 
 
-def changes_since(tracks: list[Track], token: str, current: list[int] | None = None):
-    """None when the record is as it was when the token was made; else what changed since
-    (a list of versions). `current` is `latest_ids(tracks)`, when the caller has it.
+def changes_since(tracks: list[Track], token: str, current: list[int]) -> list[Version] | None:
+    """None when the record is as it was when the token was made (`current` being the
+    tracks' newest history ids now); else what changed since.
 
     A missing or malformed token counts as stale, with no changes to show: the save is
     refused rather than allowed to overwrite blindly.
@@ -38,7 +38,7 @@ def changes_since(tracks: list[Track], token: str, current: list[int] | None = N
     opened = parse_token(token, len(tracks))
     if opened is None:
         return []
-    if (latest_ids(tracks) if current is None else current) == opened:
+    if current == opened:
         return None
     return versions(tracks, after=opened)
 

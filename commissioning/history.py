@@ -100,14 +100,10 @@ def latest_ids_of(name: str, tracks_of: Callable[[object], list[Track]], key) ->
     sql, params = precompiled.bound_sql(
         name,
         lambda placeholder: latest_ids_sql(tracks_of(placeholder)),
-        TRACK_KEY_PLACEHOLDER,
+        precompiled.KEY_PLACEHOLDER,
         key,
     )
     return [value or 0 for value in precompiled.run_sql(name, sql, params)]
-
-
-# Stands for the record's key in the SQL `latest_ids_of` compiles.
-TRACK_KEY_PLACEHOLDER = -7_919_000_003
 
 
 def versions(tracks: Iterable[Track], *, after: list[int] | None = None) -> list[Version]:

@@ -26,6 +26,11 @@ import weakref
 from django.db import connection
 
 _compiled: dict[str, tuple[str, list]] = {}
+
+# Stands for a row's key while a query is compiled, to be replaced by the key it is run for:
+# a key no database gives, and within the range of a 32-bit id column (the user's), where
+# Django would drop a lookup of a value out of range as matching nothing.
+KEY_PLACEHOLDER = -2_147_483_000
 # The statements each connection has prepared; a connection that is closed drops out.
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

@@ -102,9 +102,6 @@ def remember_roles_and_permissions(user, loaded) -> None:
         )
 
 
-# Stands for the user's id while the query is compiled (commissioning.precompiled): an id
-# no database gives, within the range of the id column.
-USER_PLACEHOLDER = -2_147_483_000
 ANNOTATIONS = ("joined_roles", "joined_group_permissions", "joined_own_permissions")
 
 
@@ -130,7 +127,7 @@ class RegisterBackend(ModelBackend):
         if connection.vendor == "postgresql":
             # psycopg gives typed values (aware datetimes, booleans), as the ORM would.
             row = precompiled.fetchone(
-                "signed_in_user", _signed_in_user_query, USER_PLACEHOLDER, user_id
+                "signed_in_user", _signed_in_user_query, precompiled.KEY_PLACEHOLDER, user_id
             )
         else:
             # SQLite's raw rows hold text for dates: its converters run through the ORM.

@@ -341,10 +341,6 @@ def public_decisions() -> models.QuerySet:
     )
 
 
-# Stands for the decision's key in the parts' SQL, compiled once (commissioning.precompiled).
-PART_PLACEHOLDER = -7_919_000_002
-
-
 def public_record_of(reference: str) -> PublicRecord | None:
     """The public record of the published decision with this reference (None if there is
     none), as a public page and PDF build it: the decision in one query, then each of its
@@ -368,10 +364,10 @@ def public_record_of(reference: str) -> PublicRecord | None:
         sql, params = precompiled.bound(
             f"public_part_{part.attribute}",
             lambda key, part=part: part.rows().filter(**{part.owner: key}),
-            PART_PLACEHOLDER,
+            precompiled.KEY_PLACEHOLDER,
             decision.pk,
         )
-        model = part.rows().model
+        model = Decision._meta.get_field(part.relation).related_model
         setattr(decision, part.attribute, list(model.objects.raw(sql, params)))
     return public_record(decision)
 

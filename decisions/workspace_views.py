@@ -265,7 +265,7 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
     """
     if connection.vendor == "postgresql":
         rows = precompiled.fetchall(
-            "decision_concerns", _concerns_query, CONCERNS_PLACEHOLDER, decision.pk
+            "decision_concerns", _concerns_query, precompiled.KEY_PLACEHOLDER, decision.pk
         )
     else:
         rows = _concerns_query(decision.pk)
@@ -276,10 +276,6 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
         note = labels.get(kind, {}).get(note, note)
         found[kind].append(Concern(pk, reference, title, note, on))
     return found
-
-
-# No decision has a negative key: it stands in the compiled query for the decision's own.
-CONCERNS_PLACEHOLDER = -7_919_000_001
 
 
 def _concerns_query(pk: int):
