@@ -22,6 +22,7 @@ from django.contrib.messages import get_messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import cached_property
 from django.views.decorators.http import condition, require_safe
 
@@ -34,9 +35,9 @@ from decisions.publication import (
     PublicRecord,
     RecordVersion,
     appendix_url,
+    listed_record,
     no_longer_published,
     public_listing_decisions,
-    public_record,
     public_record_of,
     record_version,
     register_version,
@@ -210,7 +211,8 @@ def _register_page(request: HttpRequest) -> HttpResponse:
         else KeptCountPaginator(decisions, PAGE_SIZE, _register_count_key(request, filterset))
     )
     page = paginator.get_page(request.GET.get("page"))
-    records = [public_record(decision, parts=False) for decision in page.object_list]
+    resolving = get_script_prefix(), get_urlconf()
+    records = [listed_record(row, resolving) for row in page.object_list]
     errors = form.errors if filterset.is_bound else {}
     return render(
         request,

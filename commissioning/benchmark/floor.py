@@ -18,7 +18,12 @@ from contracts.models import Contract
 from decisions.filters import DecisionFilter
 from decisions.models import Decision
 from decisions.public_filters import PublicDecisionFilter
-from decisions.publication import public_decisions, public_listing_decisions, public_record
+from decisions.publication import (
+    listed_record,
+    public_decisions,
+    public_listing_decisions,
+    public_record,
+)
 
 BARE = engines["django"].from_string(
     "<!DOCTYPE html><html lang=en><title>floor</title><table>"
@@ -82,7 +87,7 @@ def public_register(request):
         else filterset.queryset.order_by("-published_on", "-decided_on", "reference")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return bare([public_record(d, parts=False) for d in page.object_list], page.paginator.count)
+    return bare([listed_record(row) for row in page.object_list], page.paginator.count)
 
 
 def public_detail(request, reference):
