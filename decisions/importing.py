@@ -28,7 +28,7 @@ from pathlib import Path, PurePath
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.utils import update_change_reason
@@ -616,6 +616,12 @@ class Import:
         try:
             with transaction.atomic():
                 self.store(by)
+        except (OperationalError, InterfaceError):
+            # The database went away (or a lock wait ran out) part way: nothing was written,
+            # and the register did not refuse the file. The pages answer 503, try again
+            # shortly (commissioning.middleware.DatabaseUnavailableMiddleware), and the check
+            # stays open to be imported then.
+            raise
         except (DatabaseError, ValidationError) as error:
             # Something changed since the check, or a rule only the database knows: nothing
             # was written, and the person importing is told rather than shown a server error.
@@ -1966,4 +1972,9 @@ def run_import_command(
         written = checked.write(by=by)
     except ImportRefused as refused:
         raise CommandError(str(refused)) from None
+    except (OperationalError, InterfaceError) as error:
+        raise CommandError(
+            f"The database could not be reached ({error}): nothing was imported. "
+            "Run the import again when it is back."
+        ) from None
     command.stdout.write(command.style.SUCCESS(f"Imported {written} {nouns} from {file.name}."))

@@ -1,7 +1,10 @@
 """manage.py import_decisions and import_contracts: dry runs, output, exit status."""
 
+from unittest import mock
+
 import pytest
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
 from contracts.models import Contract, Provider
 from decisions.models import Decision
@@ -90,3 +93,20 @@ def test_problems_go_to_standard_error(write_file):
         call_command("import_decisions", str(path), stdout=StringIO(), stderr=err)
 
     assert "Row 2, column decided_on: 'yesterday' is not a date" in err.getvalue()
+
+
+def test_an_import_cut_off_by_the_database_says_so_and_writes_nothing(run, officer):
+    from decisions.importing import DecisionImport
+
+    real_store = DecisionImport.store
+
+    def store(self, by):
+        real_store(self, by)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch.object(DecisionImport, "store", store), pytest.raises(CommandError) as error:
+        run("import_decisions", EXAMPLES / "decisions.csv", "--user", officer.username)
+
+    assert "The database could not be reached" in str(error.value)
+    assert "nothing was imported" in str(error.value)
+    assert not Decision.objects.exists()

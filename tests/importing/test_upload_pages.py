@@ -1,9 +1,11 @@
 """The workspace's import pages: check a file, see the plan, then import it."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, OperationalError
 
 from contracts.models import Contract, Provider
 from decisions.models import Decision
@@ -180,3 +182,56 @@ def test_file_that_became_invalid_since_the_check_is_not_imported(client_for, of
 
     assert "WPCC3-0041 is already in the register." in response.content.decode()
     assert Decision.objects.count() == 1
+
+
+def store_then_fail(error):
+    """An import's `store` that writes everything and then meets `error`, as when the
+    database goes away, or refuses a row, before the import commits."""
+    from decisions.importing import DecisionImport
+
+    real_store = DecisionImport.store
+
+    def store(self, by):
+        real_store(self, by)
+        raise error
+
+    return mock.patch.object(DecisionImport, "store", store)
+
+
+def test_an_import_cut_off_by_the_database_answers_503_and_can_be_confirmed_again(
+    client_for, officer
+):
+    """Losing the database is not the register refusing the file: the page says to try again
+    shortly (503), nothing is written, and the same check is imported once it is back."""
+    client = client_for(officer)
+    token = token_in(
+        upload(client, DECISIONS_URL, "decisions.csv", (EXAMPLES / "decisions.csv").read_bytes())
+    )
+    before = counts(DECISION_MODELS)
+
+    with store_then_fail(OperationalError("server closed the connection unexpectedly")):
+        response = client.post(DECISIONS_URL, {"action": "import", "token": token})
+
+    assert response.status_code == 503
+    assert "refused" not in response.content.decode()
+    assert counts(DECISION_MODELS) == before
+    again = client.post(DECISIONS_URL, {"action": "import", "token": token}, follow=True)
+    assert "3 decisions imported from decisions.csv." in again.content.decode()
+    assert Decision.objects.count() == 3
+
+
+def test_a_row_the_database_refuses_is_reported_and_nothing_is_imported(client_for, officer):
+    client = client_for(officer)
+    token = token_in(
+        upload(client, DECISIONS_URL, "decisions.csv", (EXAMPLES / "decisions.csv").read_bytes())
+    )
+
+    with store_then_fail(IntegrityError("duplicate key value violates unique constraint")):
+        response = client.post(DECISIONS_URL, {"action": "import", "token": token})
+
+    assert response.status_code == 200
+    assert (
+        "Nothing was imported: the register refused it "
+        "(duplicate key value violates unique constraint)."
+    ) in response.content.decode()
+    assert not Decision.objects.exists()
