@@ -225,9 +225,9 @@ def appendix_url(reference: str, appendix_id: int) -> str:
     return reverse("decisions:appendix", kwargs={"reference": reference, "pk": appendix_id})
 
 
-# Every field a list of decisions shows (`listed_record`), and nothing else. A decision read
-# whole is twice the data of this; on a page of twenty search results the rest cost about a
-# third of a millisecond in the database and as much again in building the rows.
+# Every field a list of decisions shows (`listed_rows`, `listed_record`), and nothing else. A
+# decision read whole is twice the data of this; on a page of twenty search results the rest
+# cost about a third of a millisecond in the database and as much again in building the rows.
 LISTED_FIELDS = (
     "reference",
     "title",
@@ -256,13 +256,16 @@ LISTED_FIELDS = (
 )
 
 
-def public_listing_decisions() -> models.QuerySet:
-    """Published decisions as a list shows them: for each, its `LISTED_FIELDS` as one row (a
-    dict) for `listed_record`, with no parts, comments or signatures, in one query for a page.
+def listed_rows(decisions: models.QuerySet) -> models.QuerySet:
+    """What a list shows of these decisions (published ones, already filtered, ordered and
+    sliced to a page): for each, its `LISTED_FIELDS` as one row (a dict) for `listed_record`,
+    in one query.
 
     Rows, not model instances: making a decision, its form, category and delegation for each
-    of twenty search results cost about 50 µs a result, as much as building and drawing it."""
-    return Decision.objects.published().values(*LISTED_FIELDS)
+    of twenty search results cost about 50 µs a result, as much as building and drawing it.
+    The list is filtered, ordered and counted before this, so its count reads keys alone,
+    with no join."""
+    return decisions.values(*LISTED_FIELDS)
 
 
 # What `public_record` reads of the decision itself. The rest (its search text, above all,
@@ -385,7 +388,7 @@ def _part_rows(decision: Decision, relation: str) -> list:
 
 
 def listed_values(decision: Decision) -> dict:
-    """A decision's `LISTED_FIELDS`, as `public_listing_decisions()` reads them: a field of
+    """A decision's `LISTED_FIELDS`, as `listed_rows` reads them: a field of
     a related row (`template__name`) is None when there is no such row."""
     values = {}
     for name in LISTED_FIELDS:
@@ -399,7 +402,7 @@ def listed_values(decision: Decision) -> dict:
 def listed_record(row, resolving: tuple | None = None) -> PublicRecord:
     """What a list of decisions shows of one: its public record without its sections,
     appendices, comments, signatures, awards, links and contracts, built from its listed
-    values (`LISTED_FIELDS`: a row of `public_listing_decisions()`, or `listed_values`).
+    values (`LISTED_FIELDS`: a row of `listed_rows`, or `listed_values`).
 
     `resolving` is the script prefix and URLconf the record's links are made with; a list
     reads them once for all its rows."""

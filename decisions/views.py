@@ -36,8 +36,8 @@ from decisions.publication import (
     RecordVersion,
     appendix_url,
     listed_record,
+    listed_rows,
     no_longer_published,
-    public_listing_decisions,
     public_record_of,
     record_version,
     register_version,
@@ -193,11 +193,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _register_page(request: HttpRequest) -> HttpResponse:
-    filterset = PublicDecisionFilter(
-        request.GET or None,
-        queryset=public_listing_decisions(),
-        version=_register_changed(request).etag,
-    )
+    filterset = PublicDecisionFilter(request.GET or None, version=_register_changed(request).etag)
     decisions = (
         filterset.qs
         if filterset.is_bound
@@ -212,7 +208,7 @@ def _register_page(request: HttpRequest) -> HttpResponse:
     )
     page = paginator.get_page(request.GET.get("page"))
     resolving = get_script_prefix(), get_urlconf()
-    records = [listed_record(row, resolving) for row in page.object_list]
+    records = [listed_record(row, resolving) for row in listed_rows(page.object_list)]
     errors = form.errors if filterset.is_bound else {}
     return render(
         request,

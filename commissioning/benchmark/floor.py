@@ -20,8 +20,8 @@ from decisions.models import Decision
 from decisions.public_filters import PublicDecisionFilter
 from decisions.publication import (
     listed_record,
+    listed_rows,
     public_decisions,
-    public_listing_decisions,
     public_record,
 )
 
@@ -80,14 +80,15 @@ def decision(request, reference):
 def public_register(request):
     from decisions.views import PAGE_SIZE
 
-    filterset = PublicDecisionFilter(request.GET or None, queryset=public_listing_decisions())
+    filterset = PublicDecisionFilter(request.GET or None)
     queryset = (
         filterset.qs
         if filterset.is_bound
         else filterset.queryset.order_by("-published_on", "-decided_on", "reference")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return bare([listed_record(row) for row in page.object_list], page.paginator.count)
+    rows = listed_rows(page.object_list)
+    return bare([listed_record(row) for row in rows], page.paginator.count)
 
 
 def public_detail(request, reference):

@@ -15,7 +15,7 @@ from decisions.publication import (
     decision_pdf_url,
     decision_url,
     listed_record,
-    public_listing_decisions,
+    listed_rows,
     public_record,
 )
 from tests.factories import DelegationFactory
@@ -194,7 +194,10 @@ def test_a_listed_decision_is_read_in_the_pages_one_query_and_shows_what_its_rec
     }
 
     with django_assert_num_queries(1):
-        listed = {row["reference"]: listed_record(row) for row in public_listing_decisions()}
+        listed = {
+            row["reference"]: listed_record(row)
+            for row in listed_rows(Decision.objects.published())
+        }
 
     assert listed == {reference: without_parts(record) for reference, record in records.items()}
     delegation = delegated.delegation
