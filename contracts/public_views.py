@@ -12,7 +12,7 @@ import json
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,12 @@ from decisions.publication import (
 
 # The Local Government Transparency Code 2015's contract fields, in its order, then the
 # commissioners (the parties other than the supplier).
+# What the OCDS address says while there is nothing to put in a package.
+NO_RELEASES = (
+    "No contract or procurement has been published yet, so there is no Open Contracting Data "
+    "Standard release package: a package holds at least one release. Contracts appear here, "
+    "and at /contracts.csv, once they are published.\n"
+)
 CSV_COLUMNS = [
     "Reference",
     "Title",
@@ -182,12 +188,19 @@ def contracts_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 @condition(etag_func=data_etag, last_modified_func=data_last_modified)
 def ocds_json(request: HttpRequest) -> HttpResponse:
+    """Every public contract and procurement as one OCDS release package. A package holds at
+    least one release (the schema says so), so until the office publishes a contract or a
+    procurement there is no package: the address answers 404 and says why."""
+
     def build() -> bytes:
         package = release_package(uri=request.build_absolute_uri(reverse("contracts:ocds")))
+        if not package["releases"]:
+            return b""
         return json.dumps(package, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode(
             "utf-8"
         )
 
-    return HttpResponse(
-        _cached_body(request, build), content_type="application/json; charset=utf-8"
-    )
+    body = _cached_body(request, build)
+    if not body:
+        return HttpResponseNotFound(NO_RELEASES, content_type="text/plain; charset=utf-8")
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -347,6 +347,28 @@ def test_ocds_leaves_out_planned_contracts(package):
     assert "A service still being procured" not in json.dumps(package)
 
 
+def test_ocds_answers_not_found_until_something_is_published(member_of_public):
+    """A release package holds at least one release, so an office that has published no
+    contract or procurement has no valid package to offer: the address says so (404), and
+    answers with the package as soon as a contract is published."""
+    ContractFactory(
+        reference="OPCC-PLANNED",
+        title="A service still being procured",
+        status=Contract.Status.PLANNED,
+    )
+
+    nothing = member_of_public.get("/contracts/ocds.json")
+
+    assert nothing.status_code == 404
+    assert "No contract or procurement has been published yet" in nothing.content.decode()
+    ContractFactory(reference="OPCC-LIVE-1", title="Victim support service")
+    package = member_of_public.get("/contracts/ocds.json")
+    assert package.status_code == 200
+    assert not list(package_validator().iter_errors(package.json()))
+    assert "Victim support service" in package.content.decode()
+    assert "A service still being procured" not in package.content.decode()
+
+
 # -- feed and sitemap -----------------------------------------------------------------------------
 
 
