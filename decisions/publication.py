@@ -388,8 +388,8 @@ def _part_rows(decision: Decision, relation: str) -> list:
 
 
 def listed_values(decision: Decision) -> dict:
-    """A decision's `LISTED_FIELDS`, as `listed_rows` reads them: a field of
-    a related row (`template__name`) is None when there is no such row."""
+    """A decision's `LISTED_FIELDS`, as `listed_rows` reads them: a field of a related row
+    (`template__name`) is None when there is no such row."""
     values = {}
     for name in LISTED_FIELDS:
         value = decision
