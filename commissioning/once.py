@@ -22,9 +22,11 @@ carries a one-time token (`{% submission_token %}` in commissioning/templatetags
 
 The tokens are rows in the database, not anything in a process's memory, so this holds with
 several app servers. A form posted without a token (an old page, a script, a test) is saved
-as before.
+as before. `manage.py purge_submissions`, run daily, deletes tokens too old to be sent again
+(`purge_spent_tokens`).
 """
 
+import datetime
 import logging
 import uuid
 from collections.abc import Iterator
@@ -35,6 +37,7 @@ from django.contrib import messages
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from commissioning.middleware import service_unavailable
@@ -43,6 +46,10 @@ from commissioning.models import SubmissionToken
 logger = logging.getLogger(__name__)
 
 FIELD_NAME = "submission_token"
+# How long a stored token is kept. A form can be sent again only by the session that drew it,
+# with that session's CSRF token; a session lasts a working day and ends when the browser
+# closes (settings.SESSION_COOKIE_AGE), so a month is well past the last time it can come.
+KEEP_TOKENS_DAYS = 30
 ALREADY_SENT_MESSAGE = (
     "This form was already sent, so it has not been saved a second time. Here is what it created."
 )
@@ -119,6 +126,16 @@ def claim(request: HttpRequest) -> SubmissionToken | None:
             return SubmissionToken.objects.create(token=token, user=request.user)
     except IntegrityError:
         raise AlreadySent(token) from None
+
+
+def purge_spent_tokens(
+    *, days: int = KEEP_TOKENS_DAYS, now: datetime.datetime | None = None
+) -> int:
+    """Delete the tokens stored more than `days` ago; the number deleted. Without this the
+    table grows by a row for every record created through a form, for ever."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _by_model = SubmissionToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def already_sent(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
