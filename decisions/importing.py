@@ -930,7 +930,8 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
         record.labels[key] = label
 
     def put_listed(name: str, value, noun: str, fields: tuple[str, ...], words: dict) -> None:
-        """A list of objects (sections, awards, links) under `{noun}_{index}_{field}` keys.
+        """A list of objects (sections, awards, links, signatures) under `{noun}_{index}_{field}`
+        keys.
         Each of `fields` is named by its path in the file even when an object leaves it out,
         so that a missing one is reported there."""
         if not isinstance(value, list):
@@ -1019,24 +1020,8 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
             put_listed(name, value, "link", ("kind", "reference"), LINK_FIELDS)
         elif normalised == "signatures":
             # Several signatures, as the register's own export gives them: each names the
-            # step of the sign-off it was given at.
-            if not isinstance(value, list):
-                problems.append(Problem(number, name, "Signatures must be a list."))
-                continue
-            for index, signature in enumerate(value, start=1):
-                if not isinstance(signature, dict):
-                    problems.append(
-                        Problem(number, f"{name}[{index}]", "Each signature must be an object.")
-                    )
-                    continue
-                keys = listed_signature_keys(index)
-                for attribute_name, attribute_value in signature.items():
-                    field_name = SIGNATURE_FIELDS.get(normalise_header(attribute_name))
-                    label = f"{name}[{index}].{attribute_name}"
-                    if field_name is None:
-                        warnings.append(Problem(number, label, "Not a field this import knows."))
-                        continue
-                    put(keys[field_name], attribute_value, label)
+            # step of the sign-off it was given at (under `listed_signature_keys`).
+            put_listed(name, value, "signature", (), SIGNATURE_FIELDS)
         else:
             key = DECISION_FILE_COLUMNS.key(name)
             if key is None:

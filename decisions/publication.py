@@ -331,18 +331,22 @@ PUBLIC_PARTS = (
 )
 
 
-def public_decisions() -> models.QuerySet:
-    """Published decisions with everything `public_record` reads, fetched in a few queries
-    however many decisions there are (for the feed and the open data export)."""
+def _record_decisions() -> models.QuerySet:
+    """Published decisions with what `public_record` reads of each, its parts aside."""
     return (
         Decision.objects.published()
         .select_related("template", "category", "delegation")
         .only(*RECORD_FIELDS)
-        .prefetch_related(
-            *(
-                Prefetch(part.relation, queryset=part.rows(), to_attr=part.attribute)
-                for part in PUBLIC_PARTS
-            )
+    )
+
+
+def public_decisions() -> models.QuerySet:
+    """Published decisions with everything `public_record` reads, fetched in a few queries
+    however many decisions there are (for the feed and the open data export)."""
+    return _record_decisions().prefetch_related(
+        *(
+            Prefetch(part.relation, queryset=part.rows(), to_attr=part.attribute)
+            for part in PUBLIC_PARTS
         )
     )
 
@@ -358,12 +362,7 @@ def public_record_of(reference: str) -> PublicRecord | None:
     left as a parameter, and run as a raw query of its model (which converts each column as
     Django would, on SQLite as on PostgreSQL): about 4 ms."""
     try:
-        decision = (
-            Decision.objects.published()
-            .select_related("template", "category", "delegation")
-            .only(*RECORD_FIELDS)
-            .get(reference=reference)
-        )
+        decision = _record_decisions().get(reference=reference)
     except Decision.DoesNotExist:
         return None
     for part in PUBLIC_PARTS:
