@@ -25,6 +25,11 @@ class AllowedMethodsMiddleware:
         return self.get_response(request)
 
 
+# What the drivers raise when the database cannot be reached, or cannot answer in time (see
+# DatabaseUnavailableMiddleware): each means "try again shortly", not "refused".
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 def service_unavailable() -> HttpResponse:
     """The 503 page, rendered without the request so that nothing touches the database."""
     response = HttpResponse(render_to_string("503.html"), status=503)
@@ -52,7 +57,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
             logger.error(
                 "Database unavailable during %s %s: %s", request.method, request.path, exception
             )

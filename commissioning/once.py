@@ -34,13 +34,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from commissioning.middleware import service_unavailable
+from commissioning.middleware import DATABASE_UNAVAILABLE, service_unavailable
 from commissioning.models import SubmissionToken
 
 logger = logging.getLogger(__name__)
@@ -128,12 +128,10 @@ def claim(request: HttpRequest) -> SubmissionToken | None:
         raise AlreadySent(token) from None
 
 
-def purge_spent_tokens(
-    *, days: int = KEEP_TOKENS_DAYS, now: datetime.datetime | None = None
-) -> int:
+def purge_spent_tokens(*, days: int = KEEP_TOKENS_DAYS) -> int:
     """Delete the tokens stored more than `days` ago; the number deleted. Without this the
     table grows by a row for every record created through a form, for ever."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    cutoff = timezone.now() - datetime.timedelta(days=days)
     deleted, _by_model = SubmissionToken.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 
@@ -191,7 +189,7 @@ class SubmitOnceMiddleware:
                 SubmissionToken.objects.filter(token=token).exists()
             ):
                 return already_sent(request, token)
-        except (OperationalError, InterfaceError) as error:
+        except DATABASE_UNAVAILABLE as error:
             # Outside the view, so DatabaseUnavailableMiddleware does not see it: same answer.
             logger.error(
                 "Database unavailable during %s %s: %s", request.method, request.path, error

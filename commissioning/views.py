@@ -1,13 +1,13 @@
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from commissioning.audit import record
-from commissioning.middleware import service_unavailable
+from commissioning.middleware import DATABASE_UNAVAILABLE, service_unavailable
 
 
 @require_safe
@@ -32,7 +32,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     the request or the database to render.
     """
     exception = sys.exc_info()[1]
-    if isinstance(exception, (OperationalError, InterfaceError)):
+    if isinstance(exception, DATABASE_UNAVAILABLE):
         return service_unavailable()
     return HttpResponseServerError(render_to_string("500.html"))
 

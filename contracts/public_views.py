@@ -26,14 +26,14 @@ from decisions.publication import (
     public_contracts,
 )
 
-# The Local Government Transparency Code 2015's contract fields, in its order, then the
-# commissioners (the parties other than the supplier).
 # What the OCDS address says while there is nothing to put in a package.
 NO_RELEASES = (
     "No contract or procurement has been published yet, so there is no Open Contracting Data "
     "Standard release package: a package holds at least one release. Contracts appear here, "
     "and at /contracts.csv, once they are published.\n"
 )
+# The Local Government Transparency Code 2015's contract fields, in its order, then the
+# commissioners (the parties other than the supplier).
 CSV_COLUMNS = [
     "Reference",
     "Title",

@@ -28,11 +28,12 @@ from pathlib import Path, PurePath
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, InterfaceError, OperationalError, models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.utils import update_change_reason
 
+from commissioning.middleware import DATABASE_UNAVAILABLE
 from decisions.models import (
     Award,
     CommentRole,
@@ -616,7 +617,7 @@ class Import:
         try:
             with transaction.atomic():
                 self.store(by)
-        except (OperationalError, InterfaceError):
+        except DATABASE_UNAVAILABLE:
             # The database went away (or a lock wait ran out) part way: nothing was written,
             # and the register did not refuse the file. The pages answer 503, try again
             # shortly (commissioning.middleware.DatabaseUnavailableMiddleware), and the check
@@ -1957,7 +1958,7 @@ def run_import_command(
         written = checked.write(by=by)
     except ImportRefused as refused:
         raise CommandError(str(refused)) from None
-    except (OperationalError, InterfaceError) as error:
+    except DATABASE_UNAVAILABLE as error:
         raise CommandError(
             f"The database could not be reached ({error}): nothing was imported. "
             "Run the import again when it is back."
