@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions.internal_views import record_withheld_read
 from decisions.models import (
     Appendix,
     Award,
@@ -59,6 +61,35 @@ class DelegationAdmin(SimpleHistoryAdmin):
     list_filter = ["starts_on"]
     search_fields = ["delegate_name", "instrument", "scope"]
     filter_horizontal = ["categories"]
+
+
+class WithheldReadsRecorded:
+    """The admin pages of a decision or a section show withheld text: the change page, the
+    list of its versions (each change with its old and new text) and a past version. As in
+    the workspace (decisions.internal_views.record_withheld_read), who read them, and when,
+    goes in the audit log whenever a withheld section is on the page. A save that succeeds
+    redirects, and shows nothing; a refused one shows the form again, and is a read."""
+
+    def _record_read(self, request, object_id, action: str, response):
+        if response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                decision = obj if isinstance(obj, Decision) else obj.decision
+                sections = decision.sections.all() if isinstance(obj, Decision) else [obj]
+                record_withheld_read(action, request.user, decision, sections)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self._record_read(request, object_id, "read.admin", response)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        return self._record_read(request, object_id, "read.admin_history", response)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        return self._record_read(request, object_id, "read.admin_history", response)
 
 
 class SectionFormSet(BaseInlineFormSet):
@@ -118,7 +149,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(WithheldReadsRecorded, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "title",
@@ -152,7 +183,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DecisionSection)
-class DecisionSectionAdmin(SimpleHistoryAdmin):
+class DecisionSectionAdmin(WithheldReadsRecorded, SimpleHistoryAdmin):
     list_display = ["heading", "decision", "is_withheld", "exemption"]
     list_filter = ["is_withheld", "exemption"]
     search_fields = ["heading", "decision__reference"]

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from commissioning.models import AuditEntry
 from decisions.models import (
@@ -349,6 +350,96 @@ def test_the_staff_decision_page_with_nothing_withheld_is_not_recorded(
 
     assert response.status_code == 200
     assert entries() == []
+
+
+# -- administrators' reads of withheld text in the admin --------------------------------------
+
+ADMIN_READ_MARKER = "ADMIN-READ-7Q4 tender prices per lot"
+
+
+def admin_url(model: str, pk: int, tail: str = "change/") -> str:
+    return f"/admin/decisions/{model}/{pk}/{tail}"
+
+
+@pytest.fixture
+def withheld_draft(make_draft):
+    """A draft whose costs section is withheld, its text changed once since it was withheld,
+    so that the admin's list of versions shows old and new text."""
+    decision = make_draft()
+    withhold_costs(decision)
+    section = decision.sections.get(is_withheld=True)
+    section.text = ADMIN_READ_MARKER
+    section.save()
+    return decision, section
+
+
+@pytest.mark.parametrize(
+    ("page", "action"),
+    [
+        ("decision", "read.admin"),
+        ("section", "read.admin"),
+        ("section history", "read.admin_history"),
+        ("section version", "read.admin_history"),
+    ],
+)
+def test_an_admin_page_showing_withheld_text_is_recorded(
+    withheld_draft, client_for, administrator, page, action
+):
+    decision, section = withheld_draft
+    earliest = section.history.earliest("history_date")
+    url = {
+        "decision": admin_url("decision", decision.pk),
+        "section": admin_url("decisionsection", section.pk),
+        "section history": admin_url("decisionsection", section.pk, "history/"),
+        "section version": admin_url(
+            "decisionsection", section.pk, f"history/{earliest.history_id}/"
+        ),
+    }[page]
+
+    response = client_for(administrator).get(url)
+
+    assert response.status_code == 200
+    # Each page shows withheld text: the past version shows the text before the change.
+    shown = ADMIN_READ_MARKER if page != "section version" else earliest.text
+    assert escape(shown) in response.content.decode()
+    [entry] = entries("read.")
+    assert (entry.action, entry.actor) == (action, administrator)
+    assert entry.details == {
+        "reference": decision.reference,
+        "withheld_sections": [{"id": section.pk, "exemption": Exemption.S43_2}],
+    }
+
+
+def test_a_refused_admin_save_shows_the_text_again_and_is_recorded(
+    withheld_draft, client_for, administrator
+):
+    decision, section = withheld_draft
+
+    response = client_for(administrator).post(
+        admin_url("decisionsection", section.pk), {"heading": ""}
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert [entry.action for entry in entries("read.")] == ["read.admin"]
+    section.refresh_from_db()
+    assert section.text == ADMIN_READ_MARKER
+
+
+def test_admin_pages_with_nothing_withheld_are_not_recorded(make_draft, client_for, administrator):
+    decision = make_draft()
+    section = decision.sections.first()
+    client = client_for(administrator)
+
+    pages = [
+        admin_url("decision", decision.pk),
+        admin_url("decision", decision.pk, "history/"),
+        admin_url("decisionsection", section.pk),
+        admin_url("decisionsection", section.pk, "history/"),
+    ]
+
+    assert [client.get(url).status_code for url in pages] == [200] * 4
+    assert entries("read.") == []
 
 
 # -- the chain stays intact ---------------------------------------------------------------------
