@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.utils import update_change_reason
 
+from commissioning import audit
 from commissioning.middleware import DATABASE_UNAVAILABLE
 from decisions.models import (
     Award,
@@ -611,12 +612,25 @@ class Import:
         return instance
 
     def write(self, *, by) -> int:
-        """Write everything the file holds, in one transaction; the number of rows written."""
+        """Write everything the file holds, in one transaction; the number of rows written.
+
+        The import goes in the audit log in the same transaction: who imported which file,
+        and the references it brought in. A decision imported as published was signed off
+        outside the register, so this entry is where its arrival is accounted for."""
         if not self.is_valid:
             raise ImportRefused(self.problems)
         try:
             with transaction.atomic():
                 self.store(by)
+                audit.record(
+                    f"import.{self.noun}s",
+                    actor=by,
+                    details={
+                        "file": self.filename,
+                        "digest": self.digest(),
+                        "references": [row.reference for row in self.rows],
+                    },
+                )
         except DATABASE_UNAVAILABLE:
             # The database went away (or a lock wait ran out) part way: nothing was written,
             # and the register did not refuse the file. The pages answer 503, try again

@@ -6,6 +6,7 @@ import pytest
 from django.core.management.base import CommandError
 from django.db import OperationalError
 
+from commissioning.models import AuditEntry
 from contracts.models import Contract, Provider
 from decisions.models import Decision
 from tests.importing.conftest import DECISION_MODELS, EXAMPLES, counts, csv_file
@@ -38,6 +39,15 @@ def test_import_without_a_user_says_the_history_will_not_name_one(run):
     assert "No --user given" in out
     assert Contract.objects.count() == 2
     assert {h.history_user for h in Contract.history.all()} == {None}
+    [entry] = AuditEntry.objects.filter(action__startswith="import.")
+    assert (entry.action, entry.actor, entry.details["file"]) == (
+        "import.contracts",
+        None,
+        "contracts.csv",
+    )
+    assert sorted(entry.details["references"]) == sorted(
+        Contract.objects.values_list("reference", flat=True)
+    )
 
 
 def test_unknown_user_is_refused_before_anything_is_read(run):

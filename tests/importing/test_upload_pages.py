@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, OperationalError
 
+from commissioning.models import AuditEntry
 from contracts.models import Contract, Provider
 from decisions.models import Decision
 from tests.factories import DecisionFactory, ProviderFactory
@@ -86,6 +87,11 @@ def test_confirming_imports_the_checked_file_as_the_signed_in_officer(client_for
     first = decision.history.earliest()
     assert first.history_user == officer
     assert first.history_change_reason == "Imported from decisions.json"
+    # The import as a whole is in the audit log: who brought which file in, and what it held.
+    [entry] = AuditEntry.objects.filter(action__startswith="import.")
+    assert (entry.action, entry.actor) == ("import.decisions", officer)
+    assert entry.details["file"] == "decisions.json"
+    assert entry.details["references"] == ["WPCC3-0058", "WPCC3-0041", "WPCC3-0060"]
 
 
 def test_file_with_problems_lists_each_with_row_column_and_reason(client_for, officer):
@@ -215,6 +221,7 @@ def test_an_import_cut_off_by_the_database_answers_503_and_can_be_confirmed_agai
     assert response.status_code == 503
     assert "refused" not in response.content.decode()
     assert counts(DECISION_MODELS) == before
+    assert not AuditEntry.objects.filter(action__startswith="import.").exists()
     again = client.post(DECISIONS_URL, {"action": "import", "token": token}, follow=True)
     assert "3 decisions imported from decisions.csv." in again.content.decode()
     assert Decision.objects.count() == 3
@@ -235,3 +242,4 @@ def test_a_row_the_database_refuses_is_reported_and_nothing_is_imported(client_f
         "(duplicate key value violates unique constraint)."
     ) in response.content.decode()
     assert not Decision.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="import.").exists()
