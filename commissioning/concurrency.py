@@ -93,10 +93,18 @@ class StaleEditMixin:
         return False
 
     def stale_response(self, context: dict):
-        """The form again, with the user's entries and what changed; status 409 Conflict."""
+        """The form again, with the user's entries and what changed; status 409 Conflict.
+
+        When every change since the form was opened is the user's own (a save from another
+        tab, or an earlier send of this form that went through though its answer was lost,
+        a 503 at commit for instance), the page says so rather than blaming someone else."""
+        changes = self.stale_changes or []
+        user_id = self.request.user.pk
         context.update(
             {
                 "stale_changes": self.stale_changes,
+                "stale_by_you": bool(changes)
+                and all(change.record.history_user_id == user_id for change in changes),
                 "version_token": self.version_token(),
             }
         )

@@ -48,10 +48,51 @@ def test_decision_edit_is_refused_when_the_record_changed_since_the_form_opened(
     content = response.content.decode()
     assert response.status_code == 409
     assert "Your changes have not been saved" in content
+    assert "Someone else changed this record" in content
+    assert "by you" not in content
     assert "Sara Ansell" in content
     assert "Interim extension of two contracts" in content
     draft.refresh_from_db()
     assert draft.title == "Interim extension of two contracts"
+
+
+def test_a_form_overtaken_by_your_own_save_says_the_change_was_yours(client_for, officer):
+    """The same form sent twice (from two tabs, or again after an answer that never came):
+    the second send is refused, and the page does not blame a colleague."""
+    draft = StartedDecisionFactory(author=officer, title="Interim extension")
+    client = client_for(officer)
+    url = reverse("workspace:decision-edit", args=[draft.reference])
+    data = form_fields(client.get(url))
+    first = client.post(url, {**data, "title": "Interim extension, first tab"})
+
+    response = client.post(url, {**data, "title": "Interim extension, second tab"})
+
+    content = response.content.decode()
+    assert first.status_code == 302
+    assert response.status_code == 409
+    assert "Your changes have not been saved" in content
+    assert "changed after you opened the form, by you" in content
+    assert "Someone else" not in content
+    draft.refresh_from_db()
+    assert draft.title == "Interim extension, first tab"
+
+
+def test_changes_by_you_and_a_colleague_are_put_down_to_someone_else(
+    client_for, officer, colleague
+):
+    draft = StartedDecisionFactory(author=officer, title="Interim extension")
+    client = client_for(officer)
+    url = reverse("workspace:decision-edit", args=[draft.reference])
+    data = form_fields(client.get(url))
+    client.post(url, {**data, "title": "Interim extension, first tab"})
+    save_as(draft, colleague, title="Interim extension, colleague")
+
+    response = client.post(url, {**data, "title": "Interim extension, second tab"})
+
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this record" in content
+    assert "by you" not in content
 
 
 def test_a_colleagues_section_change_is_shown_and_kept(client_for, officer, colleague):
