@@ -1,10 +1,17 @@
 """Request-level guards: refused methods, an unreachable database, the client's address."""
 
+import ipaddress
 import logging
+import re
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -22,6 +29,32 @@ class AllowedMethodsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ALLOWED_METHODS:
             return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
+
+
+# Control characters other than the tab: RFC 9110 (section 5.5) says a field value holding one
+# is invalid, and gunicorn refuses such a request before it reaches Django.
+INVALID_IN_HEADERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class InvalidHeadersMiddleware:
+    """Refuse with 400 a request whose headers hold a control character, under any server.
+
+    gunicorn does this already; the development server and other WSGI servers do not, and
+    a NUL in the User-Agent then reached the sign-in lockout's table, where PostgreSQL
+    refuses it (a server error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, value in request.META.items():
+            if key.startswith("HTTP_") and isinstance(value, str):
+                if INVALID_IN_HEADERS.search(value):
+                    return HttpResponseBadRequest(
+                        "A header of the request holds a control character.",
+                        content_type="text/plain; charset=utf-8",
+                    )
         return self.get_response(request)
 
 
@@ -79,9 +112,20 @@ def client_ip_address(request: HttpRequest) -> str | None:
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
-        if len(forwarded) >= count:
+        if len(forwarded) >= count and _is_address(forwarded[-count]):
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def _is_address(value: str) -> bool:
+    """Whether `value` is an IP address. A proxy writes one; anything else in its place came
+    from the client (a proxy that passes the header on, or one proxy fewer than configured),
+    and the lockout's address column would refuse it on PostgreSQL."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 # The lockout table's username column holds 255 characters; no real username is longer than

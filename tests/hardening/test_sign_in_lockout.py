@@ -84,8 +84,21 @@ def test_lockout_settings_match_the_policy(settings):
         ("6.6.6.6, 203.0.113.7", 1, "203.0.113.7"),
         ("6.6.6.6, 203.0.113.7, 10.0.0.9", 2, "203.0.113.7"),
         ("", 1, "10.0.0.5"),
+        ("not-an-ip", 1, "10.0.0.5"),
+        ("203.0.113.7, 999.1.1.1", 1, "10.0.0.5"),
+        ("2001:db8::7", 1, "2001:db8::7"),
     ],
-    ids=["direct", "direct-ignores-header", "one-proxy", "spoofed-left", "two-proxies", "none"],
+    ids=[
+        "direct",
+        "direct-ignores-header",
+        "one-proxy",
+        "spoofed-left",
+        "two-proxies",
+        "none",
+        "not-an-address",
+        "not-an-address-right",
+        "ipv6",
+    ],
 )
 def test_the_client_address_trusts_only_the_configured_proxies(
     rf, settings, forwarded, proxies, expected
