@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.models import (
     ArrangementPartner,
@@ -16,17 +15,18 @@ from contracts.models import (
     Programme,
     Provider,
 )
+from decisions.admin import RegisterAdmin
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(RegisterAdmin):
     list_display = ["name", "company_number", "charity_number", "is_sme", "is_vcse"]
     list_filter = ["is_sme", "is_vcse"]
     search_fields = ["name", "company_number", "charity_number"]
 
 
 @admin.register(PartnerBody)
-class PartnerBodyAdmin(SimpleHistoryAdmin):
+class PartnerBodyAdmin(RegisterAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -38,7 +38,7 @@ class PhaseInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(RegisterAdmin):
     list_display = ["title", "needs_assessment_on", "needs_assessment_by"]
     search_fields = ["title", "description"]
     list_filter = ["needs_assessment_on"]
@@ -51,7 +51,7 @@ class LotInline(admin.TabularInline):
 
 
 @admin.register(ProcurementPhase)
-class ProcurementPhaseAdmin(SimpleHistoryAdmin):
+class ProcurementPhaseAdmin(RegisterAdmin):
     list_display = ["name", "programme", "starts_on", "ends_on", "route"]
     list_filter = ["route", "programme"]
     search_fields = ["name", "programme__title"]
@@ -59,7 +59,7 @@ class ProcurementPhaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Lot)
-class LotAdmin(SimpleHistoryAdmin):
+class LotAdmin(RegisterAdmin):
     list_display = ["number", "title", "phase", "service_area", "is_new"]
     list_filter = ["is_new", "phase"]
     search_fields = ["title", "service_area"]
@@ -84,7 +84,7 @@ class ExtensionInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(RegisterAdmin):
     list_display = ["reference", "title", "provider", "starts_on", "ends_on", "status"]
     list_filter = ["status", "route", "provider__is_sme", "provider__is_vcse", "ends_on"]
     search_fields = ["reference", "title", "provider__name"]
@@ -94,7 +94,7 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commissioner)
-class CommissionerAdmin(SimpleHistoryAdmin):
+class CommissionerAdmin(RegisterAdmin):
     list_display = ["contract", "body", "role", "share"]
     list_filter = ["role"]
     search_fields = ["contract__reference", "body__name"]
@@ -102,7 +102,7 @@ class CommissionerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(SimpleHistoryAdmin):
+class ExtensionAdmin(RegisterAdmin):
     list_display = ["contract", "kind", "previous_ends_on", "new_ends_on", "basis"]
     list_filter = ["kind", "basis"]
     search_fields = ["contract__reference", "reason", "authorising_decision__reference"]
@@ -125,7 +125,7 @@ class AskInline(admin.StackedInline):
 
 
 @admin.register(JointArrangement)
-class JointArrangementAdmin(SimpleHistoryAdmin):
+class JointArrangementAdmin(RegisterAdmin):
     list_display = ["title", "subject", "is_precedent"]
     list_filter = ["is_precedent"]
     search_fields = ["title", "subject", "description"]
@@ -139,7 +139,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(ArrangementPartner)
-class ArrangementPartnerAdmin(SimpleHistoryAdmin):
+class ArrangementPartnerAdmin(RegisterAdmin):
     list_display = ["body", "arrangement", "role"]
     list_filter = ["role"]
     search_fields = ["body__name", "arrangement__title"]
@@ -147,21 +147,21 @@ class ArrangementPartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnerPosition)
-class PartnerPositionAdmin(SimpleHistoryAdmin):
+class PartnerPositionAdmin(RegisterAdmin):
     list_display = ["partner", "position", "as_of"]
     list_filter = ["position"]
     search_fields = ["partner__body__name", "note"]
 
 
 @admin.register(ArrangementRisk)
-class ArrangementRiskAdmin(SimpleHistoryAdmin):
+class ArrangementRiskAdmin(RegisterAdmin):
     list_display = ["__str__", "arrangement", "likelihood", "impact", "owner"]
     list_filter = ["likelihood", "impact"]
     search_fields = ["description", "mitigation", "owner"]
 
 
 @admin.register(PartnerAsk)
-class PartnerAskAdmin(SimpleHistoryAdmin):
+class PartnerAskAdmin(RegisterAdmin):
     list_display = ["__str__", "of_body", "status", "asked_on", "respond_by"]
     list_filter = ["status"]
     search_fields = ["request", "of_body__name"]

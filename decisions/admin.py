@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions.forms import KeyedModelMultipleChoiceField
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
     Appendix,
@@ -21,6 +23,13 @@ from decisions.models import (
 )
 
 
+class RegisterAdmin(SimpleHistoryAdmin):
+    """The admin of the register's records: their history, and choices of several records that
+    refuse a key no record could have (decisions.forms.KeyedModelMultipleChoiceField)."""
+
+    formfield_overrides = {models.ManyToManyField: {"form_class": KeyedModelMultipleChoiceField}}
+
+
 class TemplateSectionInline(admin.TabularInline):
     model = TemplateSection
     extra = 0
@@ -28,7 +37,7 @@ class TemplateSectionInline(admin.TabularInline):
 
 
 @admin.register(DecisionTemplate)
-class DecisionTemplateAdmin(SimpleHistoryAdmin):
+class DecisionTemplateAdmin(RegisterAdmin):
     list_display = [
         "name",
         "reference_format",
@@ -42,21 +51,21 @@ class DecisionTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TemplateSection)
-class TemplateSectionAdmin(SimpleHistoryAdmin):
+class TemplateSectionAdmin(RegisterAdmin):
     list_display = ["heading", "template", "position", "is_mandatory"]
     list_filter = ["template", "is_mandatory"]
     search_fields = ["heading", "guidance"]
 
 
 @admin.register(DecisionCategory)
-class DecisionCategoryAdmin(SimpleHistoryAdmin):
+class DecisionCategoryAdmin(RegisterAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SimpleHistoryAdmin):
+class DelegationAdmin(RegisterAdmin):
     list_display = ["delegate_name", "instrument", "starts_on", "ends_on", "value_limit"]
     list_filter = ["starts_on"]
     search_fields = ["delegate_name", "instrument", "scope"]
@@ -149,7 +158,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(WithheldReadsRecorded, SimpleHistoryAdmin):
+class DecisionAdmin(WithheldReadsRecorded, RegisterAdmin):
     list_display = [
         "reference",
         "title",
@@ -183,7 +192,7 @@ class DecisionAdmin(WithheldReadsRecorded, SimpleHistoryAdmin):
 
 
 @admin.register(DecisionSection)
-class DecisionSectionAdmin(WithheldReadsRecorded, SimpleHistoryAdmin):
+class DecisionSectionAdmin(WithheldReadsRecorded, RegisterAdmin):
     list_display = ["heading", "decision", "is_withheld", "exemption"]
     list_filter = ["is_withheld", "exemption"]
     search_fields = ["heading", "decision__reference"]
@@ -191,7 +200,7 @@ class DecisionSectionAdmin(WithheldReadsRecorded, SimpleHistoryAdmin):
 
 
 @admin.register(Appendix)
-class AppendixAdmin(SimpleHistoryAdmin):
+class AppendixAdmin(RegisterAdmin):
     list_display = ["title", "decision", "is_withheld", "exemption"]
     list_filter = ["is_withheld", "exemption"]
     search_fields = ["title", "decision__reference"]
@@ -199,7 +208,7 @@ class AppendixAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatutoryComment)
-class StatutoryCommentAdmin(SimpleHistoryAdmin):
+class StatutoryCommentAdmin(RegisterAdmin):
     list_display = ["decision", "role", "person", "made_on"]
     list_filter = ["role"]
     search_fields = ["decision__reference", "person", "text"]
@@ -207,14 +216,14 @@ class StatutoryCommentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(SimpleHistoryAdmin):
+class AwardAdmin(RegisterAdmin):
     list_display = ["recipient", "amount", "decision"]
     search_fields = ["recipient", "purpose", "decision__reference"]
     list_select_related = ["decision"]
 
 
 @admin.register(DecisionLink)
-class DecisionLinkAdmin(SimpleHistoryAdmin):
+class DecisionLinkAdmin(RegisterAdmin):
     list_display = ["from_decision", "kind", "to_decision"]
     list_filter = ["kind"]
     search_fields = ["from_decision__reference", "to_decision__reference"]
@@ -222,7 +231,7 @@ class DecisionLinkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(SimpleHistoryAdmin):
+class SignatureAdmin(RegisterAdmin):
     list_display = ["decision", "step", "name", "capacity", "signed_at", "voided_at"]
     list_filter = ["step", "signed_at"]
     search_fields = ["decision__reference", "name", "capacity"]

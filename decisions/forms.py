@@ -17,8 +17,8 @@ from pathlib import PurePath
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, connections
+from django.db.models import IntegerField, Q
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -224,6 +224,37 @@ class Select(forms.Select):
         return mark_safe(f"<select{flatatt(attributes)}>{options}</select>")  # noqa: S308  # nosec B308 B703
 
 
+class KeyedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several records that refuses a key its column cannot hold, as it refuses
+    any other key that names no record.
+
+    Django's field looks the keys up with `pk__in`, and SQLite raises OverflowError for an
+    integer wider than 64 bits: a tampered form was a server error. (Django answers a single
+    choice, `pk=`, with no record; a list of them it does not.)"""
+
+    def clean(self, value):
+        key = (
+            self.queryset.model._meta.get_field(self.to_field_name)
+            if self.to_field_name
+            else self.queryset.model._meta.pk
+        )
+        if isinstance(key, IntegerField) and isinstance(value, (list, tuple)):
+            ops = connections[self.queryset.db].ops
+            low, high = ops.integer_field_range(key.get_internal_type())
+            for each in value:
+                try:
+                    number = int(str(each).strip())
+                except ValueError:
+                    continue  # not a number: Django's own check reports it
+                if not low <= number <= high:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": each},
+                    )
+        return super().clean(value)
+
+
 def drawn_in_one_pass(form_field) -> None:
     """Put `Select` in place of a field's plain Django Select; any other widget stays."""
     if type(form_field.widget) is forms.Select:
@@ -245,6 +276,9 @@ class GovukFormMixin(RefuseNulMixin):
                 field.error_messages["invalid"] = (
                     f"{capfirst_text(field.label)} must be a real date, like 15 6 2022"
                 )
+            if type(field) is forms.ModelMultipleChoiceField:
+                # The same field, with out-of-range keys refused (no state of its own is added).
+                field.__class__ = KeyedModelMultipleChoiceField
             if isinstance(field, forms.ModelMultipleChoiceField) and isinstance(
                 field.widget, forms.SelectMultiple
             ):

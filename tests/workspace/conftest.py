@@ -130,7 +130,8 @@ def version_of(response) -> str:
 
 
 class _FormReader(HTMLParser):
-    """Collects what a browser would submit from the page's first POST form (not sign out)."""
+    """Collects what a browser would submit from the page's first POST form (not a sign-out
+    form: the workspace's, or the admin's)."""
 
     def __init__(self):
         super().__init__()
@@ -151,7 +152,7 @@ class _FormReader(HTMLParser):
         if (
             tag == "form"
             and attrs.get("method", "").lower() == "post"
-            and attrs.get("action") != "/accounts/logout/"
+            and not attrs.get("action", "").endswith("/logout/")
         ):
             self.in_form = True
         if not self.in_form:

@@ -407,6 +407,26 @@ def test_an_unknown_contract_reference_is_refused_next_to_the_field(officer_clie
     assert not draft.contracts.exists()
 
 
+@pytest.mark.parametrize("field", ["contracts", "programmes", "arrangements", "extensions"])
+@pytest.mark.parametrize("key", ["99999999999999999999", "-99999999999999999999", "0"])
+def test_a_tampered_link_key_is_refused_next_to_the_field(officer_client, draft, field, key):
+    """A key no record could have is refused as an unknown choice. One wider than 64 bits was
+    a server error on SQLite, whose driver cannot hold it (decisions.forms
+    .KeyedModelMultipleChoiceField)."""
+    data = form_fields(officer_client.get(edit_url(draft)))
+    data[f"links-{field}"] = [key]
+    data["title"] = "A title that must not be saved"
+
+    response = officer_client.post(edit_url(draft), data)
+
+    assert response.status_code == 200
+    assert response.context["links"].errors[field] == [
+        f"Select a valid choice. {key} is not one of the available choices."
+    ]
+    draft.refresh_from_db()
+    assert draft.title == "Interim extension"
+
+
 def test_linking_another_decision_by_its_reference(officer_client, draft):
     earlier = DecisionFactory(reference="WPCC3-0058")
     data = form_fields(officer_client.get(edit_url(draft)))
