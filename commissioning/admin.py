@@ -5,12 +5,29 @@ verify_audit` checks that none has been changed, deleted or reordered since.
 """
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpResponseRedirect
 
 from commissioning.models import AuditEntry
 
 
+class ImpossibleLookupsRefused:
+    """A list filter or date that no row could match, as Django's admin answers one it cannot
+    read: the list again with `?e=1` ("Database error... check your database"), not a server
+    error. Django reads `?decided_on__year=99999999999` and, on SQLite, a key wider than 64
+    bits (`?category=99999999999999999999`) without checking, and then overflows."""
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except OverflowError:
+            # As Django's own answer to IncorrectLookupParameters; the list it leads to has
+            # none of the parameters, so it cannot come back here.
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ImpossibleLookupsRefused, admin.ModelAdmin):
     list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id"]
     list_display_links = ["sequence"]
     list_filter = ["action", "object_type", "at"]

@@ -3,8 +3,10 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.admin import ImpossibleLookupsRefused
 from decisions.forms import KeyedModelMultipleChoiceField
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
@@ -23,11 +25,31 @@ from decisions.models import (
 )
 
 
-class RegisterAdmin(SimpleHistoryAdmin):
-    """The admin of the register's records: their history, and choices of several records that
-    refuse a key no record could have (decisions.forms.KeyedModelMultipleChoiceField)."""
+class RegisterAdmin(ImpossibleLookupsRefused, SimpleHistoryAdmin):
+    """The admin of the register's records: their history, choices of several records that
+    refuse a key no record could have (decisions.forms.KeyedModelMultipleChoiceField), and
+    list filters no row could match refused as Django refuses others
+    (commissioning.admin.ImpossibleLookupsRefused)."""
 
     formfield_overrides = {models.ManyToManyField: {"form_class": KeyedModelMultipleChoiceField}}
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._key_or_404(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._key_or_404(self.model._meta.pk, object_id)
+        self._key_or_404(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def _key_or_404(field, value) -> None:
+        """django-simple-history looks the record and the version up with what the address
+        holds, and `/admin/.../1.5/history/` was a server error; it is a page not found."""
+        try:
+            field.to_python(unquote(value))
+        except ValidationError:
+            raise Http404("No record has that key.") from None
 
 
 class TemplateSectionInline(admin.TabularInline):

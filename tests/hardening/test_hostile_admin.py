@@ -1,6 +1,7 @@
 """Hostile values in the admin's decision pages, the admin code the project writes itself
 (the sections' formset check, confidentiality refreshed after saving): never a server error,
-and a refused save changes nothing.
+and a refused save changes nothing. Then impossible keys and dates in the admin's addresses
+and list filters, which Django and django-simple-history read without checking.
 
 The hostile-input test (test_hostile_input.py) drives every form of the workspace and the
 public site; the admin's other pages are Django's own ModelForms over the same models, whose
@@ -85,3 +86,51 @@ def test_the_section_admin_page_takes_hostile_values_without_a_server_error(admi
 
     assert [answer for answer in answers if answer[2] not in (200, 302)] == []
     assert ("text", "a\x00b", 200) in answers
+
+
+@pytest.mark.parametrize("model", ["decisions/decision", "contracts/contract"])
+@pytest.mark.parametrize("key", ["1.5", "a\x00b", "é"])
+def test_a_history_address_with_an_impossible_key_is_not_found(admin_client, decision, model, key):
+    from contracts.models import Contract
+    from tests.factories import ContractFactory
+
+    record = decision if model == "decisions/decision" else ContractFactory()
+    versions = (Decision if model == "decisions/decision" else Contract).history
+    version = versions.filter(id=record.pk).first().history_id
+
+    answers = [
+        admin_client.get(f"/admin/{model}/{key}/history/").status_code,
+        admin_client.get(f"/admin/{model}/{key}/history/{version}/").status_code,
+        admin_client.get(f"/admin/{model}/{record.pk}/history/{key}/").status_code,
+    ]
+
+    assert answers == [404, 404, 404]
+
+
+@pytest.mark.parametrize(
+    ("model", "query"),
+    [
+        ("decisions/decision", "decided_on__year=99999999999"),
+        ("contracts/contract", "ends_on__year=-99999999999"),
+        ("commissioning/auditentry", "at__year=99999999999"),
+    ],
+)
+def test_a_list_filtered_on_an_impossible_date_is_refused_as_the_admin_refuses_others(
+    admin_client, model, query
+):
+    response = admin_client.get(f"/admin/{model}/?{query}")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/{model}/?e=1"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["category=99999999999999999999", "template__exact=-99999999999999999999"],
+)
+def test_a_list_filtered_on_a_key_no_record_could_have_is_not_a_server_error(
+    admin_client, decision, query
+):
+    response = admin_client.get(f"/admin/decisions/decision/?{query}")
+
+    assert response.status_code in (200, 302)
