@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -33,16 +34,21 @@ class AllowedMethodsMiddleware:
 
 
 # Control characters other than the tab: RFC 9110 (section 5.5) says a field value holding one
-# is invalid, and gunicorn refuses such a request before it reaches Django.
+# is invalid, and gunicorn refuses such a request before it reaches Django. No address of the
+# site holds any control character.
 INVALID_IN_HEADERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+INVALID_IN_PATHS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class InvalidHeadersMiddleware:
-    """Refuse with 400 a request whose headers hold a control character, under any server.
+class ControlCharactersMiddleware:
+    """Control characters in a request, answered before anything reads them.
 
-    gunicorn does this already; the development server and other WSGI servers do not, and
-    a NUL in the User-Agent then reached the sign-in lockout's table, where PostgreSQL
-    refuses it (a server error)."""
+    - A header holding one (other than the tab) is refused with 400. gunicorn does this
+      already; the development server and other WSGI servers do not, and a NUL in the
+      User-Agent then reached the sign-in lockout's table, where PostgreSQL refuses it.
+    - An address holding one (`/decisions/%00/`, decoded) names no page: 404. Every server
+      passes it on, and the reference, looked up as it was, made PostgreSQL refuse the query
+      (a server error, on a public page)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,6 +61,8 @@ class InvalidHeadersMiddleware:
                         "A header of the request holds a control character.",
                         content_type="text/plain; charset=utf-8",
                     )
+        if INVALID_IN_PATHS.search(request.path_info):
+            raise Http404("No page has a control character in its address.")
         return self.get_response(request)
 
 

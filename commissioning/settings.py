@@ -133,7 +133,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "commissioning.middleware.AllowedMethodsMiddleware",
-    "commissioning.middleware.InvalidHeadersMiddleware",
+    "commissioning.middleware.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,4 +1,5 @@
-"""Hostile request headers: no header value makes a server error, on any kind of page.
+"""Hostile request headers and addresses: no header value, and no control character in an
+address, makes a server error, on any kind of page.
 
 The sign-in pages store the client's address and User-Agent in the lockout's tables
 (django-axes), and the public pages read the conditional-request headers, so those are the
@@ -100,3 +101,27 @@ def test_a_forwarded_address_that_is_not_an_address_counts_against_the_proxys(of
     assert response.status_code == 200
     [attempt] = AccessAttempt.objects.all()
     assert attempt.ip_address == "10.0.0.5"
+
+
+# Each address that reads a decision's reference from the path, as a reader or an officer
+# would ask for it; %00 is a NUL once decoded, which PostgreSQL refuses in a query.
+ADDRESSES = [
+    ("get", "/decisions/{}/"),
+    ("get", "/decisions/{}.pdf"),
+    ("get", "/decisions/{}/appendices/1/"),
+    ("get", "/workspace/decisions/{}/"),
+    ("get", "/workspace/decisions/{}/history/"),
+    ("post", "/workspace/decisions/{}/edit/"),
+    ("post", "/workspace/decisions/{}/workflow/submit/"),
+]
+
+
+@pytest.mark.parametrize(("method", "address"), ADDRESSES)
+@pytest.mark.parametrize("reference", ["%00", "WPCC3-%000058", "%01", "%7f"])
+def test_an_address_with_a_control_character_is_not_found(officer, method, address, reference):
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+
+    response = getattr(client, method)(address.format(reference))
+
+    assert response.status_code == 404
