@@ -156,3 +156,47 @@ def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | No
     if not isinstance(username, str):
         return username
     return username.replace("\x00", "")[:SIGN_IN_USERNAME_LENGTH]
+
+
+# Public pages may be kept by a browser or a shared cache, but must be checked again on every
+# use (their ETag and Last-Modified make that a cheap 304), so that a withdrawal or a release
+# is seen at once.
+PUBLIC_CACHING = "public, max-age=0, must-revalidate"
+# Anything shown to a signed-in user, a page that sets a cookie, and every answer to a post:
+# never kept anywhere. Staff pages show withheld text and personal data.
+NEVER_KEPT = "private, no-store"
+# Answers whose status says nothing worth keeping (errors, redirects to sign in).
+CACHEABLE_STATUSES = frozenset({200, 203, 204, 206, 300, 301, 304, 308, 404, 410})
+
+
+class CachingHeadersMiddleware:
+    """Every answer says how it may be kept, unless its view already said so.
+
+    - Signed in, a post, a page that sets a cookie or holds a CSRF token (the sign-in form):
+      `private, no-store`.
+    - A public page read anonymously: `public, max-age=0, must-revalidate`.
+    - Anything else (a redirect to sign in, an error): `private, no-store`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = cache_control_for(request, response)
+        return response
+
+
+def cache_control_for(request: HttpRequest, response: HttpResponse) -> str:
+    user = getattr(request, "user", None)
+    if (
+        request.method not in ("GET", "HEAD")
+        or (user is not None and user.is_authenticated)
+        or response.cookies
+        # A page holding a CSRF token (a form that posts) is one person's.
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or response.status_code not in CACHEABLE_STATUSES
+    ):
+        return NEVER_KEPT
+    return PUBLIC_CACHING

@@ -134,6 +134,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "commissioning.middleware.AllowedMethodsMiddleware",
     "commissioning.middleware.ControlCharactersMiddleware",
+    # Outside sessions and CSRF, so that it sees the cookies they set; it reads who is signed
+    # in from the request, which authentication has marked by then.
+    "commissioning.middleware.CachingHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
