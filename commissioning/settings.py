@@ -261,6 +261,10 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
+# The audit log's head (count and hash) is written outside the database as each entry commits:
+# always as a log line, and appended to this file where it is set (commissioning/audit.py).
+AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE", "")
+
 # Where the site is reached, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
