@@ -4,6 +4,7 @@ import datetime
 import html
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from contracts.models import (
 from decisions.models import CommentRole, Decision, DecisionStatus, Signature, WorkflowEvent
 
 Status = DecisionStatus
+DEMO_DATA = Path(__file__).resolve().parents[2] / "decisions" / "demo"
 
 
 @pytest.fixture
@@ -180,3 +182,15 @@ def test_loading_the_demo_twice_creates_nothing(demo):
 
     assert [model.objects.count() for model in models] == before
     assert "0 records created" in out.getvalue()
+
+
+def test_the_demo_contracts_file_passes_the_importers_dry_run_without_warnings(db):
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command(
+        "import_contracts", str(DEMO_DATA / "contracts.csv"), "--dry-run", stdout=out, stderr=err
+    )
+
+    assert err.getvalue() == ""
+    assert "Warnings" not in out.getvalue()
+    assert "2 contracts would be imported" in out.getvalue()
