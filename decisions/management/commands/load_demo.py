@@ -102,7 +102,6 @@ class Command(BaseCommand):
         office, decisions = read("office.json"), read("decisions.json")["decisions"]
         with transaction.atomic():
             self.created = 0
-            self.admin = None
             self.people = self.users()
             self.admin = self.people["admin"]
             for name in office["categories"]:
@@ -190,8 +189,9 @@ class Command(BaseCommand):
     # -- contracts, through the importer ---------------------------------------------------
 
     def contracts(self, lots: list[dict]) -> None:
-        """Import the contracts of contracts.csv not yet in the register, then give each its
-        lot (the Transparency Code has no column for a lot, so the importer has none)."""
+        """Import the contracts of contracts.csv (keyed by its first column, the reference) not
+        yet in the register, then give each its lot: the Transparency Code has no column for a
+        lot, so the importer has none."""
         header, *rows = csv.reader(io.StringIO((DATA / "contracts.csv").read_text("utf-8")))
         known = set(Contract.objects.values_list("reference", flat=True))
         rows = [row for row in rows if row[0] not in known]
