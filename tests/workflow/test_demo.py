@@ -1,14 +1,25 @@
 """The demo data's workflow: WPCC3-0058 signed as the seed shows, and decisions part-way."""
 
 import datetime
+import html
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from contracts.models import (
+    Contract,
+    JointArrangement,
+    PartnerBody,
+    PartnerPosition,
+    Provider,
+)
 from decisions.models import CommentRole, Decision, DecisionStatus, Signature, WorkflowEvent
 
 Status = DecisionStatus
+DEMO_DATA = Path(__file__).resolve().parents[2] / "decisions" / "demo"
 
 
 @pytest.fixture
@@ -85,3 +96,101 @@ def test_loading_the_demo_twice_changes_no_workflow_record(demo):
 
     after = (WorkflowEvent.objects.count(), Signature.objects.count(), Signature.history.count())
     assert after == before
+
+
+def page_text(response) -> str:
+    """The words of a page, without its markup."""
+    text = re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>|<[^>]+>", " ", response.content.decode())
+    return " ".join(html.unescape(text).split())
+
+
+def test_wpcc3_0058_reads_on_its_public_page_as_the_seed_gives_it(demo, client):
+    text = page_text(client.get("/decisions/WPCC3-0058/"))
+
+    facts = [
+        "Decision title Joint-Commissioning of Drugs and Alcohol Misuse Services with "
+        "Warwickshire County Council",
+        "Decision reference number WPCC3-0058",
+        "Lead officer Precious Williamson and Sara Ansell (Finance & Commissioning)",
+        "Decision maker Philip Seccombe, Police and Crime Commissioner",
+        "If force business, date approved by the Chief Officer Not applicable",
+        "Date 15 June 2022",
+        "Status Partly confidential",
+        "Date published 29 June 2022",
+        "extends the current contracts with Compass and Change Grow Live by twelve months, "
+        "from 1 April 2023 to 31 March 2024",
+        "Treasurer Demo Treasurer Date signed: 15 June 2022. Signed electronically",
+        "Chief Executive and Monitoring Officer Demo Monitoring Officer Date signed: "
+        "15 June 2022. Signed electronically",
+        "Police and Crime Commissioner Philip Seccombe Date signed: 29 June 2022. "
+        "Signed electronically",
+        "1. Background information In 2018 the Commissioner commissioned",
+        "2. List of additional information attached as appendices None.",
+        "5. Costs (including any identified savings) Withheld under section 43(2) of the "
+        "Freedom of Information Act 2000: commercial interests Publishing the value of the "
+        "extended contracts",
+        "6. Equality implications Nothing recorded.",
+        "7. Legal comments Legal and procurement advice has been taken.",
+        "8. Publication This record falls under the Freedom of Information Act 2000.",
+        "Comments from the Treasurer Extending the current contracts",
+        "Demo Treasurer, 15 June 2022",
+        "Comments from the Chief Executive and Monitoring Officer The approach was developed",
+        "Demo Monitoring Officer, 15 June 2022",
+        "WOPCC-DA-ADULT-2018: Drugs and alcohol misuse service for adults in the criminal "
+        "justice system",
+        "WOPCC-DA-YOUTH-2018: Drugs and alcohol misuse service for young people in the "
+        "criminal justice system",
+    ]
+    positions = [text.find(fact) for fact in facts]
+    assert [fact for fact, at in zip(facts, positions, strict=True) if at < 0] == []
+    assert positions == sorted(positions)
+    # The withheld costs are not on the public page.
+    assert "commercially sensitive" not in text
+
+
+def test_the_demo_contracts_were_extended_by_wpcc3_0058(demo):
+    contracts = {
+        contract.reference: contract
+        for contract in Contract.objects.select_related("provider", "lot")
+    }
+
+    assert {ref: (c.provider.name, c.lot.number) for ref, c in contracts.items()} == {
+        "WOPCC-DA-ADULT-2018": ("Change Grow Live", 4),
+        "WOPCC-DA-YOUTH-2018": ("Compass", 5),
+    }
+    for contract in contracts.values():
+        assert contract.starts_on == datetime.date(2018, 4, 1)
+        assert contract.ends_on == datetime.date(2024, 3, 31)
+        assert contract.extension_options_remaining == 0
+        extension = contract.extensions.get()
+        assert extension.previous_ends_on == datetime.date(2023, 3, 31)
+        assert extension.authorising_decision.reference == "WPCC3-0058"
+        assert [(c.body, c.role, c.share) for c in contract.commissioners.all()] == [
+            (None, "lead", 100)
+        ]
+    arrangement = JointArrangement.objects.get(decisions__reference="WPCC3-0058")
+    assert set(arrangement.contracts.values_list("reference", flat=True)) == set(contracts)
+    assert [p.body.name for p in arrangement.partners.all()] == ["Warwickshire County Council"]
+
+
+def test_loading_the_demo_twice_creates_nothing(demo):
+    models = [Decision, Contract, Provider, PartnerBody, JointArrangement, PartnerPosition]
+    before = [model.objects.count() for model in models]
+    out = io.StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert [model.objects.count() for model in models] == before
+    assert "0 records created" in out.getvalue()
+
+
+def test_the_demo_contracts_file_passes_the_importers_dry_run_without_warnings(db):
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command(
+        "import_contracts", str(DEMO_DATA / "contracts.csv"), "--dry-run", stdout=out, stderr=err
+    )
+
+    assert err.getvalue() == ""
+    assert "Warnings" not in out.getvalue()
+    assert "2 contracts would be imported" in out.getvalue()
