@@ -86,10 +86,17 @@ def redis_prefix():
     try:
         yield prefix
     finally:
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        keys = redis_keys(f"{prefix}:*")
         if keys:
             client.delete(*keys)
         client.close()
+
+
+def redis_keys(pattern: str) -> list[bytes]:
+    import redis
+
+    with redis.Redis.from_url(REDIS_URL, socket_timeout=5) as client:
+        return list(client.scan_iter(match=pattern, count=1000))
 
 
 def database_url() -> str:
@@ -293,7 +300,9 @@ def published_decision(officer):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_withdrawal_on_one_server_reaches_the_other_within_the_freshness_window(servers):
+def test_a_withdrawal_on_one_server_reaches_the_other_within_the_freshness_window(
+    servers, redis_prefix
+):
     a, b = servers
     officer = UserFactory(username="officer", roles=[Role.OFFICER])
     decision = published_decision(officer)
@@ -310,8 +319,10 @@ def test_a_withdrawal_on_one_server_reaches_the_other_within_the_freshness_windo
     officer_browser = Browser()
     signed_in = officer_browser.sign_in(a, "officer", DEMO_PASSWORD)
     assert (signed_in.status, signed_in.header("Location")) == (302, "/workspace/")
-    # The session is shared: the same cookie is signed in on B.
+    # The session is shared: the same cookie is signed in on B, and it is read through Redis.
     assert officer_browser.send(b, "GET", "/workspace/").status == 200
+    session = officer_browser.cookies[settings.SESSION_COOKIE_NAME]
+    assert redis_keys(f"{redis_prefix}:*{session}"), "the session is not in the shared cache"
     withdraw = f"/workspace/decisions/{reference}/workflow/withdraw/"
     confirmation = officer_browser.send(a, "GET", withdraw)
     assert confirmation.status == 200
