@@ -233,19 +233,31 @@ SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
 # Open Contracting Data Standard: the office's registered ocid prefix.
 OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "")
 
-# Rendered public PDFs are cached by content hash. One process keeps them in memory; several
-# app servers share a folder (CACHE_DIR) so that none renders what another already has.
+# Rendered public PDFs and public pages are cached under keys naming their content. One process
+# keeps them in memory. Several processes on one machine can share a folder (CACHE_DIR).
+# Several app servers share a Redis (REDIS_URL, e.g. redis://10.0.0.5:6379/1; REDIS_URL wins
+# if both are set); CACHE_KEY_PREFIX keeps one site's keys apart from another's in it. A Redis
+# that stops answering is given a second, so that requests fail rather than hang.
 CACHE_DIR = os.environ.get("CACHE_DIR", "")
-CACHES = {
-    "default": (
-        {
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+elif CACHE_DIR:
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": CACHE_DIR,
         }
-        if CACHE_DIR
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How old, in seconds, the version of a public page may be when a reader who is not signed in
 # is answered (commissioning.kept.RecentAnswers): a change to a published decision, its
 # withdrawal included, reaches every public reader within this time. 0 reads it afresh for
@@ -257,7 +269,7 @@ PUBLIC_FRESHNESS_SECONDS = envint("PUBLIC_FRESHNESS_SECONDS", 1)
 # cannot do this: signing out in one worker would not reach the copy in another.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
-    if CACHE_DIR
+    if REDIS_URL or CACHE_DIR
     else "django.contrib.sessions.backends.db"
 )
 
