@@ -78,9 +78,9 @@ bench: install-dev assets
 	    for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	dropdb -h 127.0.0.1 -U postgres --if-exists bench
 	createdb -h 127.0.0.1 -U postgres bench
-	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=commissioning.bench_settings \
+	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=benchmark.settings \
 	    $(PY) manage.py migrate --no-input -v0
-	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=commissioning.bench_settings \
+	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=benchmark.settings \
 	    SIZE=$(SIZE) $(PY) manage.py bench
 
 clean:

@@ -2,7 +2,7 @@
 size, serve both with gunicorn and measure every page on both in turns (and the references
 at the large size), then a bounded load run.
 
-Run it through `manage.py bench` with DJANGO_SETTINGS_MODULE=commissioning.bench_settings and
+Run it through `manage.py bench` with DJANGO_SETTINGS_MODULE=benchmark.settings and
 DATABASE_URL naming the bench database (the Makefile's `bench` target does both).
 """
 
@@ -26,9 +26,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client as DjangoClient
 
-from commissioning.benchmark import report
-from commissioning.benchmark import seed as seeding
-from commissioning.benchmark.client import (
+from benchmark import report
+from benchmark import seed as seeding
+from benchmark.client import (
     Client,
     Measure,
     Sample,
@@ -90,7 +90,7 @@ class Server:
 
     def __enter__(self) -> "Server":
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "commissioning.bench_settings"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmark.settings"}
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         # bandit B603: our own venv's gunicorn, with fixed arguments and no shell.
