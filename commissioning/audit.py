@@ -10,6 +10,7 @@ advisory lock for the rest of the transaction; SQLite allows one writer at a tim
 import datetime
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -24,11 +25,11 @@ AUDIT_LOCK_KEY = 7_319_004_211
 def record(
     action: str,
     *,
-    actor=None,
-    obj=None,
+    actor: Any = None,
+    obj: Any = None,
     object_type: str = "",
     object_id: str = "",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add an entry to the log, in the current transaction (so it commits with the change)."""
     if obj is not None:
@@ -59,8 +60,9 @@ def record(
     return entry
 
 
-def _round_trip(details: dict) -> dict:
-    return json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+def _round_trip(details: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+    return result
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -33,17 +35,17 @@ class ProcessMemo:
         self.lock = threading.Lock()
 
     @staticmethod
-    def weight(value) -> int:
+    def weight(value: object) -> int:
         return len(value) if isinstance(value, bytes | str) else sys.getsizeof(value)
 
-    def get(self, key: str):
+    def get(self, key: str) -> object:
         with self.lock:
             value = self.values.get(key)
             if value is not None:
                 self.values.move_to_end(key)
             return value
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value: object) -> None:
         weight = self.weight(value)
         if weight > self.budget:
             return
@@ -81,7 +83,7 @@ class RecentAnswers:
         self.answers: dict[str, tuple[float, object]] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: str, seconds: float, read):
+    def get(self, key: str, seconds: float, read: Callable[[], Any]) -> Any:
         if seconds <= 0 or _switched_off():
             return read()
         now = time.monotonic()
@@ -120,7 +122,7 @@ def _switched_off() -> bool:
     return isinstance(caches["default"], DummyCache)
 
 
-def get(key: str):
+def get(key: str) -> Any:
     """The value under a content-addressed key: from this process, else the shared cache."""
     if _switched_off():
         return None
@@ -132,14 +134,14 @@ def get(key: str):
     return value
 
 
-def put(key: str, value, timeout: int | None) -> None:
+def put(key: str, value: object, timeout: int | None) -> None:
     cache.set(key, value, timeout)
     if not _switched_off():
         memo.put(key, value)
 
 
 @receiver(setting_changed)
-def forget_on_new_caches(*, setting, **kwargs) -> None:
+def forget_on_new_caches(*, setting: str, **kwargs: object) -> None:
     """Another cache configured (as tests do) starts this process's copies afresh."""
     if setting == "CACHES":
         memo.clear()

@@ -1,6 +1,6 @@
 """Check the audit log's hash chain: `manage.py verify_audit [--head <hash>]`."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commissioning.audit import Problem, verify
 from commissioning.models import AuditEntry
@@ -13,14 +13,14 @@ class Command(BaseCommand):
         "end since then."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--head",
             default="",
             help="A hash an earlier run reported as the last: it must still be in the chain.",
         )
 
-    def handle(self, *args, head: str = "", **options) -> None:
+    def handle(self, *args: object, head: str = "", **options: object) -> None:
         count, last_hash, problems = verify()
         if head and not AuditEntry.objects.filter(hash=head).exists():
             problems.append(Problem(None, f"the earlier last entry {head} is no longer in the log"))
