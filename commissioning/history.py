@@ -96,9 +96,9 @@ def latest_ids_of(name: str, tracks_of: Callable[[Any], list[Track]], key: Any) 
     """`latest_ids(tracks_of(key))`, with its SQL compiled once per process.
 
     `tracks_of(key)` must build the same tracks for every key, the key being the only value
-    that changes (a decision's six tracks, say, each filtered by the decision's key). Building
-    that SQL took Django about 2 ms, on every edit form drawn and again on every save; run
-    compiled (and on PostgreSQL prepared) it takes a fraction of that.
+    that changes (a decision's six tracks, say, each filtered by the decision's key). Django
+    built that SQL on every edit form drawn and again on every save, and building it took
+    longer than running it; compiled once (and on PostgreSQL prepared), only the run is left.
     """
     sql, params = precompiled.bound_sql(
         name,

@@ -3,7 +3,7 @@
 A public page or PDF is cached under a key made from its version or from a hash of what it
 shows, so the value under a key never changes: a new version has a new key. Reading one from
 the shared cache still costs a file read, unpickling and decompressing on every request
-(for a PDF, a fifth of the request). Such values are also kept here, in memory, up to a
+(for a PDF, a large part of the request). Such values are also kept here, in memory, up to a
 budget, the least recently used going first. This is only for immutable, content-addressed
 keys; anything else goes to `django.core.cache` alone.
 """
@@ -71,7 +71,7 @@ class RecentAnswers:
     """Answers that may be up to a few seconds old, kept in this process.
 
     A public page asks the database for its record's version on every request (one query),
-    which was a fifth of the time of a page served from the cache. Readers who are not signed
+    a large part of the time of a page served from the cache. Readers who are not signed
     in may be given an answer read in the last `seconds` instead: on a busy day the database
     is asked once a second per process for a popular decision, not once per reader, and a
     change reaches every reader within that second. At most `limit` answers are kept; when

@@ -3,10 +3,9 @@ per database connection.
 
 Some queries run on nearly every request: the signed-in user with their roles and
 permissions (commissioning.roles), and the version of a public page (decisions.publication).
-Each is a query of several subqueries. Building its SQL takes Django several times longer than
-the database takes to run it (measured: 5 ms to compile the user's query, 1 ms to run it), and
-PostgreSQL takes longer to plan it than to run it (1.7 ms plain, 0.3 ms prepared, for a public
-page's version). So:
+Each is a query of several subqueries. Building its SQL took Django longer than the database
+took to run it, and PostgreSQL took longer to plan it than to run it (what the benchmark
+measures for it: commissioning/speed/README.md). So:
 
 - the SQL is compiled once per process, from a QuerySet built with a placeholder in place of
   the one value that changes (a reference, a user's id), and that value is put in its place

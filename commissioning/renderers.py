@@ -2,10 +2,11 @@
 
 Django draws every widget through templates: a text box is three of them (text.html includes
 input.html, which includes attrs.html), and attrs.html loops over the attributes in the
-template language. On the decision editor, 46 widgets spent 6 ms in those templates, a fifth
-of the page. `OnePassRenderer` writes the plain inputs and text areas directly, with the same
-markup, character for character (tests/test_renderers.py compares it with Django's own
-drawing), and leaves every other template (choices, forms, error lists) to Django.
+template language. On the decision editor, with its 46 widgets, those templates were a large
+part of the page (commissioning/speed/README.md). `OnePassRenderer` writes the plain inputs
+and text areas directly, with the same markup, character for character
+(tests/test_renderers.py compares it with Django's own drawing), and leaves every other
+template (choices, forms, error lists) to Django.
 """
 
 from typing import Any

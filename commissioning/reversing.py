@@ -1,6 +1,6 @@
 """`reverse()` for the links drawn once per row of a list.
 
-`reverse` costs tens of microseconds a call: it reads the script prefix and URLconf from
+`reverse` is slow to call once per row: it reads the script prefix and URLconf from
 thread-locals and walks the resolver's patterns. A list draws a link or two per row, each to
 the same page with another argument. Here the URL around the argument is worked out once for
 each page name, script prefix and URLconf, and the argument is put in it, quoted as `reverse`

@@ -1,7 +1,7 @@
 """One form field in GOV.UK Frontend markup, drawn in Python.
 
 workspace/includes/field.html drew every field of every workspace form through the template
-language: on the decision editor its 43 fields took 9 ms, more than the rest of the page.
+language: on the decision editor its 43 fields cost more than the rest of the page.
 `govuk_field` draws the same markup for a hidden field, a checkbox and a text box, text area
 or drop-down. A field of choices or a date (a fieldset with a legend) is still drawn by a
 template, workspace/includes/field_choices.html: there are few of them, and their choices
