@@ -4,17 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The Python dependencies, every version pinned with the hashes of its files (`make lock`).
+LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev-lock.txt
 
-.PHONY: run test lint suite install install-dev assets demo bench clean
+.PHONY: run test lint suite install install-dev assets demo bench lock clean
 
-$(VENV)/.installed: pyproject.toml
+# The locked dependencies, checked against their hashes, then the project itself alone.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: $(DEV_LOCK) $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
 	touch $@
 
 install: $(VENV)/.installed
@@ -48,16 +53,16 @@ run: demo
 	@echo "Serving http://127.0.0.1:$(PORT)/"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# ruff's S rules are the security linter: each accepted finding carries `# noqa: S<number>` at
+# its line, with the reason in the comment above it. mypy's settings are in pyproject.toml.
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production DEBUG=false ALLOWED_HOSTS=register.example \
 		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
 		$(PY) manage.py check --deploy --fail-level WARNING
-	@# bandit: each accepted finding carries `# nosec <test id>` at its line, with the reason in
-	@# the comment above it.
-	$(VENV)/bin/bandit -q -r commissioning contracts decisions -x '*/migrations/*'
 
 suite: install-dev assets
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -78,10 +83,20 @@ bench: install-dev assets
 	    for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	dropdb -h 127.0.0.1 -U postgres --if-exists bench
 	createdb -h 127.0.0.1 -U postgres bench
-	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=commissioning.bench_settings \
+	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=benchmark.settings \
 	    $(PY) manage.py migrate --no-input -v0
-	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=commissioning.bench_settings \
+	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=benchmark.settings \
 	    SIZE=$(SIZE) $(PY) manage.py bench
+
+# Writes the lock files again from pyproject.toml, after a dependency there changed: the
+# versions already locked are kept where they still fit. `make lock LOCK_ARGS=--upgrade` takes
+# the newest releases instead. uv is one of the dev tools.
+LOCK_ARGS ?=
+lock: install-dev
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
+	    --quiet $(LOCK_ARGS) -o $(LOCK)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	    --generate-hashes --quiet $(LOCK_ARGS) -o $(DEV_LOCK)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -43,11 +44,11 @@ ANCHOR_LINE = re.compile(r"audit head: count=(?P<count>\d+) hash=(?P<hash>[0-9a-
 def record(
     action: str,
     *,
-    actor=None,
-    obj=None,
+    actor: Any = None,
+    obj: Any = None,
     object_type: str = "",
     object_id: str = "",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add an entry to the log, in the current transaction (so it commits with the change)."""
     if obj is not None:
@@ -109,8 +110,9 @@ def read_anchors(path: str | Path) -> dict[int, str]:
     return anchors
 
 
-def _round_trip(details: dict) -> dict:
-    return json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+def _round_trip(details: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(details, cls=DjangoJSONEncoder))
+    return result
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,19 @@ pass. A stale form saves nothing: the page shows what changed since it was opene
 first, with who changed it and when.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from commissioning.history import Track, Version, latest_ids, versions
+
+if TYPE_CHECKING:
+    from django.db.transaction import Atomic
+    from django.views.generic.base import TemplateResponseMixin as _ViewBase
+else:
+    _ViewBase = object
 
 FIELD_NAME = "version"
 
@@ -43,7 +53,7 @@ def changes_since(tracks: list[Track], token: str, current: list[int]) -> list[V
     return versions(tracks, after=opened)
 
 
-class StaleEditMixin:
+class StaleEditMixin(_ViewBase):
     """For a form view editing `self.object`: refuse the save when the record has moved on.
 
     The view defines `tracks(obj)`. The template puts `{{ version_token }}` in a hidden field
@@ -54,18 +64,21 @@ class StaleEditMixin:
     """
 
     stale_changes: list[Version] | None = None
+    # What the view it is mixed into has.
+    object: Any
+    request: HttpRequest
 
-    def tracks(self, obj) -> list[Track]:
+    def tracks(self, obj: Any) -> list[Track]:
         raise NotImplementedError
 
-    def latest_ids(self, obj) -> list[int]:
+    def latest_ids(self, obj: Any) -> list[int]:
         """The newest history id of each of the record's tracks (a view may read them with
         SQL compiled once: `commissioning.history.latest_ids_of`)."""
         return latest_ids(self.tracks(obj))
 
     locked = False
 
-    def lock(self, obj, queryset=None):
+    def lock(self, obj: Model, queryset: QuerySet[Any, Any] | None = None) -> Any:
         """Lock the record's row until the transaction ends; the record as it is now."""
         if queryset is None:
             queryset = type(obj)._default_manager.all()
@@ -92,7 +105,7 @@ class StaleEditMixin:
         self.stale_changes = changes
         return False
 
-    def stale_response(self, context: dict):
+    def stale_response(self, context: dict[str, Any]) -> HttpResponse:
         """The form again, with the user's entries and what changed; status 409 Conflict.
 
         When every change since the form was opened is the user's own (a save from another
@@ -110,10 +123,10 @@ class StaleEditMixin:
         )
         return self.render_to_response(context, status=409)
 
-    def render_to_response(self, context, **response_kwargs):
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         context.setdefault("version_token", self.version_token())
         return super().render_to_response(context, **response_kwargs)
 
     @staticmethod
-    def atomic():
+    def atomic() -> "Atomic":
         return transaction.atomic()

@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, str]:
     """The office's own name and the service's phase, for the page frame."""
     return {
         "office_name": settings.OFFICE_NAME,

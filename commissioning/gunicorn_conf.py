@@ -6,7 +6,7 @@ asks for a PDF, so the first PDF after a deploy or a worker restart is no slower
 """
 
 
-def post_worker_init(worker) -> None:
+def post_worker_init(worker: object) -> None:
     from decisions.pdf import warm_up
 
     warm_up()

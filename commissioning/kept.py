@@ -3,7 +3,7 @@
 A public page or PDF is cached under a key made from its version or from a hash of what it
 shows, so the value under a key never changes: a new version has a new key. Reading one from
 the shared cache still costs a file read, unpickling and decompressing on every request
-(for a PDF, a fifth of the request). Such values are also kept here, in memory, up to a
+(for a PDF, a large part of the request). Such values are also kept here, in memory, up to a
 budget, the least recently used going first. This is only for immutable, content-addressed
 keys; anything else goes to `django.core.cache` alone.
 """
@@ -14,7 +14,9 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -33,17 +35,17 @@ class ProcessMemo:
         self.lock = threading.Lock()
 
     @staticmethod
-    def weight(value) -> int:
+    def weight(value: object) -> int:
         return len(value) if isinstance(value, bytes | str) else sys.getsizeof(value)
 
-    def get(self, key: str):
+    def get(self, key: str) -> object:
         with self.lock:
             value = self.values.get(key)
             if value is not None:
                 self.values.move_to_end(key)
             return value
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value: object) -> None:
         weight = self.weight(value)
         if weight > self.budget:
             return
@@ -69,7 +71,7 @@ class RecentAnswers:
     """Answers that may be up to a few seconds old, kept in this process.
 
     A public page asks the database for its record's version on every request (one query),
-    which was a fifth of the time of a page served from the cache. Readers who are not signed
+    a large part of the time of a page served from the cache. Readers who are not signed
     in may be given an answer read in the last `seconds` instead: on a busy day the database
     is asked once a second per process for a popular decision, not once per reader, and a
     change reaches every reader within that second. At most `limit` answers are kept; when
@@ -81,7 +83,7 @@ class RecentAnswers:
         self.answers: dict[str, tuple[float, object]] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: str, seconds: float, read):
+    def get(self, key: str, seconds: float, read: Callable[[], Any]) -> Any:
         if seconds <= 0 or _switched_off():
             return read()
         now = time.monotonic()
@@ -120,7 +122,7 @@ def _switched_off() -> bool:
     return isinstance(caches["default"], DummyCache)
 
 
-def get(key: str):
+def get(key: str) -> Any:
     """The value under a content-addressed key: from this process, else the shared cache."""
     if _switched_off():
         return None
@@ -132,14 +134,14 @@ def get(key: str):
     return value
 
 
-def put(key: str, value, timeout: int | None) -> None:
+def put(key: str, value: object, timeout: int | None) -> None:
     cache.set(key, value, timeout)
     if not _switched_off():
         memo.put(key, value)
 
 
 @receiver(setting_changed)
-def forget_on_new_caches(*, setting, **kwargs) -> None:
+def forget_on_new_caches(*, setting: str, **kwargs: object) -> None:
     """Another cache configured (as tests do) starts this process's copies afresh."""
     if setting == "CACHES":
         memo.clear()

@@ -3,6 +3,8 @@
 import ipaddress
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -17,6 +19,8 @@ from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 RETRY_AFTER_SECONDS = 5
 
@@ -24,7 +28,7 @@ RETRY_AFTER_SECONDS = 5
 class AllowedMethodsMiddleware:
     """Refuse TRACE, PUT, DELETE, OPTIONS and the rest with 405: the site only reads and posts."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -50,7 +54,7 @@ class ControlCharactersMiddleware:
       passes it on, and the reference, looked up as it was, made PostgreSQL refuse the query
       (a server error, on a public page)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -91,13 +95,13 @@ class DatabaseUnavailableMiddleware:
     the client may safely send it again.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             logger.error(
                 "Database unavailable during %s %s: %s", request.method, request.path, exception
@@ -115,14 +119,15 @@ def client_ip_address(request: HttpRequest) -> str | None:
     """
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
-        forwarded = [
+        forwarded: list[str] = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= count and _is_address(forwarded[-count]):
             return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address
 
 
 def _is_address(value: str) -> bool:
@@ -141,7 +146,7 @@ def _is_address(value: str) -> bool:
 SIGN_IN_USERNAME_LENGTH = 150
 
 
-def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | None:
+def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The username a sign-in attempt is counted under, for lockout.
 
     Django's sign-in form sets its username's length limit without adding a validator, so a
@@ -149,10 +154,12 @@ def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | No
     (500) on PostgreSQL. Cut to the longest real username, it is counted and refused like any
     other wrong one.
     """
+    # django-axes gives this setting its default (axes.conf), which the stubs cannot see.
+    field = settings.AXES_USERNAME_FORM_FIELD  # type: ignore[misc]
     if credentials:
-        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+        username = credentials.get(field)
     else:
-        username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+        username = request.POST.get(field)
     if not isinstance(username, str):
         return username
     return username.replace("\x00", "")[:SIGN_IN_USERNAME_LENGTH]

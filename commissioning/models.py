@@ -8,6 +8,7 @@ entries (through `commissioning.audit.record`); it never changes or removes one.
 
 import hashlib
 import json
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,13 +16,13 @@ from django.db import models
 GENESIS_HASH = "0" * 64
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
     """Entries are never changed or removed in bulk either."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise TypeError("Audit entries cannot be changed.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit entries cannot be deleted.")
 
 
@@ -60,15 +61,15 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.sequence}: {self.action} by {self.actor_name or 'the system'}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("Audit entries cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit entries cannot be deleted.")
 
-    def content(self) -> dict:
+    def content(self) -> dict[str, Any]:
         """What the hash covers: everything but the hash itself."""
         return {
             "sequence": self.sequence,

@@ -29,9 +29,10 @@ as before. `manage.py purge_submissions`, run daily, deletes tokens too old to b
 import datetime
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.db import IntegrityError, connection, transaction
@@ -42,6 +43,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from commissioning.middleware import DATABASE_UNAVAILABLE, service_unavailable
 from commissioning.models import SubmissionToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +127,9 @@ def claim(request: HttpRequest) -> SubmissionToken | None:
         # A savepoint, so that the refused insert does not spoil the caller's transaction
         # before AlreadySent rolls it back.
         with transaction.atomic():
-            return SubmissionToken.objects.create(token=token, user=request.user)
+            # A create view is for a signed-in member of staff (officer_required).
+            user = cast("User", request.user)
+            return SubmissionToken.objects.create(token=token, user=user)
     except IntegrityError:
         raise AlreadySent(token) from None
 
@@ -161,7 +167,7 @@ class SubmitOnceMiddleware:
     `process_view`, after the CSRF check has passed, and only for a signed-in user.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -175,7 +181,13 @@ class SubmitOnceMiddleware:
                 return self.answer_if_sent(request, token) or response
         return response
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         token = token_of(request)
         if token is None:
             return None  # no database work at all for a form without a token
@@ -197,7 +209,7 @@ class SubmitOnceMiddleware:
             return service_unavailable()
         return None
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, AlreadySent):
             return already_sent(request, exception.token)
         return None

@@ -3,10 +3,9 @@ per database connection.
 
 Some queries run on nearly every request: the signed-in user with their roles and
 permissions (commissioning.roles), and the version of a public page (decisions.publication).
-Each is a query of several subqueries. Building its SQL takes Django several times longer than
-the database takes to run it (measured: 5 ms to compile the user's query, 1 ms to run it), and
-PostgreSQL takes longer to plan it than to run it (1.7 ms plain, 0.3 ms prepared, for a public
-page's version). So:
+Each is a query of several subqueries. Building its SQL took Django longer than the database
+took to run it, and PostgreSQL took longer to plan it than to run it (what the benchmark
+measures for it: commissioning/speed/README.md). So:
 
 - the SQL is compiled once per process, from a QuerySet built with a placeholder in place of
   the one value that changes (a reference, a user's id), and that value is put in its place
@@ -22,25 +21,33 @@ import hashlib
 import itertools
 import re
 import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
-_compiled: dict[str, tuple[str, list]] = {}
+Params = list[Any]
+_compiled: dict[str, tuple[str, Params]] = {}
 
 # Stands for a row's key while a query is compiled, to be replaced by the key it is run for:
 # a key no database gives, and within the range of a 32-bit id column (the user's), where
 # Django would drop a lookup of a value out of range as matching nothing.
 KEY_PLACEHOLDER = -2_147_483_000
 # The statements each connection has prepared; a connection that is closed drops out.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 
 
-def compiled(name: str, build, placeholder) -> tuple[str, list]:
+def compiled(
+    name: str, build: Callable[[Any], QuerySet[Any, Any]], placeholder: Any
+) -> tuple[str, Params]:
     """The SQL and parameters of the QuerySet `build(placeholder)`, compiled once per process."""
     return compiled_sql(name, lambda value: build(value).query.sql_with_params(), placeholder)
 
 
-def compiled_sql(name: str, build, placeholder) -> tuple[str, list]:
+def compiled_sql(
+    name: str, build: Callable[[Any], tuple[str, Sequence[Any]]], placeholder: Any
+) -> tuple[str, Params]:
     """`build(placeholder)`'s SQL and parameters, worked out once per process."""
     if name not in _compiled:
         sql, params = build(placeholder)
@@ -48,33 +55,45 @@ def compiled_sql(name: str, build, placeholder) -> tuple[str, list]:
     return _compiled[name]
 
 
-def bound(name: str, build, placeholder, value) -> tuple[str, list]:
+def bound(
+    name: str, build: Callable[[Any], QuerySet[Any, Any]], placeholder: Any, value: Any
+) -> tuple[str, Params]:
     """The compiled SQL of the QuerySet `build(placeholder)`, with `value` in the
     placeholder's places."""
     return _with_value(compiled(name, build, placeholder), placeholder, value)
 
 
-def bound_sql(name: str, build, placeholder, value) -> tuple[str, list]:
+def bound_sql(
+    name: str, build: Callable[[Any], tuple[str, Sequence[Any]]], placeholder: Any, value: Any
+) -> tuple[str, Params]:
     """`build(placeholder)`'s SQL, worked out once, with `value` in the placeholder's places."""
     return _with_value(compiled_sql(name, build, placeholder), placeholder, value)
 
 
-def _with_value(compiled_query: tuple[str, list], placeholder, value) -> tuple[str, list]:
+def _with_value(
+    compiled_query: tuple[str, Params], placeholder: Any, value: Any
+) -> tuple[str, Params]:
     sql, params = compiled_query
     return sql, [value if param == placeholder else param for param in params]
 
 
-def fetchone(name: str, build, placeholder, value) -> tuple | None:
+def fetchone(
+    name: str, build: Callable[[Any], QuerySet[Any, Any]], placeholder: Any, value: Any
+) -> tuple[Any, ...] | None:
     """The first row of the query `build(placeholder)` makes, run for `value`."""
-    return run_sql(name, *bound(name, build, placeholder, value))
+    row: tuple[Any, ...] | None = run_sql(name, *bound(name, build, placeholder, value))
+    return row
 
 
-def fetchall(name: str, build, placeholder, value) -> list[tuple]:
+def fetchall(
+    name: str, build: Callable[[Any], QuerySet[Any, Any]], placeholder: Any, value: Any
+) -> list[tuple[Any, ...]]:
     """Every row of the query `build(placeholder)` makes, run for `value`."""
-    return run_sql(name, *bound(name, build, placeholder, value), rows=True)
+    rows: list[tuple[Any, ...]] = run_sql(name, *bound(name, build, placeholder, value), rows=True)
+    return rows
 
 
-def run_sql(name: str, sql: str, params: list, *, rows: bool = False):
+def run_sql(name: str, sql: str, params: Params, *, rows: bool = False) -> Any:
     """The first row of `sql` (prepared once per connection on PostgreSQL, as `name`), or
     with `rows` every row."""
     with connection.cursor() as cursor:
@@ -85,7 +104,7 @@ def run_sql(name: str, sql: str, params: list, *, rows: bool = False):
         return cursor.fetchall() if rows else cursor.fetchone()
 
 
-def _execute_prepared(cursor, name: str, sql: str, params: list) -> None:
+def _execute_prepared(cursor: Any, name: str, sql: str, params: Params) -> None:
     numbers = itertools.count(1)
     numbered = re.sub(
         r"%%|%s", lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", sql
@@ -95,12 +114,12 @@ def _execute_prepared(cursor, name: str, sql: str, params: list) -> None:
     done = _prepared.setdefault(raw, set())
     if statement not in done:
         # The statement's text is a query this project compiled: nobody's input is in it
-        # (that is a parameter of EXECUTE), so building the SQL here is safe (bandit B608).
+        # (that is a parameter of EXECUTE), so building the SQL here is safe (ruff S608).
         # On the raw connection psycopg's own errors come out; Django's wrapper turns them
         # into django.db's, as for every other query, so that a server that has gone away
         # is a 503 (commissioning.middleware), not a server error.
         with connection.wrap_database_errors:
-            raw.execute(f"PREPARE {statement} AS {numbered}")  # nosec B608
+            raw.execute(f"PREPARE {statement} AS {numbered}")
         done.add(statement)
     arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
-    cursor.execute(f"EXECUTE {statement}{arguments}", params)  # nosec B608
+    cursor.execute(f"EXECUTE {statement}{arguments}", params)

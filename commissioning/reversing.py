@@ -1,6 +1,6 @@
 """`reverse()` for the links drawn once per row of a list.
 
-`reverse` costs tens of microseconds a call: it reads the script prefix and URLconf from
+`reverse` is slow to call once per row: it reads the script prefix and URLconf from
 thread-locals and walks the resolver's patterns. A list draws a link or two per row, each to
 the same page with another argument. Here the URL around the argument is worked out once for
 each page name, script prefix and URLconf, and the argument is put in it, quoted as `reverse`
@@ -9,6 +9,7 @@ once for all its rows.
 """
 
 import functools
+from typing import Any
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -22,18 +23,18 @@ PATH_MARKER = "reference918273645"
 
 
 @functools.lru_cache(maxsize=256)
-def around(name: str, marker, _script_prefix: str, _urlconf) -> tuple[str, str]:
+def around(name: str, marker: object, _script_prefix: str, _urlconf: Any) -> tuple[str, str]:
     before, _, after = reverse(name, args=[marker]).partition(str(marker))
     return before, after
 
 
-def pk_path(name: str, pk, script_prefix: str, urlconf) -> str:
+def pk_path(name: str, pk: Any, script_prefix: str, urlconf: Any) -> str:
     """`reverse(name, args=[pk])` for a page whose one argument is an integer key."""
     before, after = around(name, PK_MARKER, script_prefix, urlconf)
     return f"{before}{int(pk)}{after}"
 
 
-def reference_path(name: str, reference, script_prefix: str, urlconf) -> str:
+def reference_path(name: str, reference: object, script_prefix: str, urlconf: Any) -> str:
     """`reverse(name, args=[reference])` for a page whose one argument is a `path` (a
     decision's reference). What that pattern would refuse (nothing, or a line break) goes to
     `reverse`, which says so."""

@@ -8,6 +8,7 @@ message naming the variable rather than running half-configured.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,7 +45,7 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(name: str, url: str | None) -> dict:
+def database_from_url(name: str, url: str | None) -> dict[str, Any]:
     """Turn DATABASE_URL into Django's DATABASES entry.
 
     Unset means the embedded SQLite file; postgres:// (or postgresql://) means PostgreSQL
@@ -73,7 +74,7 @@ def database_from_url(name: str, url: str | None) -> dict:
         port = parts.port
     except ValueError:
         raise ImproperlyConfigured(f"{name} has a port that is not a number") from None
-    options = dict(parse_qsl(parts.query))
+    options: dict[str, Any] = dict(parse_qsl(parts.query))
     use_pool = options.pop("pool", "true").lower() not in {"0", "false", "no", "off"}
     if use_pool:
         options["pool"] = {"min_size": 1, "max_size": envint("DATABASE_POOL_MAX", 10)}
@@ -107,8 +108,8 @@ if not SECRET_KEY:
     if PRODUCTION or (not DEBUG and envbool("REQUIRE_SECRET_KEY", False)):
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV is production")
     # Good enough for a laptop and for tests; production sets its own.
-    # A fixed placeholder for development only (bandit B105, ruff S105): production sets its own.
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105 # nosec B105
+    # A fixed placeholder for development only (ruff S105): production sets its own.
+    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 

@@ -183,9 +183,6 @@ class ContractQuerySet(models.QuerySet):
     def with_parties(self) -> "ContractQuerySet":
         return self.select_related("provider", "lot__phase").prefetch_related("commissioners__body")
 
-    def ending_between(self, start: datetime.date, end: datetime.date) -> "ContractQuerySet":
-        return self.filter(ends_on__gte=start, ends_on__lte=end)
-
     def at_risk(self, today: datetime.date | None = None) -> "ContractQuerySet":
         """Running contracts ending within 12 months with nothing on record about what next.
 

@@ -35,9 +35,9 @@ def search(queryset, text: str):
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        # Raw SQL for the column PostgreSQL alone has (bandit B611): a fixed expression, and
+        # Raw SQL for the column PostgreSQL alone has (ruff S611): a fixed expression, and
         # the words are always a bound parameter.
-        matches = RawSQL(FULL_TEXT_MATCH, [text], output_field=BooleanField())  # noqa: S611  # nosec B611
+        matches = RawSQL(FULL_TEXT_MATCH, [text], output_field=BooleanField())  # noqa: S611
         return queryset.filter(matches).order_by(*REGISTER_ORDER)
     condition = Q()
     for word in text.split():

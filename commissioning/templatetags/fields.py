@@ -1,7 +1,7 @@
 """One form field in GOV.UK Frontend markup, drawn in Python.
 
 workspace/includes/field.html drew every field of every workspace form through the template
-language: on the decision editor its 43 fields took 9 ms, more than the rest of the page.
+language: on the decision editor its 43 fields cost more than the rest of the page.
 `govuk_field` draws the same markup for a hidden field, a checkbox and a text box, text area
 or drop-down. A field of choices or a date (a fieldset with a legend) is still drawn by a
 template, workspace/includes/field_choices.html: there are few of them, and their choices
@@ -83,4 +83,4 @@ def govuk_field(context) -> str:
         options = {"label_class": context.get("label_class"), "heading": context.get("heading")}
         drawn = _box(field, id_, group, **options)
     # Every label, hint, error and id above was escaped; the widget drew itself safely.
-    return mark_safe(drawn)  # noqa: S308  # nosec B308 B703
+    return mark_safe(drawn)  # noqa: S308

@@ -34,7 +34,7 @@ class KeepNode(template.Node):
             fragment = self.nodelist.render(context)
             kept.put(key, fragment, FRAGMENT_SECONDS)
         # What was kept is what the nodelist rendered, escaped as the template escaped it.
-        return mark_safe(fragment)  # noqa: S308  # nosec B308 B703
+        return mark_safe(fragment)  # noqa: S308
 
 
 @register.tag

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from commissioning.benchmark import report
-from commissioning.benchmark.client import Sample, form_fields, load_run, measure_turns, percentile
-from commissioning.benchmark.seed import HISTORY_VERSIONS, OFFICER, Size, counts, seed
+from benchmark import report
+from benchmark.client import Sample, form_fields, load_run, measure_turns, percentile
+from benchmark.seed import HISTORY_VERSIONS, OFFICER, Size, counts, seed
 from contracts.models import Contract
 from decisions.models import Decision
 
@@ -34,7 +34,7 @@ def test_the_seed_tops_up_rather_than_starting_again(seeded):
 
 
 def test_each_floor_view_answers(seeded, settings):
-    settings.ROOT_URLCONF = "commissioning.bench_urls"
+    settings.ROOT_URLCONF = "benchmark.urls"
     reference = Decision.objects.published().first().reference
     workspace_floors = [
         "/bench-floor/decisions/",

@@ -1,7 +1,7 @@
 """Delete the one-time tokens of create forms too old to be sent again:
 `manage.py purge_submissions [--days N]`. Run it daily, with `manage.py clearsessions`."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from commissioning.once import KEEP_TOKENS_DAYS, purge_spent_tokens
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         "one older than any session can no longer be sent again."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--days",
             type=positive_days,
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             help="Keep the tokens of forms sent in this many days (at least 1).",
         )
 
-    def handle(self, *args, days: int = KEEP_TOKENS_DAYS, **options) -> None:
+    def handle(self, *args: object, days: int = KEEP_TOKENS_DAYS, **options: object) -> None:
         deleted = purge_spent_tokens(days=days)
         tokens = "1 token" if deleted == 1 else f"{deleted} tokens"
         self.stdout.write(f"Deleted {tokens} of forms sent more than {days} days ago.")

@@ -1,7 +1,7 @@
 """Check the audit log's hash chain: `manage.py verify_audit [--anchor FILE] [--head <hash>]`."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from commissioning.audit import Problem, read_anchors, verify
 from commissioning.models import AuditEntry
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "are checked too, so that entries cut from the end or a rewritten chain are found."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--head",
             default="",
@@ -28,7 +28,9 @@ class Command(BaseCommand):
             help="A file of heads written outside the database (default: AUDIT_ANCHOR_FILE).",
         )
 
-    def handle(self, *args, head: str = "", anchor: str | None = None, **options) -> None:
+    def handle(
+        self, *args: object, head: str = "", anchor: str | None = None, **options: object
+    ) -> None:
         path = anchor if anchor is not None else settings.AUDIT_ANCHOR_FILE
         try:
             anchors = read_anchors(path) if path else {}

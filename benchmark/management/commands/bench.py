@@ -1,6 +1,6 @@
-"""`manage.py bench`: the benchmark of issue 8 (see commissioning.benchmark.run).
+"""`manage.py bench`: the benchmark of issue 8 (see benchmark.run).
 
-Run with DJANGO_SETTINGS_MODULE=commissioning.bench_settings and DATABASE_URL naming the
+Run with DJANGO_SETTINGS_MODULE=benchmark.settings and DATABASE_URL naming the
 bench database; `make bench` does that. Prints a Markdown table and writes .bench/latest.json.
 """
 
@@ -9,9 +9,9 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from commissioning.benchmark import report
-from commissioning.benchmark.run import run
-from commissioning.benchmark.seed import SIZES
+from benchmark import report
+from benchmark.run import run
+from benchmark.seed import SIZES
 
 
 class Command(BaseCommand):
@@ -32,9 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, size, small, users, seconds, think, **options):
-        if not hasattr(settings, "BENCH_DIR"):
-            raise CommandError("Run with DJANGO_SETTINGS_MODULE=commissioning.bench_settings.")
+        bench_dir = getattr(settings, "BENCH_DIR", None)  # set by benchmark.settings only
+        if bench_dir is None:
+            raise CommandError("Run with DJANGO_SETTINGS_MODULE=benchmark.settings.")
         results = run(SIZES[size], small, users, seconds, self.stderr.write, think=think)
-        document = report.write(results, settings.BENCH_DIR / "latest.json")
+        document = report.write(results, bench_dir / "latest.json")
         self.stdout.write(report.markdown(results, document["targets"]))
-        self.stderr.write(f"Wrote {settings.BENCH_DIR / 'latest.json'}")
+        self.stderr.write(f"Wrote {bench_dir / 'latest.json'}")

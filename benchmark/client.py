@@ -18,6 +18,7 @@ class Sample:
     queries: int | None
     size: int
     headers: dict
+    body: bytes = b""
 
 
 @dataclass
@@ -114,11 +115,9 @@ class Client:
         if response.getheader("Connection", "").lower() == "close":
             self.close()
         count = received.get("x-query-count")
-        sample = Sample(
-            response.status, seconds, int(count) if count else None, len(data), received
+        return Sample(
+            response.status, seconds, int(count) if count else None, len(data), received, data
         )
-        sample.body = data
-        return sample
 
     def get(self, path: str, headers=None) -> Sample:
         return self.request("GET", path, headers=headers)
@@ -250,8 +249,8 @@ def load_run(tasks, users: int, seconds: float, think: float = 0.0) -> dict:
 
     def user(index: int):
         step = index
-        # bandit B311: how long to pause, not a secret.
-        pauses = random.Random(index)  # noqa: S311  # nosec B311
+        # ruff S311: how long to pause, not a secret.
+        pauses = random.Random(index)  # noqa: S311
         # Users arrive over the first pause, not all in the same instant (as locust's spawn
         # rate has them arrive).
         if think:

@@ -1,11 +1,11 @@
 """Seed (or top up) the benchmark's large office: `manage.py bench_seed --decisions 5000`.
 
-For the bench database only: it bulk-writes audited models (see commissioning.benchmark.seed).
+For the bench database only: it bulk-writes audited models (see benchmark.seed).
 """
 
 from django.core.management.base import BaseCommand
 
-from commissioning.benchmark.seed import SIZES, Size, seed
+from benchmark.seed import SIZES, Size, seed
 
 
 class Command(BaseCommand):

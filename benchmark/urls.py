@@ -1,6 +1,6 @@
 """The project's addresses plus the benchmark's floor views, under /bench-floor/.
 
-Used only by commissioning.bench_settings: the application never serves these.
+Used only by benchmark.settings: the application never serves these.
 
 A workspace page cannot be served to someone not signed in, so the floor of each is behind
 the same check as the page (`staff_required`): the session, the signed-in user and their
@@ -9,7 +9,7 @@ roles are read for it too. The lists' floors are also served without the check, 
 
 from django.urls import path
 
-from commissioning.benchmark import floor
+from benchmark import floor
 from commissioning.permissions import staff_required
 from commissioning.urls import urlpatterns as project_urlpatterns
 

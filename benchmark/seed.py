@@ -57,8 +57,8 @@ RARE_WORD = "zephyrine"
 COMMON_WORD = "community"
 OFFICER = "bench-officer"
 ADMIN = "bench-admin"
-# bandit B105: the password of a user in the local benchmark database only.
-PASSWORD = "bench-password"  # noqa: S105  # nosec B105
+# ruff S105: the password of a user in the local benchmark database only.
+PASSWORD = "bench-password"  # noqa: S105
 PREFIX = "BENCH-"
 
 
@@ -236,8 +236,8 @@ def seed_decisions(target: int, rng: random.Random, user, when) -> None:
 
 def seed(size: Size, seed: int = 8) -> dict:
     """Top the database up to `size`; returns the counts it then holds."""
-    # bandit B311: made-up test data, not a secret.
-    rng = random.Random(seed + Decision.objects.count())  # noqa: S311  # nosec B311
+    # ruff S311: made-up test data, not a secret.
+    rng = random.Random(seed + Decision.objects.count())  # noqa: S311
     when = timezone.now() - datetime.timedelta(days=30)
     with transaction.atomic():
         officer, _admin = users()

@@ -1,6 +1,6 @@
 """Turns the benchmark's measurements into targets met or missed, a Markdown table and JSON.
 
-`results` is a plain dict (what `commissioning.benchmark.run` measured):
+`results` is a plain dict (what `benchmark.run` measured):
 
     {"pages": {"large": {name: measure}, "small": {name: measure}},
      "references": {name: measure or number}, "load": {...}, "sizes": {...}}

@@ -2,33 +2,33 @@
 size, serve both with gunicorn and measure every page on both in turns (and the references
 at the large size), then a bounded load run.
 
-Run it through `manage.py bench` with DJANGO_SETTINGS_MODULE=commissioning.bench_settings and
+Run it through `manage.py bench` with DJANGO_SETTINGS_MODULE=benchmark.settings and
 DATABASE_URL naming the bench database (the Makefile's `bench` target does both).
 """
 
-# bandit B404 (subprocess, below): the benchmark starts our own venv's gunicorn.
 import contextlib
 import math
 import os
 import random
 import shutil
 import socket
-import subprocess  # nosec B404
+import subprocess
 import sys
 import time
 import urllib.parse
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client as DjangoClient
 
-from commissioning.benchmark import report
-from commissioning.benchmark import seed as seeding
-from commissioning.benchmark.client import (
+from benchmark import report
+from benchmark import seed as seeding
+from benchmark.client import (
     Client,
     Measure,
     Sample,
@@ -86,15 +86,15 @@ class Server:
         self.workers = workers
         self.threads = threads
         self.database_url = database_url
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> "Server":
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "commissioning.bench_settings"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmark.settings"}
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
-        # bandit B603: our own venv's gunicorn, with fixed arguments and no shell.
-        self.process = subprocess.Popen(  # noqa: S603  # nosec B603
+        # ruff S603: our own venv's gunicorn, with fixed arguments and no shell.
+        self.process = subprocess.Popen(  # noqa: S603
             [
                 str(gunicorn),
                 "commissioning.wsgi:application",
@@ -247,7 +247,7 @@ def copy_database(name: str) -> str:
     if hasattr(connection, "close_pool"):
         connection.close_pool()
     params = settings.DATABASES["default"]
-    server = {
+    server: dict[str, Any] = {
         "host": params.get("HOST") or "127.0.0.1",
         "port": params.get("PORT") or 5432,
         "user": params.get("USER") or "postgres",
@@ -268,12 +268,13 @@ def measure_sizes(small: Plan, large: Plan, small_url: str, out) -> tuple[dict, 
     turns on a server of each size (an officer list, the public decision page and the PDF
     with their references too), so that no ratio is moved by a change in the machine's
     speed between its two measurements."""
-    shutil.rmtree(Path(settings.BENCH_DIR) / "cache", ignore_errors=True)
+    # BENCH_DIR is set by benchmark.settings only (mypy reads the project's settings).
+    shutil.rmtree(Path(settings.BENCH_DIR) / "cache", ignore_errors=True)  # type: ignore[misc]
     pdf_size = len(weasyprint_plain(public_pdf_html(large.pdf_records[0])))
     write_static_references(f"/decisions/{large.decision}/", pdf_size)
     q = seeding.COMMON_WORD
-    pages = {"small": {}, "large": {}}
-    refs = {}
+    pages: dict[str, dict] = {"small": {}, "large": {}}
+    refs: dict = {}
     with (
         Server(WORKERS, THREADS, database_url=small_url) as small_server,
         Server(WORKERS, THREADS) as large_server,
@@ -371,8 +372,8 @@ def load(users: int, seconds: float, out, think: float = 0.0) -> dict:
     with Server(workers=WORKERS, threads=THREADS) as server:
         publics = [Client(server.port) for _ in range(users)]
         staff = [Client(server.port, officer) for _ in range(users)]
-        # bandit B311: which page to read next, not a secret.
-        rng = random.Random(8)  # noqa: S311  # nosec B311
+        # ruff S311: which page to read next, not a secret.
+        rng = random.Random(8)  # noqa: S311
 
         def public_register(i):
             return publics[i].get("/decisions/")
@@ -427,7 +428,7 @@ def load(users: int, seconds: float, out, think: float = 0.0) -> dict:
 def run(
     size: seeding.Size, small: int, users: int, seconds: float, out, think: float = 0.0
 ) -> dict:
-    results = {
+    results: dict[str, Any] = {
         "sizes": {"small": small, "large": size.decisions},
         "server": {"workers": WORKERS, "threads": THREADS},
         "pages": {},

@@ -4,7 +4,7 @@ A floor view does what the page must do at the least (the same QuerySet, the sam
 paginator) and nothing else: no layout, no navigation, no forms. The gap between a page and its
 floor is the cost of everything else. They are served only by the benchmark's URLconf, on
 127.0.0.1; the floors of workspace pages ask for a member of staff, as the pages do
-(commissioning.bench_urls).
+(benchmark.urls).
 """
 
 from django.core.paginator import Paginator

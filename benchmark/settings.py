@@ -1,13 +1,16 @@
 """Settings for `make bench` only: the project's settings, served as production would be, plus
-the benchmark's floor views (commissioning.bench_urls), a query-count header and whitenoise
-serving the reference static files the benchmark writes into .bench/static."""
+the benchmark's floor views (benchmark.urls), a query-count header, whitenoise serving the
+reference static files the benchmark writes into .bench/static, and the `benchmark` app for
+its `bench` and `bench_seed` commands."""
 
 from commissioning.settings import *  # noqa: F403
-from commissioning.settings import BASE_DIR, MIDDLEWARE
+from commissioning.settings import BASE_DIR, INSTALLED_APPS, MIDDLEWARE
+
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmark"]
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-ROOT_URLCONF = "commissioning.bench_urls"
+ROOT_URLCONF = "benchmark.urls"
 
 BENCH_DIR = BASE_DIR / ".bench"
 STATIC_ROOT = BENCH_DIR / "static"
@@ -17,7 +20,7 @@ _WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 _SECURITY = "django.middleware.security.SecurityMiddleware"
 MIDDLEWARE = [name for name in MIDDLEWARE if name != _WHITENOISE]
 MIDDLEWARE.insert(MIDDLEWARE.index(_SECURITY) + 1, _WHITENOISE)
-MIDDLEWARE.insert(0, "commissioning.benchmark.middleware.QueryCountMiddleware")
+MIDDLEWARE.insert(0, "benchmark.middleware.QueryCountMiddleware")
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 
