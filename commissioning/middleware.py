@@ -185,7 +185,7 @@ class CachingHeadersMiddleware:
     - Anything else (a redirect to sign in, an error): `private, no-store`.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
