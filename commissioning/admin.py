@@ -7,8 +7,9 @@ verify_audit` checks that none has been changed, deleted or reordered since.
 from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.models import AuditEntry
+from commissioning.models import AuditEntry, InformationPage, InformationTopic
 
 
 class ImpossibleLookupsRefused:
@@ -64,4 +65,28 @@ class AuditEntryAdmin(ImpossibleLookupsRefused, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- The footer's information pages ---------------------------------------------------------
+# An administrator edits their wording; the history keeps every version with who saved it.
+
+
+@admin.register(InformationPage)
+class InformationPageAdmin(ImpossibleLookupsRefused, SimpleHistoryAdmin):
+    list_display = ["topic", "title", "last_reviewed"]
+    fields = ["topic", "title", "body", "last_reviewed"]
+    view_on_site = True
+
+    def get_readonly_fields(self, request, obj=None):
+        # A page keeps its place in the fixed set (and so its address) once it exists.
+        return ["topic"] if obj else []
+
+    def has_add_permission(self, request) -> bool:
+        # Only a page of the set that is missing can be added back.
+        present = set(InformationPage.objects.values_list("topic", flat=True))
+        return super().has_add_permission(request) and bool(set(InformationTopic.values) - present)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Every page the footer links to must stay: its wording is changed, not removed.
         return False
