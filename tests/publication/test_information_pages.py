@@ -250,3 +250,20 @@ def test_a_second_page_for_a_topic_is_refused(assert_refused):
     assert_refused(
         page, "topic", field="topic", message="Information page with this Topic already exists."
     )
+
+
+@pytest.mark.parametrize("key", ["1.5", "é"])
+def test_a_history_address_with_an_impossible_key_is_not_found(client_for, administrator, key):
+    admin = client_for(administrator)
+    page = InformationPage.objects.get(topic="cookies")
+    version = page.history.first().history_id
+    base = "/admin/commissioning/informationpage"
+
+    answers = [
+        admin.get(f"{base}/{key}/history/").status_code,
+        admin.get(f"{base}/{key}/history/{version}/").status_code,
+        admin.get(f"{base}/{page.pk}/history/{key}/").status_code,
+        admin.get(f"{base}/{page.pk}/history/").status_code,
+    ]
+
+    assert answers == [404, 404, 404, 200]
