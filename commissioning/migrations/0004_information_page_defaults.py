@@ -32,11 +32,11 @@ We know some parts of this website are not fully accessible:
 
 - some appendices to decisions are documents written by other organisations, and may not be accessible PDFs
 - older decisions entered from paper records may include scanned documents
-- we have not yet checked every page of the staff area on a small screen
+- we have not yet checked every page on a phone-sized screen, and some pages, in the staff area especially, may not fit one without scrolling sideways
 
 ## How we tested this website
 
-We test the page layouts automatically every time the website changes. A browser opens each kind of page at two widths, 1,280 pixels (a laptop) and 375 pixels (a phone), runs the axe-core accessibility checker against the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA, and checks that the page does not scroll sideways.
+We test the website automatically every time it changes. A browser opens the public pages and the staff pages and runs the axe-core accessibility checker against the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA, in a window 1,280 pixels wide (a laptop). Some pages, these information pages among them, are also checked in a window 375 pixels wide (a phone), where we check as well that the page does not scroll sideways.
 
 Automated checks find only some kinds of problem. The website has not yet been audited by an accessibility specialist or tested with people who use assistive technology.
 
@@ -48,7 +48,7 @@ This website is partially compliant with the Web Content Accessibility Guideline
 
 ## Feedback and reporting accessibility problems
 
-If you find a problem that is not listed on this page, or you need information from this website in a different format, such as accessible PDF, large print, easy read, audio recording or braille, [contact us](/contact/). Tell us the web address of the page, what the problem is, and what format you need. We will reply within 10 working days.
+If you find a problem that is not listed on this page, or you need information from this website in a different format, such as accessible PDF, large print, easy read, audio recording or braille, [contact us](/contact/). Tell us the web address of the page, what the problem is, and what format you need. We aim to reply within 10 working days.
 
 ## Enforcement procedure
 
@@ -64,7 +64,7 @@ This notice explains what personal information the commissioning decisions regis
 
 ## If you only read the public register
 
-You do not need to sign in, and you are not asked for any information about yourself. This website does not set any cookie while you read the public register, and it does not use analytics or advertising services. Like all websites, the server keeps a short technical log of requests (the web address asked for, when, and the address of the computer asking) so that faults and attacks can be investigated.
+You do not need to sign in, and you are not asked for any information about yourself. This website does not set any cookie while you read the public register, and it does not use analytics or advertising services. The servers that run the website may keep a short technical log of requests (the web address asked for, when, and the address of the computer asking) so that faults and attacks can be investigated.
 
 ## What the register holds
 
@@ -105,7 +105,7 @@ This website does not set any cookie when you read the published decisions and c
 
 ## Signing in
 
-Cookies are set only when someone signs in, or opens the sign-in page, to keep the register secure. They are essential, so they do not need your consent.
+Cookies are set only when someone opens the sign-in page, asks to reset a password or signs in, to keep the register secure. They are essential, so they do not need your consent.
 
 - csrftoken: protects the sign-in page and staff forms from being submitted by another website. It expires after one year.
 - sessionid: remembers that you have signed in. It expires when you close your browser, and the sign-in ends after 8 hours whatever happens.
