@@ -73,7 +73,7 @@ You do not need to sign in, and you are not asked for any information about your
 - Staff who keep the register have an account with their name, username, e-mail address and role. Passwords are stored only in a form that cannot be read back.
 - Each sign-in, and each failed attempt to sign in, is recorded with the username, the time, the address of the computer used and the name of the web browser, so that attempts to guess a password can be stopped.
 - Every change to a record is kept in its history, with who made it and when, and the register keeps an audit log of who did what that cannot be changed afterwards.
-- Contracts and partner records name organisations. They may include the name of a contact at a provider or partner organisation.
+- Contract, provider and partner records are about organisations. Their descriptions may mention people who work for those organisations.
 
 Some decision records and appendices contain personal information that is not published. Such parts are withheld under the Freedom of Information Act 2000 and never shown on the public website.
 
