@@ -5,10 +5,13 @@ verify_audit` checks that none has been changed, deleted or reordered since.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.http import HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.models import AuditEntry
+from commissioning.models import AuditEntry, InformationPage, InformationTopic
 
 
 class ImpossibleLookupsRefused:
@@ -64,4 +67,52 @@ class AuditEntryAdmin(ImpossibleLookupsRefused, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- The footer's information pages ---------------------------------------------------------
+# An administrator edits their wording; the history keeps every version with who saved it.
+
+
+class ImpossibleHistoryKeysRefused:
+    """django-simple-history looks the record and the version up with what the address holds,
+    and `/admin/.../1.5/history/` was a server error; it is a page not found. (The same guard
+    as decisions.admin.RegisterAdmin's, which could take it from here.)"""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._key_or_404(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._key_or_404(self.model._meta.pk, object_id)
+        self._key_or_404(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def _key_or_404(field, value) -> None:
+        try:
+            field.to_python(unquote(value))
+        except ValidationError:
+            raise Http404("No record has that key.") from None
+
+
+@admin.register(InformationPage)
+class InformationPageAdmin(
+    ImpossibleHistoryKeysRefused, ImpossibleLookupsRefused, SimpleHistoryAdmin
+):
+    list_display = ["topic", "title", "last_reviewed"]
+    fields = ["topic", "title", "body", "last_reviewed"]
+    view_on_site = True
+
+    def get_readonly_fields(self, request, obj=None):
+        # A page keeps its place in the fixed set (and so its address) once it exists.
+        return ["topic"] if obj else []
+
+    def has_add_permission(self, request) -> bool:
+        # Only a page of the set that is missing can be added back.
+        present = set(InformationPage.objects.values_list("topic", flat=True))
+        return super().has_add_permission(request) and bool(set(InformationTopic.values) - present)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Every page the footer links to must stay: its wording is changed, not removed.
         return False

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 GENESIS_HASH = "0" * 64
 
@@ -111,3 +113,59 @@ class SubmissionToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} → {self.location}"
+
+
+class InformationTopic(models.TextChoices):
+    """The pages of `InformationPage`: the label is the footer link's text, the value the
+    page's address."""
+
+    ACCESSIBILITY = "accessibility", "Accessibility statement"
+    PRIVACY = "privacy", "Privacy notice"
+    COOKIES = "cookies", "Cookies"
+    CONTACT = "contact", "Contact and freedom of information requests"
+    OPEN_DATA = "open-data", "Open data licence"
+
+
+class InformationPage(models.Model):
+    """One of the pages every public-sector site must have, linked from the footer of every page.
+
+    The set of pages is fixed (`InformationTopic`); their wording is the office's own, edited by an
+    administrator in the admin and kept in the history with who changed it. The body is plain
+    text with a little structure (commissioning/information.py reads it), never HTML, so that
+    nothing typed into it can run in a reader's browser.
+    """
+
+    Topic = InformationTopic
+
+    topic = models.CharField(max_length=20, choices=InformationTopic.choices, unique=True)
+    title = models.CharField(
+        max_length=150, help_text="The page's heading. {office} stands for the office's name."
+    )
+    body = models.TextField(
+        help_text=(
+            "Plain text, not HTML. Leave a blank line between paragraphs. A line starting "
+            "'## ' is a heading ('### ' a smaller one); lines starting '- ' are a bulleted "
+            "list; [words](/address) is a link, to an address on this site, https:// or "
+            "mailto:. {office} stands for the office's name. The phase banner's feedback "
+            "link goes to the heading 'Feedback' on the contact page."
+        )
+    )
+    last_reviewed = models.DateField(help_text="When the office last checked this page was right.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["topic"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(topic__in=InformationTopic.values),
+                name="information_page_topic_known",
+                violation_error_message="An information page is one of the fixed set.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_topic_display()
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"pages:{self.topic}")

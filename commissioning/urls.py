@@ -21,6 +21,7 @@ urlpatterns = [
     # The public site: decisions (with / as their register) and contracts.
     path("", include("decisions.urls")),
     path("", include("contracts.urls")),
+    path("", include("commissioning.pages_urls")),
 ]
 
 handler403 = "commissioning.views.permission_denied"

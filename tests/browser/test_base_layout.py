@@ -29,7 +29,7 @@ def test_header_names_the_office_without_the_crown(live_server, page, settings):
     settings.OFFICE_NAME = "Office of the Police, Fire and Crime Commissioner for Testshire"
     page.goto(live_server.url + "/")
 
-    header = page.locator("header.govuk-header")
+    header = page.locator("header .govuk-header")
     assert settings.OFFICE_NAME in header.inner_text()
     assert settings.OFFICE_NAME in page.title()
     assert page.locator(".govuk-header__logotype").count() == 0

@@ -82,6 +82,11 @@ CLASSIFIED: dict[str, Page] = {
     "contracts:csv": Page(PUBLIC),
     "contracts:ocds": Page(PUBLIC),
     "healthz": Page(PUBLIC),
+    "pages:accessibility": Page(PUBLIC),
+    "pages:privacy": Page(PUBLIC),
+    "pages:cookies": Page(PUBLIC),
+    "pages:contact": Page(PUBLIC),
+    "pages:open-data": Page(PUBLIC),
     # -- Signing in and out -------------------------------------------------------------------
     "login": Page(PUBLIC),
     # Signing out is a POST only; a GET is refused for everyone.
