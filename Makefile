@@ -51,7 +51,7 @@ run: demo
 	@echo "  admin       administrator (/admin/)"
 	@echo ""
 	@echo "Serving http://127.0.0.1:$(PORT)/"
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # ruff's S rules are the security linter: each accepted finding carries `# noqa: S<number>` at
 # its line, with the reason in the comment above it. mypy's settings are in pyproject.toml.
