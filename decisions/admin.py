@@ -7,7 +7,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.admin import ImpossibleLookupsRefused
-from decisions.forms import KeyedModelMultipleChoiceField
+from commissioning.forms import KeyedModelMultipleChoiceField
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
     Appendix,
@@ -27,7 +27,7 @@ from decisions.models import (
 
 class RegisterAdmin(ImpossibleLookupsRefused, SimpleHistoryAdmin):
     """The admin of the register's records: their history, choices of several records that
-    refuse a key no record could have (decisions.forms.KeyedModelMultipleChoiceField), and
+    refuse a key no record could have (commissioning.forms.KeyedModelMultipleChoiceField), and
     list filters no row could match refused as Django refuses others
     (commissioning.admin.ImpossibleLookupsRefused)."""
 
