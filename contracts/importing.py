@@ -9,8 +9,8 @@ that is close to a provider's without being the same is reported as a warning, s
 importer can spot "Change Grow Live Ltd." against "Change, Grow, Live" before creating a
 duplicate. Partner bodies named in a Commissioners (or Partners) column are matched by name.
 
-The checking and writing follow decisions/importing.py: nothing is written unless every row
-is valid, and then everything in one transaction.
+The checking and writing are the import engine's (commissioning/importing): nothing is
+written unless every row is valid, and then everything in one transaction.
 """
 
 import re
@@ -21,17 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from contracts.models import (
-    Commissioner,
-    CommissionerRole,
-    Contract,
-    ContractStatus,
-    PartnerBody,
-    PartnerKind,
-    ProcurementRoute,
-    Provider,
-)
-from decisions.importing import (
+from commissioning.importing import (
     Checker,
     Columns,
     Import,
@@ -44,6 +34,16 @@ from decisions.importing import (
     pounds,
     similar,
     squash,
+)
+from contracts.models import (
+    Commissioner,
+    CommissionerRole,
+    Contract,
+    ContractStatus,
+    PartnerBody,
+    PartnerKind,
+    ProcurementRoute,
+    Provider,
 )
 
 CONTRACT_COLUMNS = {
