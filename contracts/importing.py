@@ -31,10 +31,10 @@ from commissioning.importing import (
     csv_records,
     day,
     json_items,
-    pounds,
     similar,
     squash,
 )
+from commissioning.money import pounds
 from contracts.models import (
     Commissioner,
     CommissionerRole,

@@ -28,7 +28,6 @@ from commissioning.importing.values import (
     parse_date,
     parse_flag,
     parse_money,
-    pounds,
     similar,
     squash,
 )
@@ -56,7 +55,6 @@ __all__ = [
     "parse_date",
     "parse_flag",
     "parse_money",
-    "pounds",
     "read_csv",
     "similar",
     "squash",

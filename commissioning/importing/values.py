@@ -99,10 +99,6 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def pounds(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
-
-
 def day(value: datetime.date) -> str:
     return date_format(value, "j F Y")
 

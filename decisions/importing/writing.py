@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from simple_history.utils import update_change_reason
 
 from commissioning.importing import PlannedRow, Record, day
+from commissioning.money import pounds
 from decisions.importing.columns import heading_key
 from decisions.importing.sections import exemption_label
 from decisions.models import (
@@ -83,7 +84,7 @@ class DecisionWriter:
             how = "wet signature" if kind == "wet" else "electronic signature"
             plan.actions.append(f"Signature ({how}): {signature.name}, {signature.capacity}")
         for award in draft.awards:
-            plan.actions.append(f"Award: £{award.amount:,.2f} to {award.recipient}")
+            plan.actions.append(f"Award: {pounds(award.amount)} to {award.recipient}")
         for kind, other in draft.links:
             plan.actions.append(f"{LinkKind(kind).label} {other}")
         if draft.contracts:
