@@ -28,7 +28,6 @@ from commissioning.importing import (
     PlannedRow,
     Problem,
     Record,
-    csv_records,
     day,
     json_items,
     similar,
@@ -303,15 +302,7 @@ class ContractImport(Import):
                     record.labels[key] = name
                 records.append(record)
         else:
-            provided, records = csv_records(
-                text, CONTRACT_FILE_COLUMNS, self.problems, self.warnings
-            )
-            if records:
-                for key, words in REQUIRED.items():
-                    if key not in provided:
-                        self.problems.append(
-                            Problem(1, words, f"The file has no {words} column, which is required.")
-                        )
+            records = self.csv_records(text, CONTRACT_FILE_COLUMNS, REQUIRED)
             if self.problems:
                 return
         self.load_register(records)
@@ -338,15 +329,8 @@ class ContractImport(Import):
 
     def check_record(self, record: Record, seen: dict[str, int]) -> None:
         check = Checker(record, self.problems, self.warnings)
-        reference = check.text("reference", required=True, what="The contract's reference")
-        title = check.text("title", required=True, what="The contract's title")
-        if reference in seen:
-            check.error("reference", f"{reference} is also in row {seen[reference]} of this file.")
-        elif reference in self.existing_references:
-            check.error("reference", f"{reference} is already in the register.")
-        if reference:
-            seen.setdefault(reference, record.row)
-        plan = PlannedRow(row=record.row, reference=reference, title=title)
+        plan = self.plan_row(check, seen)
+        reference, title = plan.reference, plan.title
 
         starts_on = check.date("starts_on")
         ends_on = check.date("ends_on")

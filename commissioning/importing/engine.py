@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
 from commissioning import audit
-from commissioning.importing.files import decode, file_format
+from commissioning.importing.checking import Checker
+from commissioning.importing.files import Columns, Record, csv_records, decode, file_format
 from commissioning.importing.problems import ImportRefused, PlannedRow, Problem
 from commissioning.middleware import DATABASE_UNAVAILABLE
 
@@ -29,6 +30,8 @@ class Import:
     """The checked contents of one file. `write(by=user)` stores them, all or nothing."""
 
     noun = "record"
+    # The references already in the register, read by `check` before the records are.
+    existing_references: set[str]
 
     def __init__(self, content: bytes | str, filename: str):
         self.filename = PurePath(filename or "upload").name
@@ -127,6 +130,33 @@ class Import:
                 [Problem(None, "", f"Nothing was imported: the register refused it ({reason}).")]
             ) from error
         return len(self.rows)
+
+    def csv_records(self, text: str, columns: Columns, required: dict[str, str]) -> list[Record]:
+        """The records of a CSV file. A column `required` names (key: the words for it) that
+        the file lacks is a problem, when the file has any records."""
+        provided, records = csv_records(text, columns, self.problems, self.warnings)
+        if records:
+            for key, words in required.items():
+                if key not in provided:
+                    self.problems.append(
+                        Problem(1, words, f"The file has no {words} column, which is required.")
+                    )
+        return records
+
+    def plan_row(self, check: Checker, seen: dict[str, int]) -> PlannedRow:
+        """The plan of a record, by its reference and title, both required. A reference is
+        refused when an earlier row of the file (`seen`) or the register
+        (`self.existing_references`) has it already."""
+        record = check.record
+        reference = check.text("reference", required=True, what=f"The {self.noun}'s reference")
+        title = check.text("title", required=True, what=f"The {self.noun}'s title")
+        if reference in seen:
+            check.error("reference", f"{reference} is also in row {seen[reference]} of this file.")
+        elif reference in self.existing_references:
+            check.error("reference", f"{reference} is already in the register.")
+        if reference:
+            seen.setdefault(reference, record.row)
+        return PlannedRow(row=record.row, reference=reference, title=title)
 
     def check(self, text: str) -> None:
         raise NotImplementedError

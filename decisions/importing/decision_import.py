@@ -10,7 +10,6 @@ from commissioning.importing import (
     PlannedRow,
     Problem,
     Record,
-    csv_records,
     json_items,
     squash,
 )
@@ -66,14 +65,8 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
                 for number, item in json_items(text, "decisions", self.problems)
             ]
         else:
-            provided, records = csv_records(
-                text, DECISION_FILE_COLUMNS, self.problems, self.warnings
-            )
-            for key in ("reference", "title"):
-                if records and key not in provided:
-                    self.problems.append(
-                        Problem(1, key, f"The file has no {key} column, which is required.")
-                    )
+            required = {"reference": "reference", "title": "title"}
+            records = self.csv_records(text, DECISION_FILE_COLUMNS, required)
             if self.problems:
                 return
         self.load_register(records)
@@ -114,15 +107,8 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
 
     def check_record(self, record: Record, seen: dict[str, int]) -> None:
         check = Checker(record, self.problems, self.warnings)
-        reference = check.text("reference", required=True, what="The decision's reference")
-        title = check.text("title", required=True, what="The decision's title")
-        if reference in seen:
-            check.error("reference", f"{reference} is also in row {seen[reference]} of this file.")
-        elif reference in self.existing_references:
-            check.error("reference", f"{reference} is already in the register.")
-        if reference:
-            seen.setdefault(reference, record.row)
-        plan = PlannedRow(row=record.row, reference=reference, title=title)
+        plan = self.plan_row(check, seen)
+        reference, title = plan.reference, plan.title
 
         dates = {
             key: check.date(key)
