@@ -26,10 +26,8 @@ from commissioning.importing import (
     Columns,
     Import,
     PlannedRow,
-    Problem,
     Record,
     day,
-    json_items,
     similar,
     squash,
 )
@@ -281,36 +279,15 @@ class ContractImport(Import):
     """Contracts from a CSV file with the Transparency Code's columns (or JSON objects)."""
 
     noun = "contract"
+    columns = CONTRACT_FILE_COLUMNS
+    required = REQUIRED
+    container = "contracts"
 
-    def check(self, text: str) -> None:
+    def prepare(self) -> None:
         self.drafts: list[ContractDraft] = []
         self.new_providers: dict[str, Provider] = {}  # by name key
         self.new_bodies: dict[str, PartnerBody] = {}  # by name key
         self.today = timezone.localdate()
-        if self.format == "json":
-            records = []
-            for number, item in json_items(text, "contracts", self.problems):
-                record = Record(row=number)
-                for name, value in item.items():
-                    key = CONTRACT_FILE_COLUMNS.key(name)
-                    if key is None:
-                        self.warnings.append(
-                            Problem(number, name, "Not a field this import knows.")
-                        )
-                        continue
-                    record.values[key] = value
-                    record.labels[key] = name
-                records.append(record)
-        else:
-            records = self.csv_records(text, CONTRACT_FILE_COLUMNS, REQUIRED)
-            if self.problems:
-                return
-        self.load_register(records)
-        seen: dict[str, int] = {}
-        for record in records:
-            self.check_record(record, seen)
-        if self.problems:
-            self.rows = []
 
     def load_register(self, records: list[Record]) -> None:
         references = {str(r.values.get("reference", "")).strip() for r in records}

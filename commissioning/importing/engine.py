@@ -18,7 +18,14 @@ from django.db import DatabaseError, models, transaction
 
 from commissioning import audit
 from commissioning.importing.checking import Checker
-from commissioning.importing.files import Columns, Record, csv_records, decode, file_format
+from commissioning.importing.files import (
+    Columns,
+    Record,
+    csv_records,
+    decode,
+    file_format,
+    json_items,
+)
 from commissioning.importing.problems import ImportRefused, PlannedRow, Problem
 from commissioning.middleware import DATABASE_UNAVAILABLE
 
@@ -30,6 +37,11 @@ class Import:
     """The checked contents of one file. `write(by=user)` stores them, all or nothing."""
 
     noun = "record"
+    # The file's columns, those it must have (key: the words for it in a message), and the
+    # key of a JSON file's list of records.
+    columns: Columns
+    required: dict[str, str] = {}
+    container = ""
     # The references already in the register, read by `check` before the records are.
     existing_references: set[str]
 
@@ -159,7 +171,49 @@ class Import:
         return PlannedRow(row=record.row, reference=reference, title=title)
 
     def check(self, text: str) -> None:
+        """Read the file's records, read what the register holds of them, check each record,
+        then what they create together. Without problems, `self.rows` is the plan."""
+        self.prepare()
+        if self.format == "json":
+            items = json_items(text, self.container, self.problems)
+            records = [self.json_record(number, item) for number, item in items]
+        else:
+            records = self.csv_records(text, self.columns, self.required)
+            if self.problems:
+                return
+        self.load_register(records)
+        seen: dict[str, int] = {}
+        for record in records:
+            self.check_record(record, seen)
+        self.settle()
+
+    def prepare(self) -> None:
+        """Set up what the checks collect (new records to make), before any is read."""
+
+    def json_record(self, number: int, item: dict) -> Record:
+        """One object of a JSON file as a record: its fields named as the columns are."""
+        record = Record(row=number)
+        for name, value in item.items():
+            key = self.columns.key(name)
+            if key is None:
+                self.warnings.append(Problem(number, name, "Not a field this import knows."))
+                continue
+            record.values[key] = value
+            record.labels[key] = name
+        return record
+
+    def load_register(self, records: list[Record]) -> None:
+        """Read what the register holds of the records (`existing_references` at least)."""
         raise NotImplementedError
+
+    def check_record(self, record: Record, seen: dict[str, int]) -> None:
+        """Check one record; plan its row in `self.rows` if it has no problem."""
+        raise NotImplementedError
+
+    def settle(self) -> None:
+        """Check what the records create together. A file with problems plans nothing."""
+        if self.problems:
+            self.rows = []
 
     def store(self, by) -> None:
         raise NotImplementedError

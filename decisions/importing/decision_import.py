@@ -10,7 +10,6 @@ from commissioning.importing import (
     PlannedRow,
     Problem,
     Record,
-    json_items,
     squash,
 )
 from contracts.models import Contract
@@ -52,28 +51,18 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
     """Decision records from a CSV or JSON file."""
 
     noun = "decision"
+    columns = DECISION_FILE_COLUMNS
+    required = {"reference": "reference", "title": "title"}
+    container = "decisions"
 
-    def check(self, text: str) -> None:
+    def prepare(self) -> None:
         self.drafts: list[DecisionDraft] = []
         self.new_categories: dict[str, DecisionCategory] = {}
         self.new_templates: dict[str, NewTemplate] = {}
         self.new_delegations: dict[tuple[str, str], tuple[Delegation, list[Record]]] = {}
 
-        if self.format == "json":
-            records = [
-                flatten_decision(number, item, self.warnings, self.problems)
-                for number, item in json_items(text, "decisions", self.problems)
-            ]
-        else:
-            required = {"reference": "reference", "title": "title"}
-            records = self.csv_records(text, DECISION_FILE_COLUMNS, required)
-            if self.problems:
-                return
-        self.load_register(records)
-        seen: dict[str, int] = {}
-        for record in records:
-            self.check_record(record, seen)
-        self.settle_new_records()
+    def json_record(self, number: int, item: dict) -> Record:
+        return flatten_decision(number, item, self.warnings, self.problems)
 
     def load_register(self, records: list[Record]) -> None:
 
@@ -320,7 +309,7 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             delegation.starts_on = first
         return delegation
 
-    def settle_new_records(self) -> None:
+    def settle(self) -> None:
         """Check what the file's records create together: delegations need a start date."""
         for delegation, records in self.new_delegations.values():
             if delegation.starts_on is None:
@@ -349,5 +338,4 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
                     self.problems.append(
                         Problem(None, "", f"Form {new.template.name!r}: {invalid.messages[0]}")
                     )
-        if self.problems:
-            self.rows = []
+        super().settle()
