@@ -23,6 +23,20 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
         record.values[key] = value
         record.labels[key] = label
 
+    def put_object(item: dict, label: str, keys: dict[str, str], ignored=()) -> None:
+        """Each attribute of a nested object under the key `keys` gives its normalised name;
+        one not there (nor `ignored`) is not a field, and a warning. Labels are JSON paths."""
+        for attribute_name, attribute_value in item.items():
+            attribute = normalise_header(attribute_name)
+            if attribute in ignored:
+                continue
+            if attribute not in keys:
+                warnings.append(
+                    Problem(number, f"{label}.{attribute_name}", "Not a field this import knows.")
+                )
+                continue
+            put(keys[attribute], attribute_value, f"{label}.{attribute_name}")
+
     def put_listed(name: str, value, noun: str, fields: tuple[str, ...], words: dict) -> None:
         """A list of objects (sections, awards, links, signatures) under `{noun}_{index}_{field}`
         keys.
@@ -39,13 +53,8 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
                 continue
             for field_name in fields:
                 put(f"{noun}_{index}_{field_name}", "", f"{name}[{index}].{field_name}")
-            for attribute_name, attribute_value in listed.items():
-                field_name = words.get(normalise_header(attribute_name))
-                label = f"{name}[{index}].{attribute_name}"
-                if field_name is None:
-                    warnings.append(Problem(number, label, "Not a field this import knows."))
-                    continue
-                put(f"{noun}_{index}_{field_name}", attribute_value, label)
+            keys = {word: f"{noun}_{index}_{field_name}" for word, field_name in words.items()}
+            put_object(listed, f"{name}[{index}]", keys)
 
     for name, value in item.items():
         normalised = normalise_header(name)
@@ -77,37 +86,21 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
                     )
                     continue
                 record.values[f"{role}_comment"] = ""
-                for attribute_name, attribute_value in comment.items():
-                    attribute = normalise_header(attribute_name)
-                    key = {
-                        "text": f"{role}_comment",
-                        "comment": f"{role}_comment",
-                        "person": f"{role}_name",
-                        "name": f"{role}_name",
-                        "madeon": f"{role}_comment_on",
-                        "date": f"{role}_comment_on",
-                    }.get(attribute)
-                    if attribute == "role":
-                        continue
-                    if key is None:
-                        warnings.append(
-                            Problem(
-                                number,
-                                f"{label}.{attribute_name}",
-                                "Not a field this import knows.",
-                            )
-                        )
-                        continue
-                    put(key, attribute_value, f"{label}.{attribute_name}")
+                keys = {
+                    "text": f"{role}_comment",
+                    "comment": f"{role}_comment",
+                    "person": f"{role}_name",
+                    "name": f"{role}_name",
+                    "madeon": f"{role}_comment_on",
+                    "date": f"{role}_comment_on",
+                }
+                put_object(comment, label, keys, ignored=("role",))
                 record.labels.setdefault(f"{role}_comment", f"{label}.text")
         elif normalised == "signature" and isinstance(value, dict):
-            for attribute_name, attribute_value in value.items():
-                field_name = SIGNATURE_FIELDS.get(normalise_header(attribute_name))
-                label = f"{name}.{attribute_name}"
-                if field_name is None:
-                    warnings.append(Problem(number, label, "Not a field this import knows."))
-                    continue
-                put(SIGNATURE_KEYS[field_name], attribute_value, label)
+            keys = {
+                word: SIGNATURE_KEYS[field_name] for word, field_name in SIGNATURE_FIELDS.items()
+            }
+            put_object(value, name, keys)
         elif normalised == "awards":
             put_listed(name, value, "award", ("recipient", "amount", "purpose"), AWARD_FIELDS)
         elif normalised == "links":
