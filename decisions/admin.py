@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from commissioning.admin import ReadOnlyAdminMixin, RegisterAdmin
+from decisions.forms import WITHHOLDING_FIELDS
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
     Appendix,
@@ -112,17 +113,7 @@ class SectionInline(admin.StackedInline):
     model = DecisionSection
     formset = SectionFormSet
     extra = 0
-    fields = [
-        "position",
-        "heading",
-        "part",
-        "text",
-        "is_withheld",
-        "exemption",
-        "exemption_other",
-        "public_interest_statement",
-        "release_on",
-    ]
+    fields = ["position", "heading", "part", "text", *WITHHOLDING_FIELDS]
 
 
 class AppendixInline(admin.TabularInline):

@@ -21,6 +21,15 @@ from decisions.models import (
     Exemption,
 )
 
+# How a section or an appendix is withheld, and until when.
+WITHHOLDING_FIELDS = [
+    "is_withheld",
+    "exemption",
+    "exemption_other",
+    "public_interest_statement",
+    "release_on",
+]
+
 DETAIL_FIELDS = [
     "title",
     "category",
@@ -161,14 +170,7 @@ class SectionForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = DecisionSection
-        fields = [
-            "text",
-            "is_withheld",
-            "exemption",
-            "exemption_other",
-            "public_interest_statement",
-            "release_on",
-        ]
+        fields = ["text", *WITHHOLDING_FIELDS]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 6}),
             "public_interest_statement": forms.Textarea(attrs={"rows": 3}),
@@ -520,15 +522,7 @@ class AppendixForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = Appendix
-        fields = [
-            "title",
-            "file",
-            "is_withheld",
-            "exemption",
-            "exemption_other",
-            "public_interest_statement",
-            "release_on",
-        ]
+        fields = ["title", "file", *WITHHOLDING_FIELDS]
         widgets = {"public_interest_statement": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "title": "Title",
