@@ -426,9 +426,6 @@ class FilterForm(GovukFormMixin, forms.Form):
         return hashlib.sha256(shape.encode("utf-8")).hexdigest()
 
 
-# -- decisions -----------------------------------------------------------------------------------
-
-
 class GovukDeleteMixin:
     """A formset's "remove" checkbox, labelled and styled like the rest of the form."""
 
