@@ -1,16 +1,22 @@
-"""The audit log in the admin: administrators may read and search it, and nobody may change it.
+"""The admin's shared kit, and the audit log in the admin.
 
-Entries are only ever added by the application (commissioning.audit.record); `manage.py
-verify_audit` checks that none has been changed, deleted or reordered since.
+`RegisterAdmin` is the admin of every record of the register (its history, refused keys and
+lookups); `ReadOnlyAdminMixin` makes an admin read only (records only the application makes).
+
+The audit log: administrators may read and search it, and nobody may change it. Entries are
+only ever added by the application (commissioning.audit.record); `manage.py verify_audit`
+checks that none has been changed, deleted or reordered since.
 """
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.forms import KeyedModelMultipleChoiceField
 from commissioning.models import AuditEntry, InformationPage, InformationTopic
 
 
@@ -29,8 +35,49 @@ class ImpossibleLookupsRefused:
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
 
+class RegisterAdmin(ImpossibleLookupsRefused, SimpleHistoryAdmin):
+    """The admin of the register's records: their history, choices of several records that
+    refuse a key no record could have (commissioning.forms.KeyedModelMultipleChoiceField), and
+    list filters no row could match refused as Django refuses others
+    (commissioning.admin.ImpossibleLookupsRefused)."""
+
+    formfield_overrides = {models.ManyToManyField: {"form_class": KeyedModelMultipleChoiceField}}
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._key_or_404(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._key_or_404(self.model._meta.pk, object_id)
+        self._key_or_404(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @staticmethod
+    def _key_or_404(field, value) -> None:
+        """django-simple-history looks the record and the version up with what the address
+        holds, and `/admin/.../1.5/history/` was a server error; it is a page not found."""
+        try:
+            field.to_python(unquote(value))
+        except ValidationError:
+            raise Http404("No record has that key.") from None
+
+
+class ReadOnlyAdminMixin:
+    """An admin whose records only the application makes: they may be read, not added,
+    changed or deleted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ImpossibleLookupsRefused, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, ImpossibleLookupsRefused, admin.ModelAdmin):
     list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id"]
     list_display_links = ["sequence"]
     list_filter = ["action", "object_type", "at"]
@@ -60,46 +107,13 @@ class AuditEntryAdmin(ImpossibleLookupsRefused, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 # --- The footer's information pages ---------------------------------------------------------
 # An administrator edits their wording; the history keeps every version with who saved it.
 
 
-class ImpossibleHistoryKeysRefused:
-    """django-simple-history looks the record and the version up with what the address holds,
-    and `/admin/.../1.5/history/` was a server error; it is a page not found. (The same guard
-    as decisions.admin.RegisterAdmin's, which could take it from here.)"""
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._key_or_404(self.model._meta.pk, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._key_or_404(self.model._meta.pk, object_id)
-        self._key_or_404(self.model.history.model._meta.pk, version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    @staticmethod
-    def _key_or_404(field, value) -> None:
-        try:
-            field.to_python(unquote(value))
-        except ValidationError:
-            raise Http404("No record has that key.") from None
-
-
 @admin.register(InformationPage)
-class InformationPageAdmin(
-    ImpossibleHistoryKeysRefused, ImpossibleLookupsRefused, SimpleHistoryAdmin
-):
+class InformationPageAdmin(RegisterAdmin):
     list_display = ["topic", "title", "last_reviewed"]
     fields = ["topic", "title", "body", "last_reviewed"]
     view_on_site = True

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from simple_history.utils import get_m2m_reverse_field_name
 
 from commissioning import precompiled
+from commissioning.money import pounds
 from commissioning.permissions import StaffRequiredMixin
 
 # Bookkeeping columns, and derived text that would only repeat what the record says.
@@ -296,7 +297,7 @@ def display_value(model_field: Any, value: Any, names: Names | None = None) -> s
         return date_format(value, "j F Y")
     if isinstance(value, Decimal):
         if "£" in str(model_field.verbose_name):
-            return f"£{value:,.2f}"
+            return pounds(value)
         if "%" in str(model_field.verbose_name):
             return f"{value.normalize():f}%"
         return f"{value:,}"

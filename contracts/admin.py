@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from commissioning.admin import RegisterAdmin
 from contracts.models import (
     ArrangementPartner,
     ArrangementRisk,
@@ -15,7 +16,6 @@ from contracts.models import (
     Programme,
     Provider,
 )
-from decisions.admin import RegisterAdmin
 
 
 @admin.register(Provider)

@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from commissioning.forms import FilterForm, Select
 from contracts.models import (
     ArrangementPartner,
     Commissioner,
@@ -20,8 +21,6 @@ from contracts.models import (
     Programme,
     Provider,
 )
-from decisions.filters import Select
-from decisions.forms import FilterForm
 
 # A longer search is refused with a message rather than run.
 MAX_SEARCH_LENGTH = 200

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commissioning.forms import GovukDeleteMixin, GovukFormMixin
 from contracts.models import (
     ArrangementPartner,
     ArrangementRisk,
@@ -21,7 +22,6 @@ from contracts.models import (
     Programme,
     Provider,
 )
-from decisions.forms import GovukDeleteMixin, GovukFormMixin
 from decisions.models import Decision
 
 WIDE = {"class": "govuk-input govuk-!-width-two-thirds"}

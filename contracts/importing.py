@@ -9,8 +9,8 @@ that is close to a provider's without being the same is reported as a warning, s
 importer can spot "Change Grow Live Ltd." against "Change, Grow, Live" before creating a
 duplicate. Partner bodies named in a Commissioners (or Partners) column are matched by name.
 
-The checking and writing follow decisions/importing.py: nothing is written unless every row
-is valid, and then everything in one transaction.
+The checking and writing are the import engine's (commissioning/importing): nothing is
+written unless every row is valid, and then everything in one transaction.
 """
 
 import re
@@ -21,6 +21,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commissioning.importing import (
+    Checker,
+    Columns,
+    Import,
+    PlannedRow,
+    Record,
+    day,
+    similar,
+    squash,
+)
+from commissioning.money import pounds
 from contracts.models import (
     Commissioner,
     CommissionerRole,
@@ -30,20 +41,6 @@ from contracts.models import (
     PartnerKind,
     ProcurementRoute,
     Provider,
-)
-from decisions.importing import (
-    Checker,
-    Columns,
-    Import,
-    PlannedRow,
-    Problem,
-    Record,
-    csv_records,
-    day,
-    json_items,
-    pounds,
-    similar,
-    squash,
 )
 
 CONTRACT_COLUMNS = {
@@ -282,44 +279,15 @@ class ContractImport(Import):
     """Contracts from a CSV file with the Transparency Code's columns (or JSON objects)."""
 
     noun = "contract"
+    columns = CONTRACT_FILE_COLUMNS
+    required = REQUIRED
+    container = "contracts"
 
-    def check(self, text: str) -> None:
+    def prepare(self) -> None:
         self.drafts: list[ContractDraft] = []
         self.new_providers: dict[str, Provider] = {}  # by name key
         self.new_bodies: dict[str, PartnerBody] = {}  # by name key
         self.today = timezone.localdate()
-        if self.format == "json":
-            records = []
-            for number, item in json_items(text, "contracts", self.problems):
-                record = Record(row=number)
-                for name, value in item.items():
-                    key = CONTRACT_FILE_COLUMNS.key(name)
-                    if key is None:
-                        self.warnings.append(
-                            Problem(number, name, "Not a field this import knows.")
-                        )
-                        continue
-                    record.values[key] = value
-                    record.labels[key] = name
-                records.append(record)
-        else:
-            provided, records = csv_records(
-                text, CONTRACT_FILE_COLUMNS, self.problems, self.warnings
-            )
-            if records:
-                for key, words in REQUIRED.items():
-                    if key not in provided:
-                        self.problems.append(
-                            Problem(1, words, f"The file has no {words} column, which is required.")
-                        )
-            if self.problems:
-                return
-        self.load_register(records)
-        seen: dict[str, int] = {}
-        for record in records:
-            self.check_record(record, seen)
-        if self.problems:
-            self.rows = []
 
     def load_register(self, records: list[Record]) -> None:
         references = {str(r.values.get("reference", "")).strip() for r in records}
@@ -338,15 +306,8 @@ class ContractImport(Import):
 
     def check_record(self, record: Record, seen: dict[str, int]) -> None:
         check = Checker(record, self.problems, self.warnings)
-        reference = check.text("reference", required=True, what="The contract's reference")
-        title = check.text("title", required=True, what="The contract's title")
-        if reference in seen:
-            check.error("reference", f"{reference} is also in row {seen[reference]} of this file.")
-        elif reference in self.existing_references:
-            check.error("reference", f"{reference} is already in the register.")
-        if reference:
-            seen.setdefault(reference, record.row)
-        plan = PlannedRow(row=record.row, reference=reference, title=title)
+        plan = self.plan_row(check, seen)
+        reference, title = plan.reference, plan.title
 
         starts_on = check.date("starts_on")
         ends_on = check.date("ends_on")

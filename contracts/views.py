@@ -18,6 +18,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 
 from commissioning import once
 from commissioning.concurrency import StaleEditMixin
+from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track
 from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin
@@ -60,7 +61,6 @@ from contracts.models import (
     Provider,
 )
 from contracts.timeline import GROUPINGS, build_timeline
-from decisions.forms import error_summary
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 50

@@ -1,13 +1,10 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
-from simple_history.admin import SimpleHistoryAdmin
 
-from commissioning.admin import ImpossibleLookupsRefused
-from decisions.forms import KeyedModelMultipleChoiceField
+from commissioning.admin import ReadOnlyAdminMixin, RegisterAdmin
+from decisions.forms import WITHHOLDING_FIELDS
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
     Appendix,
@@ -23,33 +20,6 @@ from decisions.models import (
     TemplateSection,
     WorkflowEvent,
 )
-
-
-class RegisterAdmin(ImpossibleLookupsRefused, SimpleHistoryAdmin):
-    """The admin of the register's records: their history, choices of several records that
-    refuse a key no record could have (decisions.forms.KeyedModelMultipleChoiceField), and
-    list filters no row could match refused as Django refuses others
-    (commissioning.admin.ImpossibleLookupsRefused)."""
-
-    formfield_overrides = {models.ManyToManyField: {"form_class": KeyedModelMultipleChoiceField}}
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._key_or_404(self.model._meta.pk, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._key_or_404(self.model._meta.pk, object_id)
-        self._key_or_404(self.model.history.model._meta.pk, version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    @staticmethod
-    def _key_or_404(field, value) -> None:
-        """django-simple-history looks the record and the version up with what the address
-        holds, and `/admin/.../1.5/history/` was a server error; it is a page not found."""
-        try:
-            field.to_python(unquote(value))
-        except ValidationError:
-            raise Http404("No record has that key.") from None
 
 
 class TemplateSectionInline(admin.TabularInline):
@@ -143,17 +113,7 @@ class SectionInline(admin.StackedInline):
     model = DecisionSection
     formset = SectionFormSet
     extra = 0
-    fields = [
-        "position",
-        "heading",
-        "part",
-        "text",
-        "is_withheld",
-        "exemption",
-        "exemption_other",
-        "public_interest_statement",
-        "release_on",
-    ]
+    fields = ["position", "heading", "part", "text", *WITHHOLDING_FIELDS]
 
 
 class AppendixInline(admin.TabularInline):
@@ -253,7 +213,9 @@ class DecisionLinkAdmin(RegisterAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(RegisterAdmin):
+class SignatureAdmin(ReadOnlyAdminMixin, RegisterAdmin):
+    """Signatures are made by the workflow steps, bound to the content they sign: read only."""
+
     list_display = ["decision", "step", "name", "capacity", "signed_at", "voided_at"]
     list_filter = ["step", "signed_at"]
     search_fields = ["decision__reference", "name", "capacity"]
@@ -271,19 +233,10 @@ class SignatureAdmin(RegisterAdmin):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(admin.ModelAdmin):
+class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The workflow's audit trail: read only."""
 
     list_display = ["decision", "step", "outcome", "actor_name", "at", "from_status", "to_status"]
     list_filter = ["outcome", "step", "at"]
     search_fields = ["decision__reference", "actor_name", "comments", "refusal"]
     list_select_related = ["decision"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Exists, Max, Min, OuterRef, Q
 
+from commissioning.forms import FilterForm, Select
 from contracts.models import (
     ArrangementPartner,
     Commissioner,
@@ -10,7 +11,6 @@ from contracts.models import (
     Programme,
     Provider,
 )
-from decisions.forms import FilterForm, Select
 from decisions.models import Award, Decision, DecisionCategory
 
 # A longer search is refused with a message rather than run.
@@ -42,7 +42,7 @@ def decision_years() -> list[tuple[str, str]]:
 
 class YearField(django_filters.fields.ChoiceField):
     """The years of the register: `decision_years`, which follow the first and last dates of
-    decision. Those dates are part of decisions.forms.choices_version, so a kept filter form
+    decision. Those dates are part of commissioning.forms.choices_version, so a kept filter form
     need not read the years to know it is up to date."""
 
     choices_in_version = True

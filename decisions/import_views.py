@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from commissioning import once
+from commissioning.importing import MAX_FILE_BYTES, Import, ImportRefused
 from commissioning.permissions import officer_required
 from contracts.importing import ContractImport
-from decisions.importing import MAX_FILE_BYTES, DecisionImport, Import, ImportRefused
+from decisions.importing import DecisionImport
 
 # How many problems the error summary lists; the table below it lists them all.
 SUMMARY_LIMIT = 20

@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
-from decisions.forms import RefuseNulMixin, drawn_in_one_pass
+from commissioning.forms import RefuseNulMixin, drawn_in_one_pass
 from decisions.models import Confidentiality, Decision, DecisionCategory, DecisionMaker
 
 # Qualified with the table: the public queryset joins tables of its own.
@@ -88,7 +88,7 @@ class GovukFormMixin:
 class RegisterForm(RefuseNulMixin, GovukFormMixin, forms.Form):
     """A NUL in the query string is refused before the category is looked up by its slug.
 
-    Its drop-downs are drawn in one pass (decisions.forms.Select): Django's own drawing of
+    Its drop-downs are drawn in one pass (commissioning.forms.Select): Django's own drawing of
     their thirty-odd options, one template each, was a fifth of every search page."""
 
     def __init__(self, *args, **kwargs):

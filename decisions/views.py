@@ -19,14 +19,13 @@ import posixpath
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix, get_urlconf
-from django.utils.functional import cached_property
 from django.views.decorators.http import condition, require_safe
 
 from commissioning import kept
+from commissioning.pagination import CappedPaginator, KeptCountPaginator
 from decisions.export import published_decisions_json
 from decisions.models import Appendix
 from decisions.pdf import pdf_filename, public_pdf, public_pdf_cache_key
@@ -86,48 +85,6 @@ def _cached_page(request: HttpRequest, key: str | None, build) -> HttpResponse:
     if response.status_code == 200 and _cacheable(request):
         kept.put(key, response.content, PAGE_CACHE_SECONDS)
     return response
-
-
-class CappedPaginator(Paginator):
-    """A paginator that counts at most `limit` rows: past that it reports `limit` and
-    `is_capped`, and offers the pages up to it."""
-
-    def __init__(self, object_list, per_page, limit: int):
-        super().__init__(object_list, per_page)
-        self.limit = limit
-
-    @cached_property
-    def full_count(self) -> int:
-        # Without the list's order: with it, the database sorted every match before stopping
-        # at the limit, so a common word cost more the bigger the register.
-        return self.object_list.order_by()[: self.limit + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.full_count, self.limit)
-
-    @property
-    def is_capped(self) -> bool:
-        return self.full_count > self.limit
-
-
-class KeptCountPaginator(Paginator):
-    """A paginator whose count is kept under `key` (None: counted every time). At 100,000
-    decisions counting the published ones took a fifth of a register page that was not in
-    the page cache, and every other page of the same list counted them again."""
-
-    def __init__(self, object_list, per_page, key: str | None):
-        super().__init__(object_list, per_page)
-        self.key = key
-
-    @cached_property
-    def count(self) -> int:
-        counted = kept.get(self.key) if self.key else None
-        if counted is None:
-            counted = super().count
-            if self.key:
-                kept.put(self.key, counted, PAGE_CACHE_SECONDS)
-        return counted
 
 
 def _register_count_key(request: HttpRequest, filterset) -> str | None:

@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 
 from commissioning import once, precompiled
 from commissioning.concurrency import StaleEditMixin
+from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
 from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
@@ -38,7 +39,6 @@ from decisions.forms import (
     SectionFormSet,
     TemplateChoiceForm,
     detect_document_type,
-    error_summary,
 )
 from decisions.internal_views import record_withheld_read
 from decisions.models import (

@@ -2,7 +2,7 @@
 
 Django's `{% cache %}` reads the shared cache on every request: a file read, unpickling and
 decompressing. The filter forms' fields were kept that way and still took a tenth of a
-register page. Their key changes with everything they show (decisions.forms.FilterForm), so
+register page. Their key changes with everything they show (commissioning.forms.FilterForm), so
 the fragment under a key never changes and can be kept in this process too
 (commissioning.kept). The key also holds a hash of the templates, so a deploy that changes
 how the fragment looks does not find the old one.

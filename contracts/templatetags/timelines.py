@@ -12,7 +12,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from decisions.templatetags.registers import long_date, pk_url
+from commissioning.templatetags.registers import long_date, pk_url
 
 register = template.Library()
 

@@ -5,8 +5,8 @@ decision that replaced it, and showing nothing else of the record."""
 import pytest
 from django.utils import timezone
 
+from commissioning.templatetags.registers import long_date
 from decisions.models import Decision
-from decisions.templatetags.registers import long_date
 from tests.factories import DecisionFactory
 from tests.publication.conftest import costs_withheld, public_section
 

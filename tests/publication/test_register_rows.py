@@ -52,7 +52,7 @@ TEMPLATE_ROW = render(
   </p>
 </li>"""
 )
-TAG_ROW = render("{% load registers %}{% public_result record %}")
+TAG_ROW = render("{% load public_register %}{% public_result record %}")
 
 
 def record(**changes) -> PublicRecord:

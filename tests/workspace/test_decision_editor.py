@@ -271,7 +271,7 @@ def test_withholding_a_section_with_its_reasons_makes_the_decision_partly_confid
 
 
 def test_the_editor_reopens_with_the_saved_choices_marked_and_names_escaped(officer_client, draft):
-    """The drop-downs are drawn in one pass (decisions.forms.Select): the saved exemption
+    """The drop-downs are drawn in one pass (commissioning.forms.Select): the saved exemption
     and category are the ones chosen when the editor is opened again."""
     category = DecisionCategoryFactory(name="Victims & <witnesses>")
     data = form_fields(officer_client.get(edit_url(draft)))
@@ -411,7 +411,7 @@ def test_an_unknown_contract_reference_is_refused_next_to_the_field(officer_clie
 @pytest.mark.parametrize("key", ["99999999999999999999", "-99999999999999999999", "0"])
 def test_a_tampered_link_key_is_refused_next_to_the_field(officer_client, draft, field, key):
     """A key no record could have is refused as an unknown choice. One wider than 64 bits was
-    a server error on SQLite, whose driver cannot hold it (decisions.forms
+    a server error on SQLite, whose driver cannot hold it (commissioning.forms
     .KeyedModelMultipleChoiceField)."""
     data = form_fields(officer_client.get(edit_url(draft)))
     data[f"links-{field}"] = [key]

@@ -9,7 +9,7 @@ from django import forms
 from django.template import engines
 from django.test.html import parse_html
 
-from decisions.forms import GovukFormMixin
+from commissioning.forms import GovukFormMixin
 
 render = engines["django"].from_string
 

@@ -1,4 +1,5 @@
-"""Small pieces drawn once per row of the registers, the workspace's and the public one.
+"""Small pieces drawn once per row of the registers, the workspace's and the public one:
+status tags, labels of choices, dates, money and links to a record.
 
 They were template includes; an include costs more than the markup it draws, and a register
 page draws one per row. The markup is the same. Django's own `date` filter, `get_status_display`
@@ -9,16 +10,13 @@ work out once.
 
 import datetime
 import functools
-from decimal import Decimal
-from html import escape
 
 from django import template
-from django.template.defaultfilters import truncatewords
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
+from commissioning.money import pounds
 from commissioning.reversing import pk_path, reference_path
 
 register = template.Library()
@@ -120,48 +118,9 @@ def ref_url(context, name: str, reference) -> str:
     return reference_path(name, reference, *_resolving(context))
 
 
-CONFIDENTIALITY_TAGS = {"non": "govuk-tag--green", "partly": "govuk-tag--yellow"}
-LISTING_WORDS = 45
-
-
-@register.simple_tag
-def public_result(record) -> str:
-    """One decision in the public register's list, from its `PublicRecord`: its title as a
-    link, its reference and dates, the start of its published text, and how much of it is
-    withheld. A page draws twenty. In the template each took about 70 µs, most of it in
-    Django's lazy-aware escaping; every value here is escaped with `html.escape`, which is
-    what Django's `escape` calls, and the row is marked safe once."""
-    facts = escape(record.reference)
-    if record.decided_on:
-        facts += f" · Decided {long_date(record.decided_on)}"
-    if record.published_on:
-        facts += f" · Published {long_date(record.published_on)}"
-    if record.published_late:
-        facts += " (late)"
-    text = record.listing_text
-    listing = (
-        f'\n  <p class="govuk-body govuk-!-margin-bottom-1">'
-        f"{escape(truncatewords(text, LISTING_WORDS))}</p>"
-        if text
-        else ""
-    )
-    about = " · ".join(value for value in (record.category, record.decision_maker) if value)
-    colour = CONFIDENTIALITY_TAGS.get(record.confidentiality_code, "govuk-tag--grey")
-    # Every value in the row is escaped above.
-    return mark_safe(  # noqa: S308  # nosec B308 B703
-        f'<li class="app-results__item">\n'
-        f'  <h3 class="govuk-heading-s govuk-!-margin-bottom-1">'
-        f'<a class="govuk-link" href="{escape(record.url)}">{escape(record.title)}</a></h3>\n'
-        f'  <p class="govuk-body-s govuk-!-margin-bottom-1">{facts}</p>{listing}\n'
-        f'  <p class="govuk-body-s"><strong class="govuk-tag {colour}">'
-        f"{escape(record.confidentiality)}</strong>{' ' + escape(about) if about else ''}</p>\n"
-        f"</li>"
-    )
-
-
 @register.filter
 def money(value) -> str:
     """Pounds and pence with thousands separated, or "Not recorded"."""
     if value is None:
         return "Not recorded"
-    return f"£{Decimal(value):,.2f}"
+    return pounds(value)
