@@ -79,6 +79,9 @@ def service_unavailable() -> HttpResponse:
     """The 503 page, rendered without the request so that nothing touches the database."""
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Said here, so that CachingHeadersMiddleware does not ask who is signed in: that loads
+    # the session from the database that just failed, and waited for it a second time.
+    response["Cache-Control"] = NEVER_KEPT
     return response
 
 

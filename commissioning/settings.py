@@ -76,10 +76,21 @@ def database_from_url(name: str, url: str | None) -> dict[str, Any]:
         raise ImproperlyConfigured(f"{name} has a port that is not a number") from None
     options: dict[str, Any] = dict(parse_qsl(parts.query))
     use_pool = options.pop("pool", "true").lower() not in {"0", "false", "no", "off"}
-    if use_pool:
-        options["pool"] = {"min_size": 1, "max_size": envint("DATABASE_POOL_MAX", 10)}
-    return {
-        "ENGINE": "django.db.backends.postgresql",
+    # Fail fast: with the database gone, a request is answered 503 within a few seconds
+    # rather than waiting for it (a load balancer must see answers, not timeouts).
+    connect_timeout = envint("DATABASE_CONNECT_TIMEOUT", 2)
+    # A connection attempt gives up after this many seconds (libpq's minimum is 2), even
+    # when the server is gone without refusing it; the URL's own connect_timeout wins.
+    options.setdefault("connect_timeout", connect_timeout)
+    # So does a connection whose server stopped answering: sent data unacknowledged for as
+    # long (milliseconds), or an idle connection whose keepalive probes go unanswered.
+    options.setdefault("tcp_user_timeout", connect_timeout * 1000)
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 5)
+    options.setdefault("keepalives_interval", 1)
+    options.setdefault("keepalives_count", 3)
+    config = {
+        "ENGINE": "commissioning.postgresql",
         "NAME": database,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
@@ -89,6 +100,24 @@ def database_from_url(name: str, url: str | None) -> dict[str, Any]:
         # The pool keeps connections; Django must not keep its own on top of it.
         "CONN_MAX_AGE": 0,
     }
+    if use_pool:
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": envint("DATABASE_POOL_MAX", 10),
+            # A request waits at most this long for a connection, then gets a 503.
+            "timeout": envint("DATABASE_POOL_TIMEOUT", 2),
+            # The pool replaces a lost connection in the background, retrying with a delay
+            # that doubles each time (1 s, 2 s, 4 s...), so the service came back up to 10 s
+            # after the database. Giving up after a second instead, the next request that
+            # finds no connection starts a new attempt at once: while requests come, one is
+            # made about every second, and the service is back within that of the database.
+            "reconnect_timeout": 1,
+        }
+        # Every connection is tested (an empty query) as it leaves the pool: one kept idle
+        # through the database's restart is dead, and is replaced instead of failing a
+        # request after the database is back.
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
 
 
 DEBUG = envbool("DEBUG", False)

@@ -7,7 +7,7 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from commissioning.audit import record
-from commissioning.middleware import DATABASE_UNAVAILABLE, service_unavailable
+from commissioning.middleware import DATABASE_UNAVAILABLE, NEVER_KEPT, service_unavailable
 
 
 @require_safe
@@ -20,6 +20,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         response = JsonResponse({"status": "unavailable", "database": "down"}, status=503)
         response["Retry-After"] = "5"
+        # Without asking who is signed in (the session is in the database that failed).
+        response["Cache-Control"] = NEVER_KEPT
         return response
     return JsonResponse({"status": "ok", "database": "up"})
 

@@ -8,7 +8,21 @@ from commissioning.settings import BASE_DIR, database_from_url, envbool, envint,
 
 @pytest.fixture(autouse=True)
 def no_pool_size(monkeypatch):
-    monkeypatch.delenv("DATABASE_POOL_MAX", raising=False)
+    for name in ("DATABASE_POOL_MAX", "DATABASE_CONNECT_TIMEOUT", "DATABASE_POOL_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# Fail fast when the database is gone: a connection attempt, or a dead connection, gives up
+# after 2 seconds (tests/hardening/test_database_faults.py measures the whole outage).
+SHORT_TIMEOUTS = {
+    "connect_timeout": 2,
+    "tcp_user_timeout": 2000,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 1,
+    "keepalives_count": 3,
+}
+POOL = {"min_size": 1, "max_size": 10, "timeout": 2, "reconnect_timeout": 1}
 
 
 @pytest.mark.parametrize("url", [None, ""])
@@ -34,14 +48,15 @@ def test_postgres_url_means_postgresql_through_the_pool(scheme):
     database = database_from_url("DATABASE_URL", url)
 
     assert database == {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "commissioning.postgresql",
         "NAME": "decisions",
         "USER": "register",
         "PASSWORD": "s@fe/pass",
         "HOST": "db.internal",
         "PORT": "6543",
-        "OPTIONS": {"sslmode": "require", "pool": {"min_size": 1, "max_size": 10}},
+        "OPTIONS": {"sslmode": "require", **SHORT_TIMEOUTS, "pool": POOL},
         "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
@@ -50,14 +65,28 @@ def test_pool_size_comes_from_database_pool_max(monkeypatch):
 
     database = database_from_url("DATABASE_URL", "postgres://u@localhost/decisions")
 
-    assert database["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 25}
+    assert database["OPTIONS"]["pool"] == {**POOL, "max_size": 25}
     assert database["PORT"] == ""
+
+
+def test_timeouts_come_from_the_environment_and_the_url_wins(monkeypatch):
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "5")
+    monkeypatch.setenv("DATABASE_POOL_TIMEOUT", "4")
+
+    database = database_from_url("DATABASE_URL", "postgres://u@localhost/decisions")
+    explicit = database_from_url("DATABASE_URL", "postgres://u@localhost/d?connect_timeout=9")
+
+    assert database["OPTIONS"]["connect_timeout"] == 5
+    assert database["OPTIONS"]["tcp_user_timeout"] == 5000
+    assert database["OPTIONS"]["pool"]["timeout"] == 4
+    assert explicit["OPTIONS"]["connect_timeout"] == "9"
 
 
 def test_pool_can_be_turned_off_in_the_url():
     database = database_from_url("DATABASE_URL", "postgres://u@localhost/decisions?pool=false")
 
     assert "pool" not in database["OPTIONS"]
+    assert database["OPTIONS"]["connect_timeout"] == 2
 
 
 @pytest.mark.parametrize(
