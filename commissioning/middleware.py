@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import redis.exceptions
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import (
@@ -73,6 +74,11 @@ class ControlCharactersMiddleware:
 # What the drivers raise when the database cannot be reached, or cannot answer in time (see
 # DatabaseUnavailableMiddleware): each means "try again shortly", not "refused".
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# What the shared cache raises when Redis (REDIS_URL) cannot be reached or does not answer in
+# time: likewise "try again shortly". (redis-py's TimeoutError is a ConnectionError's sibling.)
+CACHE_UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Either store gone: the page answers 503 with Retry-After.
+STORE_UNAVAILABLE = DATABASE_UNAVAILABLE + CACHE_UNAVAILABLE
 
 
 def service_unavailable() -> HttpResponse:
@@ -92,7 +98,8 @@ class DatabaseUnavailableMiddleware:
     restarting, refusing connections or out of pool connections (Django wraps psycopg's and
     psycopg_pool's errors, PoolTimeout included, as its own on the way out), and for a lock
     timeout or deadlock, where trying again shortly is also the right answer. This catches
-    them in the view and while its template is drawn; `commissioning.views.server_error`
+    them in the view and while its template is drawn, and the same for a shared cache (Redis)
+    that cannot be reached; `commissioning.views.server_error`
     catches those raised outside the view (loading the session in middleware, for instance).
     A create form sent again after a 503 is saved at most once (commissioning/once.py), so
     the client may safely send it again.
@@ -105,9 +112,12 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, DATABASE_UNAVAILABLE):
+        if isinstance(exception, STORE_UNAVAILABLE):
             logger.error(
-                "Database unavailable during %s %s: %s", request.method, request.path, exception
+                "Database or cache unavailable during %s %s: %s",
+                request.method,
+                request.path,
+                exception,
             )
             return service_unavailable()
         return None

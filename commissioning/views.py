@@ -7,7 +7,11 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from commissioning.audit import record
-from commissioning.middleware import DATABASE_UNAVAILABLE, NEVER_KEPT, service_unavailable
+from commissioning.middleware import (
+    NEVER_KEPT,
+    STORE_UNAVAILABLE,
+    service_unavailable,
+)
 
 
 @require_safe
@@ -27,14 +31,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page, or the 503 page when the failure was an unreachable database.
+    """The 500 page, or the 503 page when the failure was an unreachable database or cache.
 
     Most database faults are turned into 503 by DatabaseUnavailableMiddleware; this catches
     the ones raised outside a view (loading the session, for instance). Neither page needs
     the request or the database to render.
     """
     exception = sys.exc_info()[1]
-    if isinstance(exception, DATABASE_UNAVAILABLE):
+    if isinstance(exception, STORE_UNAVAILABLE):
         return service_unavailable()
     return HttpResponseServerError(render_to_string("500.html"))
 

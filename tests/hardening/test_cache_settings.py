@@ -54,3 +54,23 @@ def test_with_neither_each_process_keeps_its_own():
 
     assert cache["BACKEND"] == MEMORY
     assert engine == DB
+
+
+def test_a_redis_that_cannot_be_reached_answers_503_not_a_server_error(client, settings, db):
+    """While the shared cache is gone, a page that needs it says "try again shortly"."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": REDIS,
+            # Nothing listens on port 1: every connection is refused at once.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    caches["default"].close()
+
+    response = client.get("/decisions/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"]
