@@ -1,4 +1,5 @@
-"""What the sign-off workflow needs besides its steps (which are methods on `Decision`).
+"""What the sign-off workflow needs besides its steps (the table in decisions.models.steps,
+and a method on `Decision` for each, from decisions.models.signoff).
 
 - `WorkflowError`, the one error a step raises when it is not allowed now;
 - the fingerprint of a decision's content that each electronic signature records;
@@ -6,7 +7,8 @@
 - `recording_past_steps`, for loaders that replay steps taken on paper;
 - `panel_for`, what the workflow panel on the decision page shows to one user.
 
-This module imports the models only inside functions: the models call into it.
+The models import this module (its errors, clock and fingerprint), so it imports them only
+inside the functions that need them.
 """
 
 import contextlib
