@@ -93,6 +93,8 @@ SIGNER_PERMISSIONS = (
 
 @dataclass(frozen=True)
 class StepSpec:
+    """One step of the sign-off workflow: everything the code says about it, in one row."""
+
     step: WorkflowStep
     # Who may take it: a user holding one of `permissions`; also the decision's author when
     # `author_may`, and an officer holding a delegation when `delegate_may` (the one case
@@ -127,6 +129,7 @@ class StepSpec:
     label: str = ""
     style: str = ""
     page: str = ""
+    # Whose dashboard queue holds a decision waiting for it (for a step on the road).
     queue: Queue = Queue.NOBODY
 
     def may(self, user, decision=None) -> bool:
