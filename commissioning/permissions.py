@@ -18,6 +18,13 @@ STAFF_ROLES = frozenset(role.value for role in Role)
 EDITOR_ROLES = frozenset({Role.OFFICER.value})
 
 
+def holds_permission(user, permission: str) -> bool:
+    """Whether a signed-in user holds a Django permission ("app_label.codename"): the one
+    question asked of who may take each step of a decision's sign-off (see
+    decisions.models.steps, which adds the author's and the delegate's cases)."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(permission))
+
+
 def is_staff_member(user) -> bool:
     """Any staff role, or an administrator: may read everything in the workspace."""
     if not getattr(user, "is_authenticated", False):

@@ -37,6 +37,20 @@ def has_role(user, role: Role) -> bool:
     return role.value in roles_of(user)
 
 
+def holds_delegation(user) -> bool:
+    """Whether the user holds a written delegation to decide for the Commissioner: the one way
+    to take a step without its Django permission. Read with the user on sign-in (see
+    `RegisterBackend`); asked of the database for a user loaded otherwise."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    known = getattr(user, "_holds_delegation", None)
+    if known is not None:
+        return known
+    from decisions.models import Delegation  # decisions.models imports this module
+
+    return Delegation.objects.filter(delegate=user).exists()
+
+
 # -- the user, their roles and their permissions in one query --------------------------------
 
 SEPARATOR = "\n"
@@ -70,7 +84,7 @@ def with_roles_and_permissions(users):
     their groups'). Here they are subqueries of the query that reads the user."""
     from django.contrib.auth.models import Group, Permission
 
-    from decisions.models import Delegation
+    from decisions.models import Delegation  # decisions.models imports this module
 
     through_groups = Permission.objects.filter(group__user=OuterRef("pk"))
     label = Concat("content_type__app_label", Value("."), "codename", output_field=TextField())

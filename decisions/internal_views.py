@@ -1,9 +1,11 @@
 """Staff views of publication: the internal PDF, publishing with its preview, and releasing
 a withheld part once its reason has lapsed.
 
-Publishing is a workflow step: the officer sees exactly what the public will see, the page
-and the PDF, both built from the public record, and confirms. The step itself is
-`Decision.publish`; this view only asks for it and reports what it says.
+Publishing is a workflow step like the others (its row in decisions.models.steps): the
+decision page's "Publish" button leads here, where the officer sees exactly what the public
+will see, the page and the PDF, both built from the public record, and confirms. Who may is
+the step's own question (`StepSpec.may`), and the step itself is `Decision.publish`; this
+view only asks for it and reports what it says.
 """
 
 from django.contrib import messages
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from commissioning import audit
 from commissioning.permissions import can_edit, staff_required
-from decisions.models import Appendix, Decision, DecisionSection, WorkflowStep
+from decisions.models import STEPS, Appendix, Decision, DecisionSection, WorkflowStep
 from decisions.pdf import internal_pdf, pdf_filename, public_pdf
 from decisions.publication import public_record, release_appendix, release_section
 
@@ -78,16 +80,19 @@ def publish_preview_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+PUBLISHING = STEPS[WorkflowStep.PUBLISH]
+
+
 def refusal(decision: Decision, user) -> str:
     """Why this user cannot publish this decision now, or "" when they can."""
-    return decision.workflow_refusal(WorkflowStep.PUBLISH, user) or ""
+    return decision.workflow_refusal(PUBLISHING.step, user) or ""
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def publish(request: HttpRequest, reference: str) -> HttpResponse:
     decision = _decision(reference)
-    may_publish = can_edit(request.user)
+    may_publish = PUBLISHING.may(request.user, decision)
     errors: list[str] = []
     if request.method == "POST":
         if not may_publish:

@@ -1,4 +1,5 @@
-"""What the sign-off workflow needs besides its steps (which are methods on `Decision`).
+"""What the sign-off workflow needs besides its steps (the table in decisions.models.steps,
+and a method on `Decision` for each, from decisions.models.signoff).
 
 - `WorkflowError`, the one error a step raises when it is not allowed now;
 - the fingerprint of a decision's content that each electronic signature records;
@@ -6,7 +7,8 @@
 - `recording_past_steps`, for loaders that replay steps taken on paper;
 - `panel_for`, what the workflow panel on the decision page shows to one user.
 
-This module imports the models only inside functions: the models call into it.
+The models import this module (its errors, clock and fingerprint), so it imports them only
+inside the functions that need them.
 """
 
 import contextlib
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
@@ -232,10 +235,7 @@ def recipients_after_step(decision, actor) -> list:
 
     Back in draft, or decided, that is the author.
     """
-    from django.contrib.auth import get_user_model
-
-    from commissioning.roles import Role
-    from decisions.models import Decision, Delegation, WorkflowStep
+    from decisions.models import STEPS, Decision, Delegation
 
     User = get_user_model()
     status = decision.status
@@ -243,14 +243,9 @@ def recipients_after_step(decision, actor) -> list:
         people = [decision.author] if decision.author_id else []
     elif status in Decision.IN_FLIGHT:
         step = decision.next_step
-        role = {
-            WorkflowStep.SIGN_OFF: Role.TREASURER,
-            WorkflowStep.COMMENT: Role.MONITORING_OFFICER,
-            WorkflowStep.APPROVE_FORCE_BUSINESS: Role.CHIEF_OFFICER,
-            WorkflowStep.APPROVE: Role.COMMISSIONER,
-        }[step]
+        role = STEPS[step].role
         people = list(User.objects.filter(groups__name=role.value, is_active=True))
-        if step == WorkflowStep.APPROVE:
+        if STEPS[step].delegate_may:
             delegate_ids = Delegation.objects.filter(delegate__isnull=False).values("delegate")
             people += list(User.objects.filter(pk__in=delegate_ids, is_active=True))
         people = [person for person in people if decision.workflow_refusal(step, person) is None]
@@ -324,6 +319,9 @@ class Action:
     label: str
     url: str
     style: str = ""  # "", "secondary" or "warning": the GOV.UK button variant
+    # "post" for a step's own page (a button, then its confirmation page); "get" for a page
+    # to look at first (publishing: a link to the preview of the public record).
+    method: str = "post"
 
 
 @dataclass
@@ -350,7 +348,7 @@ def _prefetched(decision, *relations: str) -> bool:
 def panel_for(decision, user) -> Panel:
     """Who signed what, whether each signature still matches, the timeline, and the buttons
     this user may use now."""
-    from decisions.models import ACTION_LABELS, ACTION_STYLES, WorkflowOutcome
+    from decisions.models import OFFERED, STEPS, WorkflowOutcome
 
     if not _prefetched(decision, *PANEL_RELATIONS):
         decision = type(decision).objects.for_workspace_page().get(pk=decision.pk)
@@ -371,13 +369,14 @@ def panel_for(decision, user) -> Panel:
     decision._workflow_memo = {}
     try:
         allowed = [
-            (step, label)
-            for step, label in ACTION_LABELS.items()
+            STEPS[step]
+            for step in OFFERED
             if decision.step_is_open(step) and decision.workflow_refusal(step, user) is None
         ]
     finally:
         decision._workflow_memo = None
-    for step, label in allowed:
-        url = reverse("workspace:workflow-" + step.replace("_", "-"), args=[decision.reference])
-        panel.actions.append(Action(step, label, url, ACTION_STYLES.get(step, "")))
+    for spec in allowed:
+        url = reverse(spec.url_name, args=[decision.reference])
+        method = "get" if spec.page else "post"
+        panel.actions.append(Action(spec.step, spec.label, url, spec.style, method))
     return panel

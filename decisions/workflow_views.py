@@ -2,8 +2,10 @@
 
 A step's view shows a confirmation page with a comments box (GET, or a POST from a button on
 the decision page), then calls the step's model method when the form is confirmed. The view
-checks the user's permission, and the model checks it again with the status and the
-separation of duties; a refusal from either is recorded and shown as a message.
+asks the step's permission question (`StepSpec.may`, from the table of steps), and the model
+asks the same again with the status, the signer's capacity and the separation of duties; a
+refusal from either is recorded and shown as a message. Publishing, the step with a preview
+of the public record, has its own page (decisions.internal_views.publish).
 """
 
 from django import forms
@@ -14,27 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.decorators.http import require_safe
 
-from commissioning.permissions import StaffRequiredMixin, can_edit, is_staff_member
-from decisions.models import (
-    ACTION_LABELS,
-    ACTION_STYLES,
-    Decision,
-    Delegation,
-    WorkflowEvent,
-    WorkflowStep,
-)
+from commissioning.permissions import StaffRequiredMixin, is_staff_member
+from decisions.models import STEPS, Decision, WorkflowEvent, WorkflowStep
 from decisions.workflow import WorkflowError, content_hash, decision_page_url
-
-SIGNER_PERMISSIONS = [
-    "decisions.sign_off_decision",
-    "decisions.comment_on_decision",
-    "decisions.approve_force_business",
-    "decisions.decide_decision",
-]
-
-
-def is_delegate(user) -> bool:
-    return Delegation.objects.filter(delegate=user).exists()
 
 
 class CommentsForm(forms.Form):
@@ -70,7 +54,8 @@ class SupersedeForm(forms.Form):
 
 
 class StepView(StaffRequiredMixin, View):
-    """A workflow step's confirmation page. Subclasses say which step, and who may try it."""
+    """A workflow step's confirmation page. Subclasses say which step and how it is put;
+    who may try it is the table's (`StepSpec.may`)."""
 
     step: str
     heading: str
@@ -79,12 +64,15 @@ class StepView(StaffRequiredMixin, View):
     comments_hint = ""
     comments_required = False
     comments_message = "Enter your comments"
-    signs = False  # whether the step records an electronic signature
     success: str
 
+    @property
+    def spec(self):
+        return STEPS[self.step]
+
     def permitted(self, user, decision: Decision) -> bool:
-        """The view's own check of the user's permission (the model checks again)."""
-        raise NotImplementedError
+        """The step's permission question: the one the model asks first too."""
+        return self.spec.may(user, decision)
 
     def perform(self, decision: Decision, user, data: dict) -> None:
         raise NotImplementedError
@@ -148,10 +136,10 @@ class StepView(StaffRequiredMixin, View):
             "step": self.step,
             "heading": self.heading.format(reference=decision.reference),
             "explanation": self.explanation,
-            "button": ACTION_LABELS[self.step],
-            "button_style": ACTION_STYLES.get(self.step, ""),
-            "signs": self.signs,
-            "content_sha256": content_hash(decision) if self.signs else "",
+            "button": self.spec.label,
+            "button_style": self.spec.style,
+            "signs": self.spec.signs,
+            "content_sha256": content_hash(decision) if self.spec.signs else "",
             "back_url": decision_page_url(decision),
             "error_list": [
                 {"href": f"#{form[name].auto_id}", "text": " ".join(errors)}
@@ -166,13 +154,6 @@ class StepView(StaffRequiredMixin, View):
         return render(request, "workflow/confirm.html", context)
 
 
-def has_permission(permission: str):
-    def check(self, user, decision: Decision) -> bool:
-        return user.has_perm(permission)
-
-    return check
-
-
 class SubmitView(StepView):
     step = WorkflowStep.SUBMIT
     heading = "Submit {reference} for sign-off"
@@ -182,9 +163,6 @@ class SubmitView(StepView):
     )
     comments_label = "Note for the signers (optional)"
     success = "{reference} has been submitted for sign-off."
-
-    def permitted(self, user, decision: Decision) -> bool:
-        return can_edit(user) or user.pk == decision.author_id
 
     def perform(self, decision, user, data) -> None:
         decision.submit(by=user, comments=data["comments"])
@@ -201,9 +179,7 @@ class SignOffView(StepView):
     comments_hint = "For example, how the cost is met from the budget."
     comments_required = True
     comments_message = "Enter your comments as the Treasurer"
-    signs = True
     success = "You have signed off {reference}."
-    permitted = has_permission("decisions.sign_off_decision")
 
     def perform(self, decision, user, data) -> None:
         decision.sign_off(by=user, comments=data["comments"])
@@ -221,9 +197,7 @@ class CommentView(StepView):
     comments_hint = "For example, whether legal and procurement advice has been taken."
     comments_required = True
     comments_message = "Enter your comments as the Chief Executive and Monitoring Officer"
-    signs = True
     success = "Your comments on {reference} have been added and it has been passed on."
-    permitted = has_permission("decisions.comment_on_decision")
 
     def perform(self, decision, user, data) -> None:
         decision.comment(by=user, comments=data["comments"])
@@ -238,22 +212,13 @@ class ApproveForceBusinessView(StepView):
         "approval."
     )
     comments_label = "Comments from the Chief Officer (optional)"
-    signs = True
     success = "You have approved {reference}."
-    permitted = has_permission("decisions.approve_force_business")
 
     def perform(self, decision, user, data) -> None:
         decision.approve_force_business(by=user, comments=data["comments"])
 
 
-class DecideView(StepView):
-    signs = True
-
-    def permitted(self, user, decision: Decision) -> bool:
-        return user.has_perm("decisions.decide_decision") or is_delegate(user)
-
-
-class ApproveView(DecideView):
+class ApproveView(StepView):
     step = WorkflowStep.APPROVE
     heading = "Approve and sign {reference}"
     explanation = (
@@ -266,7 +231,7 @@ class ApproveView(DecideView):
         decision.approve(by=user, comments=data["comments"])
 
 
-class DeclineView(DecideView):
+class DeclineView(StepView):
     step = WorkflowStep.DECLINE
     heading = "Do not approve {reference}"
     explanation = (
@@ -294,13 +259,6 @@ class ReturnToDraftView(StepView):
     comments_message = "Enter what needs to change"
     success = "{reference} has been returned to draft."
 
-    def permitted(self, user, decision: Decision) -> bool:
-        return (
-            user.pk == decision.author_id
-            or any(user.has_perm(permission) for permission in SIGNER_PERMISSIONS)
-            or is_delegate(user)
-        )
-
     def perform(self, decision, user, data) -> None:
         decision.return_to_draft(by=user, comments=data["comments"])
 
@@ -313,7 +271,6 @@ class WithdrawView(StepView):
     comments_required = True
     comments_message = "Enter why the decision is withdrawn from publication"
     success = "{reference} has been withdrawn from publication."
-    permitted = has_permission("decisions.publish_decision")
 
     def perform(self, decision, user, data) -> None:
         decision.withdraw(by=user, reason=data["comments"])
@@ -324,7 +281,6 @@ class SupersedeView(StepView):
     heading = "Mark {reference} as superseded"
     explanation = "Name the later decision that replaces this one. The two are linked."
     success = "{reference} has been marked as superseded."
-    permitted = has_permission("decisions.publish_decision")
 
     def get_form(self, data=None) -> forms.Form:
         return SupersedeForm(data)

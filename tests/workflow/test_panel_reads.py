@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from commissioning.roles import Role
-from decisions.models import ACTION_LABELS, Decision, DecisionStatus, WorkflowStep
+from decisions.models import OFFERED, Decision, DecisionStatus, WorkflowStep
 from decisions.workflow import content_hash, panel_for
 from tests.factories import (
     AppendixFactory,
@@ -24,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-STEPS = [*ACTION_LABELS, WorkflowStep.PUBLISH]
+STEPS = [*OFFERED]  # every step with a button, publishing among them
 
 
 def test_the_hash_shown_from_loaded_rows_is_the_hash_a_signature_is_given():
@@ -94,7 +94,7 @@ def test_the_panel_offers_exactly_the_steps_a_fresh_check_allows(status):
 
     for name, user in everyone.items():
         fresh = Decision.objects.get(pk=decision.pk)
-        expected = [step for step in ACTION_LABELS if fresh.workflow_refusal(step, user) is None]
+        expected = [step for step in OFFERED if fresh.workflow_refusal(step, user) is None]
         page = Decision.objects.for_workspace_page().get(pk=decision.pk)
         offered = [action.step for action in panel_for(page, user).actions]
         assert offered == expected, name

@@ -221,3 +221,40 @@ def test_steps_work_for_references_containing_a_slash(make_draft, client_for, of
 
     decision.refresh_from_db()
     assert decision.status == Status.SUBMITTED
+
+
+def test_publishing_is_offered_like_any_step_and_leads_to_the_preview(
+    draft, advance, client_for, officer, treasurer
+):
+    advance(draft, Status.APPROVED)
+    preview = f"/workspace/decisions/{draft.reference}/publish/"
+
+    html = client_for(officer).get(url(draft)).content.decode()
+
+    # A link to look at the public record first, not a button that publishes at once.
+    assert f'<a href="{preview}" role="button"' in html
+    assert ">Publish</a>" in html
+    assert ">Mark as superseded</button>" in html
+    assert ">Publish</a>" not in client_for(treasurer).get(url(draft)).content.decode()
+    page = client_for(officer).get(preview)
+    assert page.status_code == 200
+    assert ">Publish this decision</button>" in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.APPROVED
+
+
+def test_the_page_and_the_model_ask_the_same_question_of_who_may_publish(
+    draft, advance, client_for, officer, treasurer, administrator
+):
+    from decisions.models import STEPS
+
+    advance(draft, Status.APPROVED)
+    preview = f"/workspace/decisions/{draft.reference}/publish/"
+    publishing = STEPS[WorkflowStep.PUBLISH]
+
+    for user in (officer, treasurer, administrator):
+        page = client_for(user).get(preview)
+        assert page.context["may_publish"] == publishing.may(user, draft)
+        assert (draft.workflow_refusal(WorkflowStep.PUBLISH, user) is None) == publishing.may(
+            user, draft
+        )

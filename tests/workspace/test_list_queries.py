@@ -104,7 +104,7 @@ LIST_PAGES = {
     "programme-list": ("/workspace/programmes/", programmes, 4),
     "arrangement-list": ("/workspace/arrangements/", arrangements, 5),
     "timeline": ("/workspace/timeline/", contracts, 7),
-    "dashboard": ("/workspace/", dashboard, 10),
+    "dashboard": ("/workspace/", dashboard, 9),
 }
 
 

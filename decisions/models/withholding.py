@@ -1,0 +1,88 @@
+"""Withholding: the exemptions an office cites, and the rules every withholdable part keeps."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Exemption(models.TextChoices):
+    """Freedom of Information Act 2000 exemptions an office most often cites."""
+
+    S43_1 = "s43_1", "Section 43(1): trade secrets"
+    S43_2 = "s43_2", "Section 43(2): commercial interests"
+    S40 = "s40", "Section 40: personal information"
+    S41 = "s41", "Section 41: information provided in confidence"
+    S31 = "s31", "Section 31: law enforcement"
+    S44 = "s44", "Section 44: prohibitions on disclosure"
+    OTHER = "other", "Another exemption"
+
+
+EXEMPTION_WORDS = {
+    Exemption.S43_1: ("section 43(1)", "trade secrets"),
+    Exemption.S43_2: ("section 43(2)", "commercial interests"),
+    Exemption.S40: ("section 40", "personal information"),
+    Exemption.S41: ("section 41", "information provided in confidence"),
+    Exemption.S31: ("section 31", "law enforcement"),
+    Exemption.S44: ("section 44", "prohibitions on disclosure"),
+}
+
+# Qualified exemptions: withholding under them needs a public-interest statement.
+QUALIFIED_EXEMPTIONS = [Exemption.S43_1, Exemption.S43_2, Exemption.S31]
+
+
+def withholding_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """The rules shared by every withholdable part (a section, an appendix)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(is_withheld=False) | ~Q(exemption=""),
+            name=f"{prefix}_withheld_needs_exemption",
+            violation_error_message="Choose the exemption that applies to withheld content.",
+        ),
+        models.CheckConstraint(
+            condition=Q(is_withheld=True) | Q(exemption=""),
+            name=f"{prefix}_exemption_only_when_withheld",
+            violation_error_message="Only withheld content cites an exemption.",
+        ),
+        models.CheckConstraint(
+            condition=~Q(exemption=Exemption.OTHER) | ~Q(exemption_other=""),
+            name=f"{prefix}_other_exemption_named",
+            violation_error_message="Name the exemption.",
+        ),
+        models.CheckConstraint(
+            condition=~Q(exemption__in=QUALIFIED_EXEMPTIONS) | ~Q(public_interest_statement=""),
+            name=f"{prefix}_qualified_needs_public_interest",
+            violation_error_message=(
+                "This exemption is subject to the public interest test: "
+                "say why the public interest favours withholding."
+            ),
+        ),
+        models.CheckConstraint(
+            condition=Q(exemption="") | Q(exemption__in=Exemption.values),
+            name=f"{prefix}_exemption_valid",
+        ),
+    ]
+
+
+class Withholdable(models.Model):
+    is_withheld = models.BooleanField("withhold from publication", default=False)
+    exemption = models.CharField(max_length=10, choices=Exemption.choices, blank=True)
+    exemption_other = models.CharField("other exemption", max_length=200, blank=True)
+    public_interest_statement = models.TextField(blank=True)
+    release_on = models.DateField(
+        "may be released from",
+        null=True,
+        blank=True,
+        help_text="The date after which the reason for withholding no longer applies.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def exemption_in_words(self) -> str:
+        """How a withheld part is described to the public."""
+        if not self.is_withheld:
+            return ""
+        if self.exemption == Exemption.OTHER:
+            return f"Withheld under {self.exemption_other}"
+        section, reason = EXEMPTION_WORDS[self.exemption]
+        return f"Withheld under {section} of the Freedom of Information Act 2000: {reason}"
