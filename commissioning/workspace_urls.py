@@ -6,7 +6,7 @@ converter, and the more specific decision pages come before the decision page it
 
 from django.urls import include, path
 
-from contracts import views as contracts
+from contracts import workspace_views as contracts
 from decisions import workspace_views as decisions
 
 app_name = "workspace"

@@ -27,7 +27,6 @@ from commissioning.history import RecordHistoryView, Track, latest_ids_of
 from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
 from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
-from decisions.filters import DecisionFilter
 from decisions.forms import (
     DOCUMENT_TYPES,
     AppendixForm,
@@ -51,6 +50,7 @@ from decisions.models import (
     StatutoryComment,
 )
 from decisions.publication import appendices_due_for_release, sections_due_for_release
+from decisions.workspace_filters import DecisionFilter
 
 REGISTER_PAGE_SIZE = 25
 POSITION_WINDOW_DAYS = 90
@@ -124,7 +124,7 @@ SEARCH_COUNT_CAP = 1_000
 def register_paginator(filterset) -> RegisterPaginator:
     """The register's pages. A search for a common word matches much of the register, and
     checking each match costs far more than reading an index: such a list is counted only
-    to 1,000, as the public search is (decisions.views.SEARCH_COUNT_LIMIT)."""
+    to 1,000, as the public search is (decisions.public_views.SEARCH_COUNT_LIMIT)."""
     searching = filterset.is_valid() and filterset.form.cleaned_data.get("q")
     cap = SEARCH_COUNT_CAP if searching else None
     return RegisterPaginator(filterset.qs, REGISTER_PAGE_SIZE, cap=cap)

@@ -21,14 +21,6 @@ from commissioning.concurrency import StaleEditMixin
 from commissioning.history import RecordHistoryView, Track
 from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin
-from contracts.filters import (
-    ArrangementFilter,
-    ContractFilter,
-    PartnerBodyFilter,
-    ProgrammeFilter,
-    ProviderFilter,
-    TimelineFilter,
-)
 from contracts.forms import (
     ArrangementForm,
     ArrangementPartnerForm,
@@ -60,6 +52,14 @@ from contracts.models import (
     Provider,
 )
 from contracts.timeline import GROUPINGS, build_timeline
+from contracts.workspace_filters import (
+    ArrangementFilter,
+    ContractFilter,
+    PartnerBodyFilter,
+    ProgrammeFilter,
+    ProviderFilter,
+    TimelineFilter,
+)
 from decisions.forms import error_summary
 
 PAGE_SIZE = 25

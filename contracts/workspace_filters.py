@@ -20,8 +20,8 @@ from contracts.models import (
     Programme,
     Provider,
 )
-from decisions.filters import Select
 from decisions.forms import FilterForm
+from decisions.workspace_filters import Select
 
 # A longer search is refused with a message rather than run.
 MAX_SEARCH_LENGTH = 200
