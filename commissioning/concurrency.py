@@ -110,6 +110,19 @@ class StaleEditMixin:
         )
         return self.render_to_response(context, status=409)
 
+    def save_if_current(self, forms: dict, save):
+        """Answer the post of an edit form: in one transaction, refuse a stale form (see
+        `stale_response`), else `save(forms)`, which saves valid forms and returns the
+        response, or returns None; then the forms (`forms` as `save` left it) are shown
+        again with their errors."""
+        with transaction.atomic():
+            if not self.check_version():
+                return self.stale_response(self.get_context_data(**forms))
+            response = save(forms)
+        if response is not None:
+            return response
+        return self.render_to_response(self.get_context_data(**forms))
+
     def render_to_response(self, context, **response_kwargs):
         context.setdefault("version_token", self.version_token())
         return super().render_to_response(context, **response_kwargs)

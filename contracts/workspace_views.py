@@ -7,7 +7,6 @@ administrator (commissioning/permissions.py). Every edit form refuses a stale sa
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,7 +18,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from commissioning import once
 from commissioning.concurrency import StaleEditMixin
 from commissioning.history import RecordHistoryView, Track
-from commissioning.pagination import RegisterPaginator
+from commissioning.pagination import RegisterPaginator, page_context
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin
 from contracts.forms import (
     ArrangementForm,
@@ -72,23 +71,17 @@ TIMELINE_ORDER = {
 }
 
 
-def page_context(page) -> dict:
-    return {
-        "page_obj": page,
-        "page_range": list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        ),
-    }
-
-
 # -- shared building blocks ---------------------------------------------------------------------
 
 
 class FilteredListView(StaffRequiredMixin, TemplateView):
-    """A list page: one FilterSet over a queryset method, paginated."""
+    """A list page (workspace/list_page.html): one FilterSet over a queryset method,
+    paginated. The section names its pages: "providers" lists at `workspace:provider-list`
+    and adds at `workspace:provider-create`."""
 
     filterset_class = None
     section = ""
+    heading = ""
 
     def get_queryset(self):
         raise NotImplementedError
@@ -103,6 +96,9 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
         context.update(
             {
                 "workspace_section": self.section,
+                "heading": self.heading,
+                "list_url": reverse(f"workspace:{self.section[:-1]}-list"),
+                "add_url": reverse(f"workspace:{self.section[:-1]}-create"),
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "object_list": page.object_list,
@@ -169,12 +165,21 @@ class RecordCreateView(OfficerRequiredMixin, FormPageMixin, CreateView):
         return response
 
 
-class RecordUpdateView(OfficerRequiredMixin, FormPageMixin, StaleEditMixin, UpdateView):
+class HistoryMixin:
+    """A view of one record's history: `history_of(record)` gives its tracks (by default the
+    record's own history alone)."""
+
+    history_of = staticmethod(single_track)
+
+    def tracks(self, obj) -> list[Track]:
+        return self.history_of(obj)
+
+
+class RecordUpdateView(
+    OfficerRequiredMixin, FormPageMixin, HistoryMixin, StaleEditMixin, UpdateView
+):
     template_name = "workspace/form.html"
     submit_label = "Save changes"
-
-    def tracks(self, obj):
-        return single_track(obj)
 
     def get_heading(self) -> str:
         return f"Change {self.object}"
@@ -184,48 +189,64 @@ class RecordUpdateView(OfficerRequiredMixin, FormPageMixin, StaleEditMixin, Upda
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = self.get_form()
-        with transaction.atomic():
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(form=form))
-            if form.is_valid():
-                form.instance._history_user = request.user
-                response = self.form_valid(form)
-                messages.success(request, "Your changes have been saved.")
-                return response
-        return self.form_invalid(form)
+        return self.save_if_current({"form": self.get_form()}, self.save_forms)
+
+    def save_forms(self, forms: dict):
+        """The response to a valid form, once saved; None when the form is not valid."""
+        form = forms["form"]
+        if not form.is_valid():
+            return None
+        form.instance._history_user = self.request.user
+        response = self.form_valid(form)
+        messages.success(self.request, "Your changes have been saved.")
+        return response
 
 
 class ChildFormMixin:
-    """A form for a row that belongs to a parent record (a phase of a programme)."""
+    """A form for a row that belongs to a parent record (a phase of a programme): its caption
+    names the parent, and it goes back to the page that shows the row, the parent's or (with
+    `shown_on`, a field of the parent) that of a record above it.
+
+    Adding a row, the parent is `parent_model`'s record named in the address; changing one,
+    the row's field `parent_field`."""
 
     parent_model = None
     parent_kwarg = "pk"
+    parent_field = ""
+    shown_on = ""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and self.parent_model is not None:
             self.parent = get_object_or_404(self.parent_model, pk=kwargs[self.parent_kwarg])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_parent(self):
+        if self.parent_model is None:
+            return getattr(self.object, self.parent_field)
+        return self.parent
+
+    def get_caption(self) -> str:
+        return str(self.get_parent())
 
     def get_back_url(self) -> str:
         return self.parent_url()
 
     def parent_url(self) -> str:
-        return self.parent.get_absolute_url()
+        record = self.get_parent()
+        if self.shown_on:
+            record = getattr(record, self.shown_on)
+        return record.get_absolute_url()
 
     def get_success_url(self) -> str:
         return self.parent_url()
 
 
-class RecordHistory(RecordHistoryView):
+class RecordHistory(HistoryMixin, RecordHistoryView):
     model = None
     section = ""
 
     def get_object(self):
         return get_object_or_404(self.model, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return single_track(obj)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -240,6 +261,7 @@ class ContractListView(FilteredListView):
     template_name = "workspace/contracts/list.html"
     filterset_class = ContractFilter
     section = "contracts"
+    heading = "Contracts"
 
     def get_queryset(self):
         return Contract.objects.for_register()
@@ -336,38 +358,30 @@ class ContractCreateView(OfficerRequiredMixin, ContractFormMixin, FormPageMixin,
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
-class ContractUpdateView(
-    OfficerRequiredMixin, ContractFormMixin, FormPageMixin, StaleEditMixin, UpdateView
-):
-    submit_label = "Save changes"
-
-    def tracks(self, obj):
-        return contract_tracks(obj)
+class ContractUpdateView(ContractFormMixin, RecordUpdateView):
+    history_of = staticmethod(contract_tracks)
 
     def get_heading(self):
         return f"Change contract {self.object.reference}"
 
-    def get_back_url(self):
-        return self.object.get_absolute_url()
-
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = self.get_form()
-        formset = self.get_formset(request.POST)
-        with transaction.atomic():
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(form=form, formset=formset))
-            if form.is_valid() and formset.is_valid():
-                self.save_all(form, formset)
-                messages.success(request, "Your changes have been saved.")
-                return HttpResponseRedirect(self.object.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        forms = {"form": self.get_form(), "formset": self.get_formset(request.POST)}
+        return self.save_if_current(forms, self.save_forms)
+
+    def save_forms(self, forms: dict):
+        if not (forms["form"].is_valid() and forms["formset"].is_valid()):
+            return None
+        self.save_all(forms["form"], forms["formset"])
+        messages.success(self.request, "Your changes have been saved.")
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
+class ContractExtendView(OfficerRequiredMixin, HistoryMixin, StaleEditMixin, TemplateView):
     """Record an extension or variation in one form, through `Contract.extend`."""
 
     template_name = "workspace/contracts/extend.html"
+    history_of = staticmethod(contract_tracks)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -375,9 +389,6 @@ class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
                 Contract.objects.select_related("provider"), pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
-
-    def tracks(self, obj):
-        return contract_tracks(obj)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -393,51 +404,45 @@ class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = ExtensionForm(request.POST, contract=self.object)
-        with transaction.atomic():
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(form=form))
-            self.object.refresh_from_db()
-            form = ExtensionForm(request.POST, contract=self.object)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    with once.creating(request) as submission:
-                        extension = self.object.extend(
-                            new_end=data["new_end"],
-                            reason=data["reason"],
-                            basis=data["basis"],
-                            kind=data["kind"],
-                            authorising_decision=data["authorising_decision"],
-                            by=request.user,
-                        )
-                        submission.location = self.object.get_absolute_url()
-                except ValidationError as error:
-                    for name, problems in error.message_dict.items():
-                        target = name if name in form.fields else "new_end"
-                        for problem in problems:
-                            form.add_error(target, problem)
-                else:
-                    messages.success(
-                        request,
-                        f"{extension.get_kind_display()} recorded: the contract now ends on "
-                        f"{extension.new_ends_on:%-d %B %Y}.",
-                    )
-                    return HttpResponseRedirect(self.object.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form))
+        forms = {"form": ExtensionForm(request.POST, contract=self.object)}
+        return self.save_if_current(forms, self.extend)
+
+    def extend(self, forms: dict):
+        # The contract read again now its row is locked, and the form checked against it.
+        self.object.refresh_from_db()
+        forms["form"] = form = ExtensionForm(self.request.POST, contract=self.object)
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
+        try:
+            with once.creating(self.request) as submission:
+                extension = self.object.extend(
+                    new_end=data["new_end"],
+                    reason=data["reason"],
+                    basis=data["basis"],
+                    kind=data["kind"],
+                    authorising_decision=data["authorising_decision"],
+                    by=self.request.user,
+                )
+                submission.location = self.object.get_absolute_url()
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                target = name if name in form.fields else "new_end"
+                for problem in problems:
+                    form.add_error(target, problem)
+            return None
+        messages.success(
+            self.request,
+            f"{extension.get_kind_display()} recorded: the contract now ends on "
+            f"{extension.new_ends_on:%-d %B %Y}.",
+        )
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ContractHistoryView(RecordHistoryView):
-    def get_object(self):
-        return get_object_or_404(Contract, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return contract_tracks(obj)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workspace_section"] = "contracts"
-        return context
+class ContractHistoryView(RecordHistory):
+    model = Contract
+    section = "contracts"
+    history_of = staticmethod(contract_tracks)
 
 
 # -- providers -------------------------------------------------------------------------------------
@@ -447,6 +452,7 @@ class ProviderListView(FilteredListView):
     template_name = "workspace/providers/list.html"
     filterset_class = ProviderFilter
     section = "providers"
+    heading = "Providers"
 
     def get_queryset(self):
         return Provider.objects.annotate(
@@ -498,6 +504,7 @@ class PartnerListView(FilteredListView):
     template_name = "workspace/partners/list.html"
     filterset_class = PartnerBodyFilter
     section = "partners"
+    heading = "Partner bodies"
 
     def get_queryset(self):
         return PartnerBody.objects.annotate(
@@ -552,6 +559,7 @@ class ProgrammeListView(FilteredListView):
     template_name = "workspace/programmes/list.html"
     filterset_class = ProgrammeFilter
     section = "programmes"
+    heading = "Commissioning programmes"
 
     def get_queryset(self):
         return Programme.objects.annotate(
@@ -615,17 +623,10 @@ class ProgrammeUpdateView(RecordUpdateView):
     section = "programmes"
 
 
-class ProgrammeHistoryView(RecordHistoryView):
-    def get_object(self):
-        return get_object_or_404(Programme, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return programme_tracks(obj)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workspace_section"] = "programmes"
-        return context
+class ProgrammeHistoryView(RecordHistory):
+    model = Programme
+    section = "programmes"
+    history_of = staticmethod(programme_tracks)
 
 
 class PhaseCreateView(ChildFormMixin, RecordCreateView):
@@ -638,31 +639,20 @@ class PhaseCreateView(ChildFormMixin, RecordCreateView):
     def get_heading(self):
         return "Add a procurement phase"
 
-    def get_caption(self):
-        return str(self.parent)
-
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = ProcurementPhase(programme=self.parent)
         return kwargs
 
 
-class PhaseUpdateView(RecordUpdateView):
+class PhaseUpdateView(ChildFormMixin, RecordUpdateView):
     model = ProcurementPhase
     form_class = PhaseForm
+    parent_field = "programme"
     section = "programmes"
 
     def get_heading(self):
         return f"Change {self.object.name}"
-
-    def get_caption(self):
-        return str(self.object.programme)
-
-    def get_back_url(self):
-        return self.object.programme.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.programme.get_absolute_url()
 
 
 class LotCreateView(ChildFormMixin, RecordCreateView):
@@ -670,16 +660,11 @@ class LotCreateView(ChildFormMixin, RecordCreateView):
     form_class = LotForm
     parent_model = ProcurementPhase
     section = "programmes"
+    shown_on = "programme"
     submit_label = "Add lot"
-
-    def parent_url(self):
-        return self.parent.programme.get_absolute_url()
 
     def get_heading(self):
         return "Add a lot"
-
-    def get_caption(self):
-        return str(self.parent)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -687,22 +672,15 @@ class LotCreateView(ChildFormMixin, RecordCreateView):
         return kwargs
 
 
-class LotUpdateView(RecordUpdateView):
+class LotUpdateView(ChildFormMixin, RecordUpdateView):
     model = Lot
     form_class = LotForm
+    parent_field = "phase"
+    shown_on = "programme"
     section = "programmes"
 
     def get_queryset(self):
         return Lot.objects.select_related("phase__programme")
-
-    def get_caption(self):
-        return str(self.object.phase)
-
-    def get_back_url(self):
-        return self.object.phase.programme.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.phase.programme.get_absolute_url()
 
 
 # -- joint arrangements ----------------------------------------------------------------------------
@@ -712,6 +690,7 @@ class ArrangementListView(FilteredListView):
     template_name = "workspace/arrangements/list.html"
     filterset_class = ArrangementFilter
     section = "arrangements"
+    heading = "Joint commissioning arrangements"
 
     def get_queryset(self):
         return JointArrangement.objects.annotate(
@@ -796,29 +775,20 @@ class ArrangementUpdateView(RecordUpdateView):
     form_class = ArrangementForm
     section = "arrangements"
 
-    def tracks(self, obj):
-        return arrangement_tracks(obj)[:1]
+    @staticmethod
+    def history_of(arrangement) -> list[Track]:
+        return arrangement_tracks(arrangement)[:1]
 
 
-class ArrangementHistoryView(RecordHistoryView):
-    def get_object(self):
-        return get_object_or_404(JointArrangement, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return arrangement_tracks(obj)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workspace_section"] = "arrangements"
-        return context
+class ArrangementHistoryView(RecordHistory):
+    model = JointArrangement
+    section = "arrangements"
+    history_of = staticmethod(arrangement_tracks)
 
 
 class ArrangementChildCreateView(ChildFormMixin, RecordCreateView):
     parent_model = JointArrangement
     section = "arrangements"
-
-    def get_caption(self):
-        return str(self.parent)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -842,9 +812,7 @@ class PositionCreateView(ChildFormMixin, RecordCreateView):
     section = "arrangements"
     submit_label = "Record position"
     success_message = "Position recorded."
-
-    def parent_url(self):
-        return self.parent.arrangement.get_absolute_url()
+    shown_on = "arrangement"
 
     def get_heading(self):
         return f"Record a change in {self.parent.body}'s position"
@@ -866,22 +834,14 @@ class RiskCreateView(ArrangementChildCreateView):
     success_message = "Risk added."
 
 
-class RiskUpdateView(RecordUpdateView):
+class RiskUpdateView(ChildFormMixin, RecordUpdateView):
     model = ArrangementRisk
     form_class = RiskForm
+    parent_field = "arrangement"
     section = "arrangements"
 
     def get_heading(self):
         return "Change a risk"
-
-    def get_caption(self):
-        return str(self.object.arrangement)
-
-    def get_back_url(self):
-        return self.object.arrangement.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.arrangement.get_absolute_url()
 
 
 class AskCreateView(ArrangementChildCreateView):
@@ -892,22 +852,14 @@ class AskCreateView(ArrangementChildCreateView):
     success_message = "Ask recorded."
 
 
-class AskUpdateView(RecordUpdateView):
+class AskUpdateView(ChildFormMixin, RecordUpdateView):
     model = PartnerAsk
     form_class = AskForm
+    parent_field = "arrangement"
     section = "arrangements"
 
     def get_heading(self):
         return "Change an ask"
-
-    def get_caption(self):
-        return str(self.object.arrangement)
-
-    def get_back_url(self):
-        return self.object.arrangement.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.arrangement.get_absolute_url()
 
 
 # -- the timeline ----------------------------------------------------------------------------------

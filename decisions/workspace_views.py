@@ -24,7 +24,7 @@ from django.views.generic import TemplateView
 from commissioning import once, precompiled
 from commissioning.concurrency import StaleEditMixin
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
-from commissioning.pagination import RegisterPaginator
+from commissioning.pagination import RegisterPaginator, page_context
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
 from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
 from decisions.forms import (
@@ -54,17 +54,6 @@ from decisions.workspace_filters import DecisionFilter
 
 REGISTER_PAGE_SIZE = 25
 POSITION_WINDOW_DAYS = 90
-
-
-def page_context(paginator_page) -> dict:
-    return {
-        "page_obj": paginator_page,
-        "page_range": list(
-            paginator_page.paginator.get_elided_page_range(
-                paginator_page.number, on_each_side=2, on_ends=1
-            )
-        ),
-    }
 
 
 # -- the dashboard -------------------------------------------------------------------------------
@@ -141,9 +130,12 @@ class DecisionListView(StaffRequiredMixin, TemplateView):
         context.update(
             {
                 "workspace_section": "decisions",
+                "heading": "Decisions",
+                "list_url": reverse("workspace:decision-list"),
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "decisions": page.object_list,
+                "object_list": page.object_list,
                 "total": paginator.count if paginator.is_exact else None,
                 "count_cap": paginator.cap,
                 "error_summary": error_summary(filterset.form),
