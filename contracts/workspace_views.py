@@ -241,6 +241,29 @@ class ChildFormMixin:
         return self.parent_url()
 
 
+class RecordDetailView(StaffRequiredMixin, TemplateView):
+    """A record's page: the record (`model`, by its key in the address), in the template as
+    `record_name`, with what `rows(record)` lists beside it."""
+
+    model = None
+    section = ""
+    record_name = ""
+
+    def get_record(self):
+        return get_object_or_404(self.model, pk=self.kwargs["pk"])
+
+    def rows(self, record) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.get_record()
+        context.update(
+            {"workspace_section": self.section, self.record_name: record, **self.rows(record)}
+        )
+        return context
+
+
 class RecordHistory(HistoryMixin, RecordHistoryView):
     model = None
     section = ""
@@ -281,29 +304,27 @@ def contract_tracks(contract) -> list[Track]:
     ]
 
 
-class ContractDetailView(StaffRequiredMixin, TemplateView):
+class ContractDetailView(RecordDetailView):
     template_name = "workspace/contracts/detail.html"
+    section = "contracts"
+    record_name = "contract"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        contract = get_object_or_404(
+    def get_record(self):
+        return get_object_or_404(
             Contract.objects.select_related("provider", "lot__phase__programme"),
             pk=self.kwargs["pk"],
         )
-        context.update(
-            {
-                "workspace_section": "contracts",
-                "contract": contract,
-                "commissioners": contract.commissioners.select_related("body"),
-                "extensions": contract.extensions.select_related("authorising_decision").order_by(
-                    "created_at", "pk"
-                ),
-                "decisions": contract.decisions.order_by("-decided_on", "-created_at"),
-                "arrangements": contract.arrangements.all(),
-                "today": timezone.localdate(),
-            }
-        )
-        return context
+
+    def rows(self, contract) -> dict:
+        return {
+            "commissioners": contract.commissioners.select_related("body"),
+            "extensions": contract.extensions.select_related("authorising_decision").order_by(
+                "created_at", "pk"
+            ),
+            "decisions": contract.decisions.order_by("-decided_on", "-created_at"),
+            "arrangements": contract.arrangements.all(),
+            "today": timezone.localdate(),
+        }
 
 
 class ContractFormMixin:
@@ -461,21 +482,17 @@ class ProviderListView(FilteredListView):
         ).order_by("name")
 
 
-class ProviderDetailView(StaffRequiredMixin, TemplateView):
+class ProviderDetailView(RecordDetailView):
     template_name = "workspace/providers/detail.html"
+    model = Provider
+    section = "providers"
+    record_name = "provider"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        provider = get_object_or_404(Provider, pk=self.kwargs["pk"])
-        context.update(
-            {
-                "workspace_section": "providers",
-                "provider": provider,
-                "contracts": provider.contracts.select_related("lot__phase__programme"),
-                "awards": provider.awards.select_related("decision"),
-            }
-        )
-        return context
+    def rows(self, provider) -> dict:
+        return {
+            "contracts": provider.contracts.select_related("lot__phase__programme"),
+            "awards": provider.awards.select_related("decision"),
+        }
 
 
 class ProviderCreateView(RecordCreateView):
@@ -513,24 +530,20 @@ class PartnerListView(FilteredListView):
         ).order_by("name")
 
 
-class PartnerDetailView(StaffRequiredMixin, TemplateView):
+class PartnerDetailView(RecordDetailView):
     template_name = "workspace/partners/detail.html"
+    model = PartnerBody
+    section = "partners"
+    record_name = "body"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        body = get_object_or_404(PartnerBody, pk=self.kwargs["pk"])
-        context.update(
-            {
-                "workspace_section": "partners",
-                "body": body,
-                "commissioned": body.commissioned.select_related("contract__provider"),
-                "memberships": body.arrangements.select_related("arrangement").prefetch_related(
-                    "positions"
-                ),
-                "asks": body.asks.select_related("arrangement"),
-            }
-        )
-        return context
+    def rows(self, body) -> dict:
+        return {
+            "commissioned": body.commissioned.select_related("contract__provider"),
+            "memberships": body.arrangements.select_related("arrangement").prefetch_related(
+                "positions"
+            ),
+            "asks": body.asks.select_related("arrangement"),
+        }
 
 
 class PartnerCreateView(RecordCreateView):
@@ -583,30 +596,26 @@ def programme_tracks(programme) -> list[Track]:
     ]
 
 
-class ProgrammeDetailView(StaffRequiredMixin, TemplateView):
+class ProgrammeDetailView(RecordDetailView):
     template_name = "workspace/programmes/detail.html"
+    model = Programme
+    section = "programmes"
+    record_name = "programme"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        programme = get_object_or_404(Programme, pk=self.kwargs["pk"])
+    def rows(self, programme) -> dict:
         phases = programme.phases.prefetch_related(
             Prefetch(
                 "lots",
                 queryset=Lot.objects.annotate(contract_count=Count("contracts")).order_by("number"),
             )
         )
-        context.update(
-            {
-                "workspace_section": "programmes",
-                "programme": programme,
-                "phases": phases,
-                "contracts": Contract.objects.filter(lot__phase__programme=programme)
-                .select_related("provider", "lot__phase")
-                .order_by("lot__phase__starts_on", "lot__number", "reference"),
-                "decisions": programme.decisions.order_by("-decided_on", "-created_at"),
-            }
-        )
-        return context
+        return {
+            "phases": phases,
+            "contracts": Contract.objects.filter(lot__phase__programme=programme)
+            .select_related("provider", "lot__phase")
+            .order_by("lot__phase__starts_on", "lot__number", "reference"),
+            "decisions": programme.decisions.order_by("-decided_on", "-created_at"),
+        }
 
 
 class ProgrammeCreateView(RecordCreateView):
@@ -728,12 +737,13 @@ def arrangement_tracks(arrangement) -> list[Track]:
     ]
 
 
-class ArrangementDetailView(StaffRequiredMixin, TemplateView):
+class ArrangementDetailView(RecordDetailView):
     template_name = "workspace/arrangements/detail.html"
+    model = JointArrangement
+    section = "arrangements"
+    record_name = "arrangement"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        arrangement = get_object_or_404(JointArrangement, pk=self.kwargs["pk"])
+    def rows(self, arrangement) -> dict:
         partners = list(
             arrangement.partners.select_related("body").prefetch_related(
                 Prefetch("positions", queryset=PartnerPosition.objects.order_by("as_of", "pk"))
@@ -747,19 +757,14 @@ class ArrangementDetailView(StaffRequiredMixin, TemplateView):
         body_names = {partner.pk: partner.body.name for partner in partners}
         for position in timeline:
             position.body_name = body_names[position.partner_id]
-        context.update(
-            {
-                "workspace_section": "arrangements",
-                "arrangement": arrangement,
-                "partners": partners,
-                "position_timeline": timeline,
-                "risks": arrangement.risks.all(),
-                "asks": arrangement.asks.select_related("of_body"),
-                "contracts": arrangement.contracts.select_related("provider"),
-                "decisions": arrangement.decisions.order_by("-decided_on", "-created_at"),
-            }
-        )
-        return context
+        return {
+            "partners": partners,
+            "position_timeline": timeline,
+            "risks": arrangement.risks.all(),
+            "asks": arrangement.asks.select_related("of_body"),
+            "contracts": arrangement.contracts.select_related("provider"),
+            "decisions": arrangement.decisions.order_by("-decided_on", "-created_at"),
+        }
 
 
 class ArrangementCreateView(RecordCreateView):

@@ -550,31 +550,34 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
                 raise Http404("No decision has that reference.")
             if not is_editable(self.object):
                 return self.read_only()
-            forms = self.forms(request.POST)
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(**forms))
-            valid = all(
-                [
-                    forms["details"].is_valid(),
-                    forms["sections"].is_valid(),
-                    forms["links"].is_valid(),
-                    forms["decision_links"].is_valid(),
-                ]
+            response = self.save_if_current(self.forms(request.POST), self.save_if_valid)
+        if response.status_code == 302:
+            messages.success(request, "Your changes have been saved.")
+        return response
+
+    def save_if_valid(self, forms: dict):
+        """The record's page once valid forms are saved; None when they are not valid."""
+        valid = all(
+            [
+                forms["details"].is_valid(),
+                forms["sections"].is_valid(),
+                forms["links"].is_valid(),
+                forms["decision_links"].is_valid(),
+            ]
+        )
+        if (
+            valid
+            and self.all_withheld(forms)
+            and not forms["details"].cleaned_data.get("public_subject")
+        ):
+            forms["details"].add_error(
+                "public_subject",
+                "Every section is withheld: enter a one-line subject for the public register",
             )
-            if (
-                valid
-                and self.all_withheld(forms)
-                and not forms["details"].cleaned_data.get("public_subject")
-            ):
-                forms["details"].add_error(
-                    "public_subject",
-                    "Every section is withheld: enter a one-line subject for the public register",
-                )
-                valid = False
-            if not valid:
-                return self.render_to_response(self.get_context_data(**forms))
-            self.save(forms)
-        messages.success(request, "Your changes have been saved.")
+            valid = False
+        if not valid:
+            return None
+        self.save(forms)
         return redirect("workspace:decision-detail", self.object.reference)
 
     @staticmethod
