@@ -82,6 +82,7 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
     filterset_class = None
     section = ""
     heading = ""
+    import_url_name = ""  # the page that imports records of the kind, if there is one
 
     def get_queryset(self):
         raise NotImplementedError
@@ -99,6 +100,7 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
                 "heading": self.heading,
                 "list_url": reverse(f"workspace:{self.section[:-1]}-list"),
                 "add_url": reverse(f"workspace:{self.section[:-1]}-create"),
+                "import_url": reverse(self.import_url_name) if self.import_url_name else "",
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "object_list": page.object_list,
@@ -285,6 +287,7 @@ class ContractListView(FilteredListView):
     filterset_class = ContractFilter
     section = "contracts"
     heading = "Contracts"
+    import_url_name = "workspace:import-contracts"
 
     def get_queryset(self):
         return Contract.objects.for_register()

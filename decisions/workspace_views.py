@@ -132,6 +132,8 @@ class DecisionListView(StaffRequiredMixin, TemplateView):
                 "workspace_section": "decisions",
                 "heading": "Decisions",
                 "list_url": reverse("workspace:decision-list"),
+                "add_url": reverse("workspace:decision-create"),
+                "import_url": reverse("workspace:import-decisions"),
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "decisions": page.object_list,
