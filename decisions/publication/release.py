@@ -22,31 +22,24 @@ def sections_due_for_release(today: datetime.date | None = None) -> models.Query
 
     For the dashboard: each is a reminder to review and, if the reason has lapsed, release.
     """
-    today = today or timezone.localdate()
-    return (
-        DecisionSection.objects.filter(
-            is_withheld=True,
-            release_on__isnull=False,
-            release_on__lte=today,
-            decision__status=Decision.Status.PUBLISHED,
-        )
-        .select_related("decision")
-        .order_by("release_on", "decision__reference", "position")
-    )
+    return _due_for_release(DecisionSection, today, "position")
 
 
 def appendices_due_for_release(today: datetime.date | None = None) -> models.QuerySet:
     """Withheld appendices of published decisions whose release date has come."""
-    today = today or timezone.localdate()
+    return _due_for_release(Appendix, today, "pk")
+
+
+def _due_for_release(model, today: datetime.date | None, order: str) -> models.QuerySet:
     return (
-        Appendix.objects.filter(
+        model.objects.filter(
             is_withheld=True,
             release_on__isnull=False,
-            release_on__lte=today,
+            release_on__lte=today or timezone.localdate(),
             decision__status=Decision.Status.PUBLISHED,
         )
         .select_related("decision")
-        .order_by("release_on", "decision__reference", "pk")
+        .order_by("release_on", "decision__reference", order)
     )
 
 
