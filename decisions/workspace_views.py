@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from commissioning import once, precompiled
+from commissioning import audit, once, precompiled
 from commissioning.concurrency import StaleEditMixin
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
 from commissioning.pagination import RegisterPaginator, page_context
@@ -685,9 +685,7 @@ class AppendixDownloadView(StaffRequiredMixin, View):
         content_type = DOCUMENT_TYPES[kind][1] if kind else "application/octet-stream"
         if appendix.is_withheld:
             # Who downloaded a withheld file, and when, is kept in the audit log.
-            from commissioning.audit import record
-
-            record(
+            audit.record(
                 "read.withheld_appendix",
                 actor=request.user,
                 obj=appendix.decision,
