@@ -56,7 +56,7 @@ def decisions(request):
 
 
 def contracts(request):
-    from contracts.workspace_views import PAGE_SIZE
+    from contracts.workspace_blocks import PAGE_SIZE
 
     filterset = ContractFilter(request.GET, queryset=Contract.objects.for_register())
     return page_of(filterset.qs, request, PAGE_SIZE)
