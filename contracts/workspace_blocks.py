@@ -29,6 +29,7 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
     section = ""
     heading = ""
     import_url_name = ""  # the page that imports records of the kind, if there is one
+    numbered_caption = False  # whether the table's caption gives the page number
 
     def get_queryset(self):
         raise NotImplementedError
@@ -47,6 +48,7 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
                 "list_url": reverse(f"workspace:{self.section[:-1]}-list"),
                 "add_url": reverse(f"workspace:{self.section[:-1]}-create"),
                 "import_url": reverse(self.import_url_name) if self.import_url_name else "",
+                "numbered_caption": self.numbered_caption,
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "object_list": page.object_list,

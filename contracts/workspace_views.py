@@ -88,6 +88,7 @@ class ContractListView(FilteredListView):
     section = "contracts"
     heading = "Contracts"
     import_url_name = "workspace:import-contracts"
+    numbered_caption = True
 
     def get_queryset(self):
         return Contract.objects.for_register()

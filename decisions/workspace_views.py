@@ -134,6 +134,7 @@ class DecisionListView(StaffRequiredMixin, TemplateView):
                 "list_url": reverse("workspace:decision-list"),
                 "add_url": reverse("workspace:decision-create"),
                 "import_url": reverse("workspace:import-decisions"),
+                "numbered_caption": True,
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "decisions": page.object_list,
