@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.template import engines
 
 from commissioning.pagination import RegisterPaginator
-from contracts.filters import ContractFilter, TimelineFilter
 from contracts.models import Contract
-from decisions.filters import DecisionFilter
+from contracts.workspace_filters import ContractFilter, TimelineFilter
 from decisions.models import Decision
 from decisions.public_filters import PublicDecisionFilter
 from decisions.publication import (
@@ -24,6 +23,7 @@ from decisions.publication import (
     public_decisions,
     public_record,
 )
+from decisions.workspace_filters import DecisionFilter
 
 BARE = engines["django"].from_string(
     "<!DOCTYPE html><html lang=en><title>floor</title><table>"
@@ -56,15 +56,15 @@ def decisions(request):
 
 
 def contracts(request):
-    from contracts.views import PAGE_SIZE
+    from contracts.workspace_blocks import PAGE_SIZE
 
     filterset = ContractFilter(request.GET, queryset=Contract.objects.for_register())
     return page_of(filterset.qs, request, PAGE_SIZE)
 
 
 def timeline(request):
-    """The timeline page's own queries (contracts.views.timeline_page)."""
-    from contracts.views import timeline_page
+    """The timeline page's own queries (contracts.workspace_views.timeline_page)."""
+    from contracts.workspace_views import timeline_page
 
     filterset = TimelineFilter(request.GET, queryset=Contract.objects.for_timeline())
     _page, rows, phases = timeline_page(filterset, "provider", request.GET.get("page"))
@@ -78,7 +78,7 @@ def decision(request, reference):
 
 
 def public_register(request):
-    from decisions.views import PAGE_SIZE
+    from decisions.public_views import PAGE_SIZE
 
     filterset = PublicDecisionFilter(request.GET or None)
     queryset = (

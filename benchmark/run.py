@@ -206,7 +206,7 @@ class Plan:
         return {
             "public_register": "/decisions/",
             # The same page built for each request: a parameter the register does not know
-            # keeps it out of the page cache (see decisions.views).
+            # keeps it out of the page cache (see decisions.public_views).
             "public_register_built": "/decisions/?bench=built",
             "public_decision": f"/decisions/{self.decision}/",
             "public_search": f"/decisions/?q={q}",

@@ -8,6 +8,7 @@ pass. A stale form saves nothing: the page shows what changed since it was opene
 first, with who changed it and when.
 """
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -18,7 +19,10 @@ from commissioning.history import Track, Version, latest_ids, versions
 
 if TYPE_CHECKING:
     from django.db.transaction import Atomic
-    from django.views.generic.base import TemplateResponseMixin as _ViewBase
+    from django.views.generic.base import ContextMixin, TemplateResponseMixin
+
+    class _ViewBase(TemplateResponseMixin, ContextMixin): ...
+
 else:
     _ViewBase = object
 
@@ -122,6 +126,21 @@ class StaleEditMixin(_ViewBase):
             }
         )
         return self.render_to_response(context, status=409)
+
+    def save_if_current(
+        self, forms: dict[str, Any], save: Callable[[dict[str, Any]], HttpResponse | None]
+    ) -> HttpResponse:
+        """Answer the post of an edit form: in one transaction, refuse a stale form (see
+        `stale_response`), else `save(forms)`, which saves valid forms and returns the
+        response, or returns None; then the forms (`forms` as `save` left it) are shown
+        again with their errors."""
+        with transaction.atomic():
+            if not self.check_version():
+                return self.stale_response(self.get_context_data(**forms))
+            response = save(forms)
+        if response is not None:
+            return response
+        return self.render_to_response(self.get_context_data(**forms))
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         context.setdefault("version_token", self.version_token())

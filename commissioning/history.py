@@ -23,6 +23,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from commissioning import precompiled
 from commissioning.money import pounds
+from commissioning.pagination import page_context
 from commissioning.permissions import StaffRequiredMixin
 
 # Bookkeeping columns, and derived text that would only repeat what the record says.
@@ -326,10 +327,7 @@ class RecordHistoryView(StaffRequiredMixin, TemplateView):
         context.update(
             {
                 "object": obj,
-                "page_obj": page,
-                "page_range": list(
-                    page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-                ),
+                **page_context(page),
                 "versions": page.object_list,
                 "back_url": self.back_url(obj),
                 "record_name": str(obj),

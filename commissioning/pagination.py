@@ -30,6 +30,17 @@ COUNT_CAP = 10_000
 KEPT_COUNT_SECONDS = 60 * 60
 
 
+def page_context(page) -> dict:
+    """What the workspace's pagination (workspace/includes/pagination.html) needs of a page:
+    the page, and its neighbours' numbers with the first and last (elided between)."""
+    return {
+        "page_obj": page,
+        "page_range": list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ),
+    }
+
+
 class RegisterPage(Page):
     """A page that knows whether another follows even when the total is not counted."""
 

@@ -6,10 +6,23 @@ converter, and the more specific decision pages come before the decision page it
 
 from django.urls import include, path
 
-from contracts import views as contracts
+from contracts import workspace_views as contracts
 from decisions import workspace_views as decisions
 
 app_name = "workspace"
+
+
+def record_pages(segment: str, name: str, listing, create, detail, update, history) -> list:
+    """The five pages of a kind of record under `segment`/: its list, the form to add one,
+    and one record's page, its form and its history, named `name`-list and so on."""
+    return [
+        path(f"{segment}/", listing.as_view(), name=f"{name}-list"),
+        path(f"{segment}/new/", create.as_view(), name=f"{name}-create"),
+        path(f"{segment}/<int:pk>/", detail.as_view(), name=f"{name}-detail"),
+        path(f"{segment}/<int:pk>/edit/", update.as_view(), name=f"{name}-edit"),
+        path(f"{segment}/<int:pk>/history/", history.as_view(), name=f"{name}-history"),
+    ]
+
 
 urlpatterns = [
     path("", include("decisions.workflow_urls")),
@@ -51,49 +64,47 @@ urlpatterns = [
         name="decision-detail",
     ),
     # Contracts
-    path("contracts/", contracts.ContractListView.as_view(), name="contract-list"),
-    path("contracts/new/", contracts.ContractCreateView.as_view(), name="contract-create"),
-    path("contracts/<int:pk>/", contracts.ContractDetailView.as_view(), name="contract-detail"),
-    path("contracts/<int:pk>/edit/", contracts.ContractUpdateView.as_view(), name="contract-edit"),
+    *record_pages(
+        "contracts",
+        "contract",
+        contracts.ContractListView,
+        contracts.ContractCreateView,
+        contracts.ContractDetailView,
+        contracts.ContractUpdateView,
+        contracts.ContractHistoryView,
+    ),
     path(
         "contracts/<int:pk>/extend/", contracts.ContractExtendView.as_view(), name="contract-extend"
     ),
-    path(
-        "contracts/<int:pk>/history/",
-        contracts.ContractHistoryView.as_view(),
-        name="contract-history",
-    ),
     # Providers
-    path("providers/", contracts.ProviderListView.as_view(), name="provider-list"),
-    path("providers/new/", contracts.ProviderCreateView.as_view(), name="provider-create"),
-    path("providers/<int:pk>/", contracts.ProviderDetailView.as_view(), name="provider-detail"),
-    path("providers/<int:pk>/edit/", contracts.ProviderUpdateView.as_view(), name="provider-edit"),
-    path(
-        "providers/<int:pk>/history/",
-        contracts.ProviderHistoryView.as_view(),
-        name="provider-history",
+    *record_pages(
+        "providers",
+        "provider",
+        contracts.ProviderListView,
+        contracts.ProviderCreateView,
+        contracts.ProviderDetailView,
+        contracts.ProviderUpdateView,
+        contracts.ProviderHistoryView,
     ),
     # Partner bodies
-    path("partners/", contracts.PartnerListView.as_view(), name="partner-list"),
-    path("partners/new/", contracts.PartnerCreateView.as_view(), name="partner-create"),
-    path("partners/<int:pk>/", contracts.PartnerDetailView.as_view(), name="partner-detail"),
-    path("partners/<int:pk>/edit/", contracts.PartnerUpdateView.as_view(), name="partner-edit"),
-    path(
-        "partners/<int:pk>/history/",
-        contracts.PartnerHistoryView.as_view(),
-        name="partner-history",
+    *record_pages(
+        "partners",
+        "partner",
+        contracts.PartnerListView,
+        contracts.PartnerCreateView,
+        contracts.PartnerDetailView,
+        contracts.PartnerUpdateView,
+        contracts.PartnerHistoryView,
     ),
     # Programmes, with their phases and lots
-    path("programmes/", contracts.ProgrammeListView.as_view(), name="programme-list"),
-    path("programmes/new/", contracts.ProgrammeCreateView.as_view(), name="programme-create"),
-    path("programmes/<int:pk>/", contracts.ProgrammeDetailView.as_view(), name="programme-detail"),
-    path(
-        "programmes/<int:pk>/edit/", contracts.ProgrammeUpdateView.as_view(), name="programme-edit"
-    ),
-    path(
-        "programmes/<int:pk>/history/",
-        contracts.ProgrammeHistoryView.as_view(),
-        name="programme-history",
+    *record_pages(
+        "programmes",
+        "programme",
+        contracts.ProgrammeListView,
+        contracts.ProgrammeCreateView,
+        contracts.ProgrammeDetailView,
+        contracts.ProgrammeUpdateView,
+        contracts.ProgrammeHistoryView,
     ),
     path(
         "programmes/<int:pk>/phases/new/",
@@ -104,26 +115,14 @@ urlpatterns = [
     path("phases/<int:pk>/lots/new/", contracts.LotCreateView.as_view(), name="lot-create"),
     path("lots/<int:pk>/edit/", contracts.LotUpdateView.as_view(), name="lot-edit"),
     # Joint commissioning arrangements
-    path("arrangements/", contracts.ArrangementListView.as_view(), name="arrangement-list"),
-    path(
-        "arrangements/new/",
-        contracts.ArrangementCreateView.as_view(),
-        name="arrangement-create",
-    ),
-    path(
-        "arrangements/<int:pk>/",
-        contracts.ArrangementDetailView.as_view(),
-        name="arrangement-detail",
-    ),
-    path(
-        "arrangements/<int:pk>/edit/",
-        contracts.ArrangementUpdateView.as_view(),
-        name="arrangement-edit",
-    ),
-    path(
-        "arrangements/<int:pk>/history/",
-        contracts.ArrangementHistoryView.as_view(),
-        name="arrangement-history",
+    *record_pages(
+        "arrangements",
+        "arrangement",
+        contracts.ArrangementListView,
+        contracts.ArrangementCreateView,
+        contracts.ArrangementDetailView,
+        contracts.ArrangementUpdateView,
+        contracts.ArrangementHistoryView,
     ),
     path(
         "arrangements/<int:pk>/partners/new/",

@@ -7,7 +7,7 @@ contract an award, the contract itself, and one contract amendment per extension
 Identifiers are stable: an ocid is the publisher's prefix (`OCDS_PREFIX`) and the phase's or
 contract's key, and a release id is its kind and the key of what it describes.
 
-Everything is built from `decisions.publication` (public contracts and procurements), so
+Everything is built from `contracts.publication` (public contracts and procurements), so
 nothing here reads a model field the public register does not show.
 """
 
@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from decisions.publication import (
+from contracts.publication import (
     PublicContract,
     PublicParty,
     PublicProcurement,

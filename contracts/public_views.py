@@ -1,6 +1,6 @@
 """The public contract register, its Transparency Code CSV and its OCDS release package.
 
-All three are built from `decisions.publication.public_contracts`, the allow-list of what the
+All three are built from `contracts.publication.public_contracts`, the allow-list of what the
 public may see of a contract. Contracts over £10,000 are listed in full; at or below it, the
 value, the parties and the purpose only.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_safe
 
 from contracts.ocds import release_package
-from decisions.publication import (
+from contracts.publication import (
     FULL_LISTING_THRESHOLD,
     PublicContract,
     contracts_last_changed,

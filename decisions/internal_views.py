@@ -10,7 +10,6 @@ view only asks for it and reports what it says.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -137,23 +136,11 @@ def release(request: HttpRequest, reference: str, kind: str, pk: int) -> HttpRes
     if request.method == "POST":
         if not may_release:
             raise PermissionDenied("Only commissioning officers and administrators release.")
-        details = {
-            "reference": part.decision.reference,
-            kind: part.pk,
-            "exemption": part.exemption,
-        }
         try:
-            with transaction.atomic():
-                (release_section if kind == "section" else release_appendix)(part, by=request.user)
-                audit.record(
-                    f"release.{kind}", actor=request.user, obj=part.decision, details=details
-                )
+            # The step records itself in the audit log, a refusal included.
+            (release_section if kind == "section" else release_appendix)(part, by=request.user)
         except ValidationError as error:
             errors = _messages_of(error)
-            details["refusal"] = " ".join(errors)
-            audit.record(
-                f"release.{kind}.refused", actor=request.user, obj=part.decision, details=details
-            )
         else:
             messages.success(request, f"“{part}” is released and the record republished.")
             return redirect(part.decision.get_absolute_url())

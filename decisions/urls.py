@@ -8,7 +8,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.http import condition, require_safe
 
-from decisions import views
+from decisions import public_views
 from decisions.feeds import PublicationsFeed
 from decisions.publication import register_last_changed
 from decisions.sitemaps import SITEMAPS
@@ -21,8 +21,8 @@ def _last_changed(request, *args, **kwargs):
 
 
 urlpatterns = [
-    path("", views.register, name="home"),
-    path("decisions/", views.register, name="register"),
+    path("", public_views.register, name="home"),
+    path("decisions/", public_views.register, name="register"),
     path(
         "decisions/feed/",
         require_safe(condition(last_modified_func=_last_changed)(PublicationsFeed())),
@@ -35,12 +35,12 @@ urlpatterns = [
         name="sitemap",
     ),
     # Before the record's own patterns, which match any path under decisions/.
-    path("decisions.json", views.export_json, name="json"),
-    path("decisions/<path:reference>.pdf", views.pdf, name="pdf"),
+    path("decisions.json", public_views.export_json, name="json"),
+    path("decisions/<path:reference>.pdf", public_views.pdf, name="pdf"),
     path(
         "decisions/<path:reference>/appendices/<int:pk>/",
-        views.appendix,
+        public_views.appendix,
         name="appendix",
     ),
-    path("decisions/<path:reference>/", views.detail, name="detail"),
+    path("decisions/<path:reference>/", public_views.detail, name="detail"),
 ]

@@ -21,14 +21,13 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from commissioning import once, precompiled
+from commissioning import audit, once, precompiled
 from commissioning.concurrency import StaleEditMixin
 from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
-from commissioning.pagination import RegisterPaginator
+from commissioning.pagination import RegisterPaginator, page_context
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
 from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
-from decisions.filters import DecisionFilter
 from decisions.forms import (
     DOCUMENT_TYPES,
     AppendixForm,
@@ -51,20 +50,10 @@ from decisions.models import (
     StatutoryComment,
 )
 from decisions.publication import appendices_due_for_release, sections_due_for_release
+from decisions.workspace_filters import DecisionFilter
 
 REGISTER_PAGE_SIZE = 25
 POSITION_WINDOW_DAYS = 90
-
-
-def page_context(paginator_page) -> dict:
-    return {
-        "page_obj": paginator_page,
-        "page_range": list(
-            paginator_page.paginator.get_elided_page_range(
-                paginator_page.number, on_each_side=2, on_ends=1
-            )
-        ),
-    }
 
 
 # -- the dashboard -------------------------------------------------------------------------------
@@ -124,7 +113,7 @@ SEARCH_COUNT_CAP = 1_000
 def register_paginator(filterset) -> RegisterPaginator:
     """The register's pages. A search for a common word matches much of the register, and
     checking each match costs far more than reading an index: such a list is counted only
-    to 1,000, as the public search is (decisions.views.SEARCH_COUNT_LIMIT)."""
+    to 1,000, as the public search is (decisions.public_views.SEARCH_COUNT_LIMIT)."""
     searching = filterset.is_valid() and filterset.form.cleaned_data.get("q")
     cap = SEARCH_COUNT_CAP if searching else None
     return RegisterPaginator(filterset.qs, REGISTER_PAGE_SIZE, cap=cap)
@@ -141,9 +130,15 @@ class DecisionListView(StaffRequiredMixin, TemplateView):
         context.update(
             {
                 "workspace_section": "decisions",
+                "heading": "Decisions",
+                "list_url": reverse("workspace:decision-list"),
+                "add_url": reverse("workspace:decision-create"),
+                "import_url": reverse("workspace:import-decisions"),
+                "numbered_caption": True,
                 "filterset": filterset,
                 "filter_form": filterset.form,
                 "decisions": page.object_list,
+                "object_list": page.object_list,
                 "total": paginator.count if paginator.is_exact else None,
                 "count_cap": paginator.cap,
                 "error_summary": error_summary(filterset.form),
@@ -558,31 +553,34 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
                 raise Http404("No decision has that reference.")
             if not is_editable(self.object):
                 return self.read_only()
-            forms = self.forms(request.POST)
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(**forms))
-            valid = all(
-                [
-                    forms["details"].is_valid(),
-                    forms["sections"].is_valid(),
-                    forms["links"].is_valid(),
-                    forms["decision_links"].is_valid(),
-                ]
+            response = self.save_if_current(self.forms(request.POST), self.save_if_valid)
+        if response.status_code == 302:
+            messages.success(request, "Your changes have been saved.")
+        return response
+
+    def save_if_valid(self, forms: dict):
+        """The record's page once valid forms are saved; None when they are not valid."""
+        valid = all(
+            [
+                forms["details"].is_valid(),
+                forms["sections"].is_valid(),
+                forms["links"].is_valid(),
+                forms["decision_links"].is_valid(),
+            ]
+        )
+        if (
+            valid
+            and self.all_withheld(forms)
+            and not forms["details"].cleaned_data.get("public_subject")
+        ):
+            forms["details"].add_error(
+                "public_subject",
+                "Every section is withheld: enter a one-line subject for the public register",
             )
-            if (
-                valid
-                and self.all_withheld(forms)
-                and not forms["details"].cleaned_data.get("public_subject")
-            ):
-                forms["details"].add_error(
-                    "public_subject",
-                    "Every section is withheld: enter a one-line subject for the public register",
-                )
-                valid = False
-            if not valid:
-                return self.render_to_response(self.get_context_data(**forms))
-            self.save(forms)
-        messages.success(request, "Your changes have been saved.")
+            valid = False
+        if not valid:
+            return None
+        self.save(forms)
         return redirect("workspace:decision-detail", self.object.reference)
 
     @staticmethod
@@ -688,9 +686,7 @@ class AppendixDownloadView(StaffRequiredMixin, View):
         content_type = DOCUMENT_TYPES[kind][1] if kind else "application/octet-stream"
         if appendix.is_withheld:
             # Who downloaded a withheld file, and when, is kept in the audit log.
-            from commissioning.audit import record
-
-            record(
+            audit.record(
                 "read.withheld_appendix",
                 actor=request.user,
                 obj=appendix.decision,

@@ -19,6 +19,7 @@ from contracts.models import (
     ProcurementRoute,
     Provider,
 )
+from contracts.publication import public_contracts
 from decisions.importing import DecisionImport
 from decisions.models import (
     CommentRole,
@@ -35,7 +36,6 @@ from decisions.models import (
     WorkflowEvent,
     WorkflowStep,
 )
-from decisions.publication import public_contracts
 from tests.factories import (
     AwardFactory,
     CommissionerFactory,

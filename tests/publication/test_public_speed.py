@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from decisions import pdf as decision_pdf
-from decisions import views
+from decisions import public_views
 from decisions.models import Decision
 from decisions.publication import record_version
 from tests.factories import DecisionCategoryFactory, DecisionLinkFactory
@@ -212,7 +212,7 @@ def test_the_version_covers_a_decision_that_is_not_published(make_decision):
 def test_a_search_with_very_many_matches_counts_only_so_far(
     make_decision, officer, member_of_public, monkeypatch
 ):
-    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 3)
+    monkeypatch.setattr(public_views, "SEARCH_COUNT_LIMIT", 3)
     publish_many(make_decision, officer, 5)
 
     page = member_of_public.get("/decisions/?q=victim").content.decode()

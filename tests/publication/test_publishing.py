@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from commissioning.models import AuditEntry
 from decisions.models import Decision, DecisionSection
 from decisions.publication import (
     appendices_due_for_release,
@@ -181,6 +182,35 @@ def test_released_text_becomes_searchable(published, officer, member_of_public):
     page = member_of_public.get("/decisions/", {"q": "412,000"}).content.decode()
 
     assert "1 decision" in page
+
+
+def test_releasing_a_section_records_itself_in_the_audit_log(published, officer):
+    """The step writes its own audit entry, whoever asks for it (not only the page)."""
+    section = published.sections.get(is_withheld=True)
+    exemption = section.exemption
+
+    release_section(section, by=officer)
+
+    entry = AuditEntry.objects.order_by("-sequence").first()
+    assert (entry.action, entry.actor) == ("release.section", officer)
+    assert entry.details == {
+        "reference": "WPCC3-0058",
+        "section": section.pk,
+        "exemption": exemption,
+    }
+
+
+def test_a_refused_release_records_itself_in_the_audit_log(approved, officer):
+    section = approved.sections.get(is_withheld=True)
+
+    with pytest.raises(ValidationError):
+        release_section(section, by=officer)
+
+    entry = AuditEntry.objects.order_by("-sequence").first()
+    assert (entry.action, entry.actor) == ("release.section.refused", officer)
+    assert "Only a part of a published decision can be released." in entry.details["refusal"]
+    section.refresh_from_db()
+    assert section.is_withheld
 
 
 def test_a_public_section_cannot_be_released(published, officer):

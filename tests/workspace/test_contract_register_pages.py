@@ -9,7 +9,7 @@ import re
 import pytest
 
 from commissioning import pagination
-from contracts import views
+from contracts import workspace_blocks
 from contracts.models import Contract, Programme
 from tests.factories import (
     ArrangementPartnerFactory,
@@ -67,7 +67,7 @@ def eight_contracts():
 @pytest.fixture
 def small_pages(monkeypatch):
     """Pages of three rows, counted up to five."""
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(workspace_blocks, "PAGE_SIZE", 3)
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
 
 
@@ -148,7 +148,7 @@ def test_a_page_number_that_is_not_a_page_shows_the_first_or_the_last(
 def test_a_register_within_the_cap_shows_its_exact_total_and_every_page_number(
     reader, eight_contracts, monkeypatch
 ):
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(workspace_blocks, "PAGE_SIZE", 3)
 
     first = reader.get(REGISTER)
 
@@ -248,7 +248,7 @@ def test_every_other_list_page_is_counted_up_to_the_cap_and_paged_the_same_way(
 
 
 def test_a_long_list_page_says_the_exact_total_within_the_cap(reader, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(workspace_blocks, "PAGE_SIZE", 3)
     providers(7)
 
     response = reader.get("/workspace/providers/")

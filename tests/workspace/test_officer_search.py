@@ -10,8 +10,8 @@ import datetime
 import pytest
 from django.db import connection
 
-from decisions.filters import DecisionFilter
 from decisions.models import Decision
+from decisions.workspace_filters import DecisionFilter
 from tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from commissioning import pagination
 from commissioning.pagination import RegisterPaginator
 from contracts.models import Extension
 from decisions import workspace_views
-from decisions.filters import DecisionFilter
 from decisions.models import Decision, LinkKind
+from decisions.workspace_filters import DecisionFilter
 from tests.factories import (
     ContractFactory,
     DecisionCategoryFactory,
@@ -219,9 +219,9 @@ def test_timeline_moves_to_the_years_asked_for_and_cuts_bars_at_their_edges(read
 
 
 def test_timeline_pages_through_many_contracts(reader, monkeypatch):
-    from contracts import views
+    from contracts import workspace_views as contracts_views
 
-    monkeypatch.setattr(views, "TIMELINE_PAGE_SIZE", 2)
+    monkeypatch.setattr(contracts_views, "TIMELINE_PAGE_SIZE", 2)
     this_year = datetime.date.today().year
     for number in range(5):
         ContractFactory(

@@ -2,34 +2,24 @@
 
 Every page needs a member of staff; every change needs a commissioning officer or an
 administrator (commissioning/permissions.py). Every edit form refuses a stale save
-(commissioning/concurrency.py), and every record has a History page.
+(commissioning/concurrency.py), and every record has a History page. The pages are built on
+the blocks in contracts/workspace_blocks.py.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
-from django.views.generic import CreateView, TemplateView, UpdateView
+from django.views.generic import CreateView, TemplateView
 
 from commissioning import once
 from commissioning.concurrency import StaleEditMixin
 from commissioning.forms import error_summary
-from commissioning.history import RecordHistoryView, Track
-from commissioning.pagination import RegisterPaginator
+from commissioning.history import Track
+from commissioning.pagination import RegisterPaginator, page_context
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin
-from contracts.filters import (
-    ArrangementFilter,
-    ContractFilter,
-    PartnerBodyFilter,
-    ProgrammeFilter,
-    ProviderFilter,
-    TimelineFilter,
-)
 from contracts.forms import (
     ArrangementForm,
     ArrangementPartnerForm,
@@ -61,8 +51,25 @@ from contracts.models import (
     Provider,
 )
 from contracts.timeline import GROUPINGS, build_timeline
+from contracts.workspace_blocks import (
+    ChildFormMixin,
+    FilteredListView,
+    FormPageMixin,
+    HistoryMixin,
+    RecordCreateView,
+    RecordDetailView,
+    RecordHistory,
+    RecordUpdateView,
+)
+from contracts.workspace_filters import (
+    ArrangementFilter,
+    ContractFilter,
+    PartnerBodyFilter,
+    ProgrammeFilter,
+    ProviderFilter,
+    TimelineFilter,
+)
 
-PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 50
 # The timeline reads contracts in the order of its groups, so that a group is not split
 # across pages more than it must be.
@@ -72,167 +79,6 @@ TIMELINE_ORDER = {
 }
 
 
-def page_context(page) -> dict:
-    return {
-        "page_obj": page,
-        "page_range": list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        ),
-    }
-
-
-# -- shared building blocks ---------------------------------------------------------------------
-
-
-class FilteredListView(StaffRequiredMixin, TemplateView):
-    """A list page: one FilterSet over a queryset method, paginated."""
-
-    filterset_class = None
-    section = ""
-
-    def get_queryset(self):
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
-        # As in the decision register (commissioning/pagination.py): a long list is counted
-        # only up to a cap, and a deep page reads whole rows only for its own 25.
-        paginator = RegisterPaginator(filterset.qs, PAGE_SIZE)
-        page = paginator.get_page(self.request.GET.get("page"))
-        context.update(
-            {
-                "workspace_section": self.section,
-                "filterset": filterset,
-                "filter_form": filterset.form,
-                "object_list": page.object_list,
-                # None past the cap: the templates then say "more than count_cap".
-                "total": paginator.count if paginator.is_exact else None,
-                "count_cap": paginator.cap,
-                "error_summary": error_summary(filterset.form),
-                **page_context(page),
-            }
-        )
-        return context
-
-
-class FormPageMixin:
-    """What the shared form page (workspace/form.html) needs to draw a form."""
-
-    section = ""
-    heading = ""
-    caption = ""
-    submit_label = "Save"
-
-    def get_heading(self) -> str:
-        return self.heading
-
-    def get_caption(self) -> str:
-        return self.caption
-
-    def get_back_url(self) -> str:
-        return reverse(f"workspace:{self.section[:-1]}-list") if self.section else "/workspace/"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = context.get("form")
-        context.update(
-            {
-                "workspace_section": self.section,
-                "heading": self.get_heading(),
-                "caption": self.get_caption(),
-                "submit_label": self.submit_label,
-                "back_url": self.get_back_url(),
-                "error_summary": error_summary(form, *context.get("formsets", [])),
-            }
-        )
-        return context
-
-
-def single_track(obj) -> list[Track]:
-    """The history of a record with no rows of its own."""
-    name = capfirst(obj._meta.verbose_name)
-    return [Track(type(obj).history.filter(id=obj.pk), lambda record: name)]
-
-
-class RecordCreateView(OfficerRequiredMixin, FormPageMixin, CreateView):
-    template_name = "workspace/form.html"
-    success_message = "{object} has been added."
-
-    def form_valid(self, form):
-        form.instance._history_user = self.request.user
-        # The record, its history row and the form's one-time token commit together.
-        with once.creating(self.request) as submission:
-            response = super().form_valid(form)
-            submission.location = response.url
-        messages.success(self.request, self.success_message.format(object=self.object))
-        return response
-
-
-class RecordUpdateView(OfficerRequiredMixin, FormPageMixin, StaleEditMixin, UpdateView):
-    template_name = "workspace/form.html"
-    submit_label = "Save changes"
-
-    def tracks(self, obj):
-        return single_track(obj)
-
-    def get_heading(self) -> str:
-        return f"Change {self.object}"
-
-    def get_back_url(self) -> str:
-        return self.object.get_absolute_url()
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.get_form()
-        with transaction.atomic():
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(form=form))
-            if form.is_valid():
-                form.instance._history_user = request.user
-                response = self.form_valid(form)
-                messages.success(request, "Your changes have been saved.")
-                return response
-        return self.form_invalid(form)
-
-
-class ChildFormMixin:
-    """A form for a row that belongs to a parent record (a phase of a programme)."""
-
-    parent_model = None
-    parent_kwarg = "pk"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.parent = get_object_or_404(self.parent_model, pk=kwargs[self.parent_kwarg])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_back_url(self) -> str:
-        return self.parent_url()
-
-    def parent_url(self) -> str:
-        return self.parent.get_absolute_url()
-
-    def get_success_url(self) -> str:
-        return self.parent_url()
-
-
-class RecordHistory(RecordHistoryView):
-    model = None
-    section = ""
-
-    def get_object(self):
-        return get_object_or_404(self.model, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return single_track(obj)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workspace_section"] = self.section
-        return context
-
-
 # -- contracts -------------------------------------------------------------------------------------
 
 
@@ -240,6 +86,9 @@ class ContractListView(FilteredListView):
     template_name = "workspace/contracts/list.html"
     filterset_class = ContractFilter
     section = "contracts"
+    heading = "Contracts"
+    import_url_name = "workspace:import-contracts"
+    numbered_caption = True
 
     def get_queryset(self):
         return Contract.objects.for_register()
@@ -259,29 +108,27 @@ def contract_tracks(contract) -> list[Track]:
     ]
 
 
-class ContractDetailView(StaffRequiredMixin, TemplateView):
+class ContractDetailView(RecordDetailView):
     template_name = "workspace/contracts/detail.html"
+    section = "contracts"
+    record_name = "contract"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        contract = get_object_or_404(
+    def get_record(self):
+        return get_object_or_404(
             Contract.objects.select_related("provider", "lot__phase__programme"),
             pk=self.kwargs["pk"],
         )
-        context.update(
-            {
-                "workspace_section": "contracts",
-                "contract": contract,
-                "commissioners": contract.commissioners.select_related("body"),
-                "extensions": contract.extensions.select_related("authorising_decision").order_by(
-                    "created_at", "pk"
-                ),
-                "decisions": contract.decisions.order_by("-decided_on", "-created_at"),
-                "arrangements": contract.arrangements.all(),
-                "today": timezone.localdate(),
-            }
-        )
-        return context
+
+    def rows(self, contract) -> dict:
+        return {
+            "commissioners": contract.commissioners.select_related("body"),
+            "extensions": contract.extensions.select_related("authorising_decision").order_by(
+                "created_at", "pk"
+            ),
+            "decisions": contract.decisions.order_by("-decided_on", "-created_at"),
+            "arrangements": contract.arrangements.all(),
+            "today": timezone.localdate(),
+        }
 
 
 class ContractFormMixin:
@@ -336,38 +183,30 @@ class ContractCreateView(OfficerRequiredMixin, ContractFormMixin, FormPageMixin,
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
-class ContractUpdateView(
-    OfficerRequiredMixin, ContractFormMixin, FormPageMixin, StaleEditMixin, UpdateView
-):
-    submit_label = "Save changes"
-
-    def tracks(self, obj):
-        return contract_tracks(obj)
+class ContractUpdateView(ContractFormMixin, RecordUpdateView):
+    history_of = staticmethod(contract_tracks)
 
     def get_heading(self):
         return f"Change contract {self.object.reference}"
 
-    def get_back_url(self):
-        return self.object.get_absolute_url()
-
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = self.get_form()
-        formset = self.get_formset(request.POST)
-        with transaction.atomic():
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(form=form, formset=formset))
-            if form.is_valid() and formset.is_valid():
-                self.save_all(form, formset)
-                messages.success(request, "Your changes have been saved.")
-                return HttpResponseRedirect(self.object.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        forms = {"form": self.get_form(), "formset": self.get_formset(request.POST)}
+        return self.save_if_current(forms, self.save_forms)
+
+    def save_forms(self, forms: dict):
+        if not (forms["form"].is_valid() and forms["formset"].is_valid()):
+            return None
+        self.save_all(forms["form"], forms["formset"])
+        messages.success(self.request, "Your changes have been saved.")
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
+class ContractExtendView(OfficerRequiredMixin, HistoryMixin, StaleEditMixin, TemplateView):
     """Record an extension or variation in one form, through `Contract.extend`."""
 
     template_name = "workspace/contracts/extend.html"
+    history_of = staticmethod(contract_tracks)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -375,9 +214,6 @@ class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
                 Contract.objects.select_related("provider"), pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
-
-    def tracks(self, obj):
-        return contract_tracks(obj)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -393,51 +229,45 @@ class ContractExtendView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = ExtensionForm(request.POST, contract=self.object)
-        with transaction.atomic():
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(form=form))
-            self.object.refresh_from_db()
-            form = ExtensionForm(request.POST, contract=self.object)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    with once.creating(request) as submission:
-                        extension = self.object.extend(
-                            new_end=data["new_end"],
-                            reason=data["reason"],
-                            basis=data["basis"],
-                            kind=data["kind"],
-                            authorising_decision=data["authorising_decision"],
-                            by=request.user,
-                        )
-                        submission.location = self.object.get_absolute_url()
-                except ValidationError as error:
-                    for name, problems in error.message_dict.items():
-                        target = name if name in form.fields else "new_end"
-                        for problem in problems:
-                            form.add_error(target, problem)
-                else:
-                    messages.success(
-                        request,
-                        f"{extension.get_kind_display()} recorded: the contract now ends on "
-                        f"{extension.new_ends_on:%-d %B %Y}.",
-                    )
-                    return HttpResponseRedirect(self.object.get_absolute_url())
-        return self.render_to_response(self.get_context_data(form=form))
+        forms = {"form": ExtensionForm(request.POST, contract=self.object)}
+        return self.save_if_current(forms, self.extend)
+
+    def extend(self, forms: dict):
+        # The contract read again now its row is locked, and the form checked against it.
+        self.object.refresh_from_db()
+        forms["form"] = form = ExtensionForm(self.request.POST, contract=self.object)
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
+        try:
+            with once.creating(self.request) as submission:
+                extension = self.object.extend(
+                    new_end=data["new_end"],
+                    reason=data["reason"],
+                    basis=data["basis"],
+                    kind=data["kind"],
+                    authorising_decision=data["authorising_decision"],
+                    by=self.request.user,
+                )
+                submission.location = self.object.get_absolute_url()
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                target = name if name in form.fields else "new_end"
+                for problem in problems:
+                    form.add_error(target, problem)
+            return None
+        messages.success(
+            self.request,
+            f"{extension.get_kind_display()} recorded: the contract now ends on "
+            f"{extension.new_ends_on:%-d %B %Y}.",
+        )
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ContractHistoryView(RecordHistoryView):
-    def get_object(self):
-        return get_object_or_404(Contract, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return contract_tracks(obj)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workspace_section"] = "contracts"
-        return context
+class ContractHistoryView(RecordHistory):
+    model = Contract
+    section = "contracts"
+    history_of = staticmethod(contract_tracks)
 
 
 # -- providers -------------------------------------------------------------------------------------
@@ -447,6 +277,7 @@ class ProviderListView(FilteredListView):
     template_name = "workspace/providers/list.html"
     filterset_class = ProviderFilter
     section = "providers"
+    heading = "Providers"
 
     def get_queryset(self):
         return Provider.objects.annotate(
@@ -455,21 +286,17 @@ class ProviderListView(FilteredListView):
         ).order_by("name")
 
 
-class ProviderDetailView(StaffRequiredMixin, TemplateView):
+class ProviderDetailView(RecordDetailView):
     template_name = "workspace/providers/detail.html"
+    model = Provider
+    section = "providers"
+    record_name = "provider"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        provider = get_object_or_404(Provider, pk=self.kwargs["pk"])
-        context.update(
-            {
-                "workspace_section": "providers",
-                "provider": provider,
-                "contracts": provider.contracts.select_related("lot__phase__programme"),
-                "awards": provider.awards.select_related("decision"),
-            }
-        )
-        return context
+    def rows(self, provider) -> dict:
+        return {
+            "contracts": provider.contracts.select_related("lot__phase__programme"),
+            "awards": provider.awards.select_related("decision"),
+        }
 
 
 class ProviderCreateView(RecordCreateView):
@@ -498,6 +325,7 @@ class PartnerListView(FilteredListView):
     template_name = "workspace/partners/list.html"
     filterset_class = PartnerBodyFilter
     section = "partners"
+    heading = "Partner bodies"
 
     def get_queryset(self):
         return PartnerBody.objects.annotate(
@@ -506,24 +334,20 @@ class PartnerListView(FilteredListView):
         ).order_by("name")
 
 
-class PartnerDetailView(StaffRequiredMixin, TemplateView):
+class PartnerDetailView(RecordDetailView):
     template_name = "workspace/partners/detail.html"
+    model = PartnerBody
+    section = "partners"
+    record_name = "body"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        body = get_object_or_404(PartnerBody, pk=self.kwargs["pk"])
-        context.update(
-            {
-                "workspace_section": "partners",
-                "body": body,
-                "commissioned": body.commissioned.select_related("contract__provider"),
-                "memberships": body.arrangements.select_related("arrangement").prefetch_related(
-                    "positions"
-                ),
-                "asks": body.asks.select_related("arrangement"),
-            }
-        )
-        return context
+    def rows(self, body) -> dict:
+        return {
+            "commissioned": body.commissioned.select_related("contract__provider"),
+            "memberships": body.arrangements.select_related("arrangement").prefetch_related(
+                "positions"
+            ),
+            "asks": body.asks.select_related("arrangement"),
+        }
 
 
 class PartnerCreateView(RecordCreateView):
@@ -552,6 +376,7 @@ class ProgrammeListView(FilteredListView):
     template_name = "workspace/programmes/list.html"
     filterset_class = ProgrammeFilter
     section = "programmes"
+    heading = "Commissioning programmes"
 
     def get_queryset(self):
         return Programme.objects.annotate(
@@ -575,30 +400,26 @@ def programme_tracks(programme) -> list[Track]:
     ]
 
 
-class ProgrammeDetailView(StaffRequiredMixin, TemplateView):
+class ProgrammeDetailView(RecordDetailView):
     template_name = "workspace/programmes/detail.html"
+    model = Programme
+    section = "programmes"
+    record_name = "programme"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        programme = get_object_or_404(Programme, pk=self.kwargs["pk"])
+    def rows(self, programme) -> dict:
         phases = programme.phases.prefetch_related(
             Prefetch(
                 "lots",
                 queryset=Lot.objects.annotate(contract_count=Count("contracts")).order_by("number"),
             )
         )
-        context.update(
-            {
-                "workspace_section": "programmes",
-                "programme": programme,
-                "phases": phases,
-                "contracts": Contract.objects.filter(lot__phase__programme=programme)
-                .select_related("provider", "lot__phase")
-                .order_by("lot__phase__starts_on", "lot__number", "reference"),
-                "decisions": programme.decisions.order_by("-decided_on", "-created_at"),
-            }
-        )
-        return context
+        return {
+            "phases": phases,
+            "contracts": Contract.objects.filter(lot__phase__programme=programme)
+            .select_related("provider", "lot__phase")
+            .order_by("lot__phase__starts_on", "lot__number", "reference"),
+            "decisions": programme.decisions.order_by("-decided_on", "-created_at"),
+        }
 
 
 class ProgrammeCreateView(RecordCreateView):
@@ -615,17 +436,10 @@ class ProgrammeUpdateView(RecordUpdateView):
     section = "programmes"
 
 
-class ProgrammeHistoryView(RecordHistoryView):
-    def get_object(self):
-        return get_object_or_404(Programme, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return programme_tracks(obj)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workspace_section"] = "programmes"
-        return context
+class ProgrammeHistoryView(RecordHistory):
+    model = Programme
+    section = "programmes"
+    history_of = staticmethod(programme_tracks)
 
 
 class PhaseCreateView(ChildFormMixin, RecordCreateView):
@@ -638,31 +452,20 @@ class PhaseCreateView(ChildFormMixin, RecordCreateView):
     def get_heading(self):
         return "Add a procurement phase"
 
-    def get_caption(self):
-        return str(self.parent)
-
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = ProcurementPhase(programme=self.parent)
         return kwargs
 
 
-class PhaseUpdateView(RecordUpdateView):
+class PhaseUpdateView(ChildFormMixin, RecordUpdateView):
     model = ProcurementPhase
     form_class = PhaseForm
+    parent_field = "programme"
     section = "programmes"
 
     def get_heading(self):
         return f"Change {self.object.name}"
-
-    def get_caption(self):
-        return str(self.object.programme)
-
-    def get_back_url(self):
-        return self.object.programme.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.programme.get_absolute_url()
 
 
 class LotCreateView(ChildFormMixin, RecordCreateView):
@@ -670,16 +473,11 @@ class LotCreateView(ChildFormMixin, RecordCreateView):
     form_class = LotForm
     parent_model = ProcurementPhase
     section = "programmes"
+    shown_on = "programme"
     submit_label = "Add lot"
-
-    def parent_url(self):
-        return self.parent.programme.get_absolute_url()
 
     def get_heading(self):
         return "Add a lot"
-
-    def get_caption(self):
-        return str(self.parent)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -687,22 +485,15 @@ class LotCreateView(ChildFormMixin, RecordCreateView):
         return kwargs
 
 
-class LotUpdateView(RecordUpdateView):
+class LotUpdateView(ChildFormMixin, RecordUpdateView):
     model = Lot
     form_class = LotForm
+    parent_field = "phase"
+    shown_on = "programme"
     section = "programmes"
 
     def get_queryset(self):
         return Lot.objects.select_related("phase__programme")
-
-    def get_caption(self):
-        return str(self.object.phase)
-
-    def get_back_url(self):
-        return self.object.phase.programme.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.phase.programme.get_absolute_url()
 
 
 # -- joint arrangements ----------------------------------------------------------------------------
@@ -712,6 +503,7 @@ class ArrangementListView(FilteredListView):
     template_name = "workspace/arrangements/list.html"
     filterset_class = ArrangementFilter
     section = "arrangements"
+    heading = "Joint commissioning arrangements"
 
     def get_queryset(self):
         return JointArrangement.objects.annotate(
@@ -749,12 +541,13 @@ def arrangement_tracks(arrangement) -> list[Track]:
     ]
 
 
-class ArrangementDetailView(StaffRequiredMixin, TemplateView):
+class ArrangementDetailView(RecordDetailView):
     template_name = "workspace/arrangements/detail.html"
+    model = JointArrangement
+    section = "arrangements"
+    record_name = "arrangement"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        arrangement = get_object_or_404(JointArrangement, pk=self.kwargs["pk"])
+    def rows(self, arrangement) -> dict:
         partners = list(
             arrangement.partners.select_related("body").prefetch_related(
                 Prefetch("positions", queryset=PartnerPosition.objects.order_by("as_of", "pk"))
@@ -768,19 +561,14 @@ class ArrangementDetailView(StaffRequiredMixin, TemplateView):
         body_names = {partner.pk: partner.body.name for partner in partners}
         for position in timeline:
             position.body_name = body_names[position.partner_id]
-        context.update(
-            {
-                "workspace_section": "arrangements",
-                "arrangement": arrangement,
-                "partners": partners,
-                "position_timeline": timeline,
-                "risks": arrangement.risks.all(),
-                "asks": arrangement.asks.select_related("of_body"),
-                "contracts": arrangement.contracts.select_related("provider"),
-                "decisions": arrangement.decisions.order_by("-decided_on", "-created_at"),
-            }
-        )
-        return context
+        return {
+            "partners": partners,
+            "position_timeline": timeline,
+            "risks": arrangement.risks.all(),
+            "asks": arrangement.asks.select_related("of_body"),
+            "contracts": arrangement.contracts.select_related("provider"),
+            "decisions": arrangement.decisions.order_by("-decided_on", "-created_at"),
+        }
 
 
 class ArrangementCreateView(RecordCreateView):
@@ -796,29 +584,20 @@ class ArrangementUpdateView(RecordUpdateView):
     form_class = ArrangementForm
     section = "arrangements"
 
-    def tracks(self, obj):
-        return arrangement_tracks(obj)[:1]
+    @staticmethod
+    def history_of(arrangement) -> list[Track]:
+        return arrangement_tracks(arrangement)[:1]
 
 
-class ArrangementHistoryView(RecordHistoryView):
-    def get_object(self):
-        return get_object_or_404(JointArrangement, pk=self.kwargs["pk"])
-
-    def tracks(self, obj):
-        return arrangement_tracks(obj)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workspace_section"] = "arrangements"
-        return context
+class ArrangementHistoryView(RecordHistory):
+    model = JointArrangement
+    section = "arrangements"
+    history_of = staticmethod(arrangement_tracks)
 
 
 class ArrangementChildCreateView(ChildFormMixin, RecordCreateView):
     parent_model = JointArrangement
     section = "arrangements"
-
-    def get_caption(self):
-        return str(self.parent)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -842,9 +621,7 @@ class PositionCreateView(ChildFormMixin, RecordCreateView):
     section = "arrangements"
     submit_label = "Record position"
     success_message = "Position recorded."
-
-    def parent_url(self):
-        return self.parent.arrangement.get_absolute_url()
+    shown_on = "arrangement"
 
     def get_heading(self):
         return f"Record a change in {self.parent.body}'s position"
@@ -866,22 +643,14 @@ class RiskCreateView(ArrangementChildCreateView):
     success_message = "Risk added."
 
 
-class RiskUpdateView(RecordUpdateView):
+class RiskUpdateView(ChildFormMixin, RecordUpdateView):
     model = ArrangementRisk
     form_class = RiskForm
+    parent_field = "arrangement"
     section = "arrangements"
 
     def get_heading(self):
         return "Change a risk"
-
-    def get_caption(self):
-        return str(self.object.arrangement)
-
-    def get_back_url(self):
-        return self.object.arrangement.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.arrangement.get_absolute_url()
 
 
 class AskCreateView(ArrangementChildCreateView):
@@ -892,22 +661,14 @@ class AskCreateView(ArrangementChildCreateView):
     success_message = "Ask recorded."
 
 
-class AskUpdateView(RecordUpdateView):
+class AskUpdateView(ChildFormMixin, RecordUpdateView):
     model = PartnerAsk
     form_class = AskForm
+    parent_field = "arrangement"
     section = "arrangements"
 
     def get_heading(self):
         return "Change an ask"
-
-    def get_caption(self):
-        return str(self.object.arrangement)
-
-    def get_back_url(self):
-        return self.object.arrangement.get_absolute_url()
-
-    def get_success_url(self):
-        return self.object.arrangement.get_absolute_url()
 
 
 # -- the timeline ----------------------------------------------------------------------------------
