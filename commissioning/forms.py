@@ -104,7 +104,7 @@ class GovukDateInput(forms.Widget):
                 )
             )
         # Each item was escaped by format_html above.
-        inputs = mark_safe("".join(items))  # noqa: S308  # nosec B308 B703
+        inputs = mark_safe("".join(items))  # noqa: S308
         return format_html('<div class="govuk-date-input" id="{}">{}</div>', base_id, inputs)
 
 
@@ -210,7 +210,7 @@ class Select(forms.Select):
         attributes = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         # Every value and label above went through html.escape (quotes included), and flatatt
         # escapes the attributes, so the markup is safe to mark as such.
-        return mark_safe(f"<select{flatatt(attributes)}>{options}</select>")  # noqa: S308  # nosec B308 B703
+        return mark_safe(f"<select{flatatt(attributes)}>{options}</select>")  # noqa: S308
 
 
 class KeyedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -370,19 +370,19 @@ def _choices_version_sql(_vendor: str) -> str:
     the query itself)."""
     models = [apps.get_model(label) for label in CHOICE_MODELS]
     # Table and column names from the models' own metadata, quoted: no input is in the SQL
-    # (ruff S608, bandit B608).
+    # (ruff S608).
     quote = connection.ops.quote_name
     columns = []
     for model in models:
         history = quote(model.history.model._meta.db_table)
         table = quote(model._meta.db_table)
-        columns.append(f"(SELECT MAX({quote('history_date')}) FROM {history})")  # noqa: S608  # nosec B608
-        columns.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608  # nosec B608
+        columns.append(f"(SELECT MAX({quote('history_date')}) FROM {history})")  # noqa: S608
+        columns.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
     label, date_field = DATED_BY
     dated, date = quote(apps.get_model(label)._meta.db_table), quote(date_field)
     for end in ("MIN", "MAX"):
-        columns.append(f"(SELECT {end}({date}) FROM {dated})")  # noqa: S608  # nosec B608
-    return "SELECT " + ", ".join(columns)  # noqa: S608  # nosec B608
+        columns.append(f"(SELECT {end}({date}) FROM {dated})")  # noqa: S608
+    return "SELECT " + ", ".join(columns)  # noqa: S608
 
 
 class FilterForm(GovukFormMixin, forms.Form):

@@ -42,7 +42,7 @@ def public_result(record) -> str:
     about = " · ".join(value for value in (record.category, record.decision_maker) if value)
     colour = CONFIDENTIALITY_TAGS.get(record.confidentiality_code, "govuk-tag--grey")
     # Every value in the row is escaped above.
-    return mark_safe(  # noqa: S308  # nosec B308 B703
+    return mark_safe(  # noqa: S308
         f'<li class="app-results__item">\n'
         f'  <h3 class="govuk-heading-s govuk-!-margin-bottom-1">'
         f'<a class="govuk-link" href="{escape(record.url)}">{escape(record.title)}</a></h3>\n'
