@@ -25,7 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from commissioning import precompiled
+from commissioning.speed import precompiled
 
 REAL_DATE_PARTS = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 

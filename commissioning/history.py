@@ -21,10 +21,10 @@ from django.utils.formats import date_format
 from django.views.generic import TemplateView
 from simple_history.utils import get_m2m_reverse_field_name
 
-from commissioning import precompiled
 from commissioning.money import pounds
 from commissioning.pagination import page_context
 from commissioning.permissions import StaffRequiredMixin
+from commissioning.speed import precompiled
 
 # Bookkeeping columns, and derived text that would only repeat what the record says.
 NOT_SHOWN = {"id", "created_at", "updated_at", "search_document"}

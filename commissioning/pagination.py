@@ -22,7 +22,7 @@ limit, and `KeptCountPaginator` keeps the count of a list under a key that names
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
-from commissioning import kept
+from commissioning.speed import kept
 
 COUNT_CAP = 10_000
 # A kept count is keyed on its list's version and never goes stale; the timeout only bounds how

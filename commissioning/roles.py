@@ -8,7 +8,7 @@ from django.db import connection, models
 from django.db.models import Aggregate, Exists, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Concat
 
-from commissioning import precompiled
+from commissioning.speed import precompiled
 
 
 class Role(models.TextChoices):
@@ -131,7 +131,7 @@ def _signed_in_user_query(user_id):
 class RegisterBackend(ModelBackend):
     """Django's ModelBackend, reading the signed-in user's roles and permissions with the user
     on each request: one query where there were up to four. It runs on every request, so it
-    is compiled once per process (commissioning.precompiled)."""
+    is compiled once per process (commissioning.speed.precompiled)."""
 
     def get_user(self, user_id):
         try:

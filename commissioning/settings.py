@@ -203,7 +203,7 @@ TEMPLATES = [
 ]
 
 # Plain inputs and text areas drawn in Python, the same markup as Django's templates draw.
-FORM_RENDERER = "commissioning.renderers.OnePassRenderer"
+FORM_RENDERER = "commissioning.speed.renderers.OnePassRenderer"
 
 DATABASES = {"default": database_from_url("DATABASE_URL", os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -306,7 +306,7 @@ elif CACHE_DIR:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How old, in seconds, the version of a public page may be when a reader who is not signed in
-# is answered (commissioning.kept.RecentAnswers): a change to a published decision, its
+# is answered (commissioning.speed.kept.RecentAnswers): a change to a published decision, its
 # withdrawal included, reaches every public reader within this time. 0 reads it afresh for
 # every request. Signed-in staff always get it afresh.
 PUBLIC_FRESHNESS_SECONDS = envint("PUBLIC_FRESHNESS_SECONDS", 1)

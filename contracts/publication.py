@@ -15,7 +15,7 @@ from django.db.models import Max, Prefetch
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 
-from commissioning.reversing import reference_path
+from commissioning.speed.reversing import reference_path
 from contracts.models import (
     Commissioner,
     Contract,

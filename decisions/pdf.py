@@ -17,7 +17,7 @@ import time
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from commissioning import kept
+from commissioning.speed import kept
 from decisions.models import Decision
 from decisions.publication import PublicRecord, PublicSection, record_fingerprint
 

@@ -24,8 +24,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix, get_urlconf
 from django.views.decorators.http import condition, require_safe
 
-from commissioning import kept
 from commissioning.pagination import CappedPaginator, KeptCountPaginator
+from commissioning.speed import kept
 from decisions.export import published_decisions_json
 from decisions.models import Appendix
 from decisions.pdf import pdf_filename, public_pdf, public_pdf_cache_key
@@ -77,7 +77,7 @@ def _cached_page(request: HttpRequest, key: str | None, build) -> HttpResponse:
     """The page from the cache when it can be, otherwise built (and kept, when it can be)."""
     if key is None or not _cacheable(request):
         return build()
-    # Every key here names a version of the page (commissioning.kept).
+    # Every key here names a version of the page (commissioning.speed.kept).
     content = kept.get(key)
     if content is not None:
         return HttpResponse(content)
@@ -106,7 +106,7 @@ def _register_count_key(request: HttpRequest, filterset) -> str | None:
 
 def _fresh_enough(request: HttpRequest, key: str, read):
     """`read()`, or for a reader who is not signed in an answer at most
-    PUBLIC_FRESHNESS_SECONDS old (commissioning.kept.RecentAnswers)."""
+    PUBLIC_FRESHNESS_SECONDS old (commissioning.speed.kept.RecentAnswers)."""
     seconds = settings.PUBLIC_FRESHNESS_SECONDS if _anonymous(request) else 0
     return kept.recent.get(key, seconds, read)
 

@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from commissioning import audit, once, precompiled
+from commissioning import audit, once
 from commissioning.concurrency import StaleEditMixin
 from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
 from commissioning.pagination import RegisterPaginator, page_context
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
+from commissioning.speed import precompiled
 from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
 from decisions.forms import (
     DOCUMENT_TYPES,
@@ -255,7 +256,7 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
     Six small lists on every decision page were six round trips to the database; here each
     is one SELECT of the same six columns, joined with UNION ALL. Django took 2.4 ms to
     build that SQL, eight times what the database took to run it, so on PostgreSQL it is
-    compiled once per process and prepared once per connection (commissioning.precompiled).
+    compiled once per process and prepared once per connection (commissioning.speed.precompiled).
     SQLite's raw rows would hold text for the extension's date: there the ORM runs it.
     """
     if connection.vendor == "postgresql":

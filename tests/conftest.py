@@ -25,7 +25,7 @@ def empty_cache():
     """Each test starts with an empty cache: what one test's pages kept is not another's."""
     from django.core.cache import cache
 
-    from commissioning import kept
+    from commissioning.speed import kept
 
     cache.clear()
     kept.memo.clear()

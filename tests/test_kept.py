@@ -2,8 +2,8 @@
 
 from django.core.cache import cache
 
-from commissioning import kept
-from commissioning.kept import ProcessMemo
+from commissioning.speed import kept
+from commissioning.speed.kept import ProcessMemo
 
 
 def test_a_kept_value_is_read_without_the_shared_cache():

@@ -4,7 +4,7 @@ import django.db
 import pytest
 from django.db import connection
 
-from commissioning import precompiled
+from commissioning.speed import precompiled
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils.safestring import mark_safe
 
-from commissioning.renderers import INPUT_TEMPLATES, OnePassRenderer
+from commissioning.speed.renderers import INPUT_TEMPLATES, OnePassRenderer
 
 DJANGO = DjangoTemplates()
 ONE_PASS = OnePassRenderer()

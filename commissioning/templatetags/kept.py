@@ -4,7 +4,7 @@ Django's `{% cache %}` reads the shared cache on every request: a file read, unp
 decompressing. The filter forms' fields were kept that way and still took a tenth of a
 register page. Their key changes with everything they show (commissioning.forms.FilterForm), so
 the fragment under a key never changes and can be kept in this process too
-(commissioning.kept). The key also holds a hash of the templates, so a deploy that changes
+(commissioning.speed.kept). The key also holds a hash of the templates, so a deploy that changes
 how the fragment looks does not find the old one.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 from django import template
 from django.utils.safestring import mark_safe
 
-from commissioning import kept
+from commissioning.speed import kept
 
 register = template.Library()
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from commissioning.money import pounds
-from commissioning.reversing import pk_path, reference_path
+from commissioning.speed.reversing import pk_path, reference_path
 
 register = template.Library()
 
@@ -107,14 +107,14 @@ def _resolving(context) -> tuple[str, object]:
 @register.simple_tag(takes_context=True)
 def pk_url(context, name: str, pk) -> str:
     """`{% url name pk %}` for a page whose one argument is a record's integer key (see
-    `commissioning.reversing`)."""
+    `commissioning.speed.reversing`)."""
     return pk_path(name, pk, *_resolving(context))
 
 
 @register.simple_tag(takes_context=True)
 def ref_url(context, name: str, reference) -> str:
     """`{% url name reference %}` for a page whose one argument is a decision's reference
-    (see `commissioning.reversing`)."""
+    (see `commissioning.speed.reversing`)."""
     return reference_path(name, reference, *_resolving(context))
 
 

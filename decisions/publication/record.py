@@ -20,8 +20,8 @@ from django.db.models import F, Prefetch
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
-from commissioning import precompiled
-from commissioning.reversing import reference_path
+from commissioning.speed import precompiled
+from commissioning.speed.reversing import reference_path
 from contracts.models import Contract
 from decisions.models import (
     Appendix,

@@ -9,7 +9,7 @@ from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from commissioning import precompiled
+from commissioning.speed import precompiled
 from contracts.models import Contract
 from decisions.models import (
     Appendix,

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commissioning import kept
+from commissioning.speed import kept
 
 
 @pytest.fixture
