@@ -5,7 +5,6 @@ public may see of a contract. Contracts over £10,000 are listed in full; at or 
 value, the parties and the purpose only.
 """
 
-import csv
 import hashlib
 import io
 import json
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_safe
 
+from commissioning import spreadsheets
 from contracts.ocds import release_package
 from contracts.publication import (
     FULL_LISTING_THRESHOLD,
@@ -158,7 +158,7 @@ def _cached_body(request: HttpRequest, build) -> bytes:
             timezone.localdate().isoformat(),
         ]
     )
-    key = f"public-contract-data:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+    key = f"public-contract-data:2:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
     body = cache.get(key)
     if body is None:
         body = build()
@@ -168,7 +168,7 @@ def _cached_body(request: HttpRequest, build) -> bytes:
 
 def _csv_body() -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for contract in public_contracts():
         writer.writerow(csv_row(contract))

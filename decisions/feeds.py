@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from decisions.publication import PublicRecord, public_decisions, public_record
 
@@ -44,7 +45,9 @@ class PublicationsFeed(Feed):
         return item.title_line
 
     def item_description(self, item: PublicRecord) -> str:
-        return item.listing_text
+        # Atom's summary is declared as HTML (Django's Atom1Feed says type="html"), while an
+        # officer's words are plain text: escaped, a feed reader shows them as typed.
+        return escape(item.listing_text)
 
     def item_link(self, item: PublicRecord) -> str:
         return item.url

