@@ -11,8 +11,9 @@ first, with who changed it and when.
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, QuerySet
+from django.forms.models import BaseModelForm
 from django.http import HttpRequest, HttpResponse
 
 from commissioning.history import Track, Version, latest_ids, versions
@@ -27,6 +28,26 @@ else:
     _ViewBase = object
 
 FIELD_NAME = "version"
+
+
+def duplicate_found(*forms: object) -> bool:
+    """After a save failed on a unique rule: whether the forms' own unique checks now find the
+    clash, and so say so next to the field.
+
+    A form checks that a name is free before it saves; an officer saving the same name at the
+    same moment can take it in between, and the database then refuses the second insert.
+    That is the form's ordinary "already exists" error, not a server error: the caller shows
+    the form again. Any other integrity error is not explained by the forms, and is raised."""
+    found = False
+    for form in forms:
+        if not isinstance(form, BaseModelForm):
+            continue
+        if form.instance._state.adding:
+            # The refused insert gave the record no key; the check must not exclude it.
+            form.instance.pk = None
+        form.validate_unique()
+        found = found or bool(form.errors)
+    return found
 
 
 def make_token(ids: list[int]) -> str:
@@ -134,10 +155,15 @@ class StaleEditMixin(_ViewBase):
         `stale_response`), else `save(forms)`, which saves valid forms and returns the
         response, or returns None; then the forms (`forms` as `save` left it) are shown
         again with their errors."""
-        with transaction.atomic():
-            if not self.check_version():
-                return self.stale_response(self.get_context_data(**forms))
-            response = save(forms)
+        try:
+            with transaction.atomic():
+                if not self.check_version():
+                    return self.stale_response(self.get_context_data(**forms))
+                response = save(forms)
+        except IntegrityError:
+            if not duplicate_found(*forms.values()):
+                raise
+            response = None
         if response is not None:
             return response
         return self.render_to_response(self.get_context_data(**forms))

@@ -5,13 +5,14 @@ its history. The contract, provider, partner, programme and arrangement pages
 """
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from commissioning import once
-from commissioning.concurrency import StaleEditMixin
+from commissioning.concurrency import StaleEditMixin, duplicate_found
 from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track
 from commissioning.pagination import RegisterPaginator, page_context
@@ -108,9 +109,14 @@ class RecordCreateView(OfficerRequiredMixin, FormPageMixin, CreateView):
     def form_valid(self, form):
         form.instance._history_user = self.request.user
         # The record, its history row and the form's one-time token commit together.
-        with once.creating(self.request) as submission:
-            response = super().form_valid(form)
-            submission.location = response.url
+        try:
+            with once.creating(self.request) as submission:
+                response = super().form_valid(form)
+                submission.location = response.url
+        except IntegrityError:
+            if not duplicate_found(form):
+                raise
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message.format(object=self.object))
         return response
 

@@ -8,6 +8,7 @@ the blocks in contracts/workspace_blocks.py.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.generic import CreateView, TemplateView
 
 from commissioning import once
-from commissioning.concurrency import StaleEditMixin
+from commissioning.concurrency import StaleEditMixin, duplicate_found
 from commissioning.forms import error_summary
 from commissioning.history import Track
 from commissioning.pagination import RegisterPaginator, page_context
@@ -175,9 +176,14 @@ class ContractCreateView(OfficerRequiredMixin, ContractFormMixin, FormPageMixin,
         form = self.get_form()
         formset = self.get_formset(request.POST)
         if form.is_valid() and formset.is_valid():
-            with once.creating(request) as submission:
-                contract = self.save_all(form, formset)
-                submission.location = contract.get_absolute_url()
+            try:
+                with once.creating(request) as submission:
+                    contract = self.save_all(form, formset)
+                    submission.location = contract.get_absolute_url()
+            except IntegrityError:
+                if not duplicate_found(form):
+                    raise
+                return self.render_to_response(self.get_context_data(form=form, formset=formset))
             messages.success(request, f"Contract {contract.reference} has been added.")
             return HttpResponseRedirect(contract.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
