@@ -25,6 +25,18 @@ def holds_permission(user, permission: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm(permission))
 
 
+RECORD_DECIDED_REFUSAL = (
+    "Recording decisions already taken needs the permission to do so: an administrator gives "
+    "it to named officers."
+)
+
+
+def may_record_decided(user) -> bool:
+    """Whether a user may record decisions already taken (importing them, signed and perhaps
+    published): administrators, and the officers an administrator has given the permission."""
+    return holds_permission(user, "decisions.record_decided")
+
+
 def is_staff_member(user) -> bool:
     """Any staff role, or an administrator: may read everything in the workspace."""
     if not getattr(user, "is_authenticated", False):

@@ -65,6 +65,7 @@ def exported_decision(record: PublicRecord) -> dict:
         "public_subject": record.public_subject,
         **dates,
         "late_publication_reason": record.late_publication_reason,
+        "recorded_from_signed_record": record.recorded_from_signed_record,
     }
     if record.is_wholly_confidential:
         return _without_empty(head)

@@ -12,13 +12,18 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from commissioning import once
 from commissioning.importing import MAX_FILE_BYTES, Import, ImportRefused
-from commissioning.permissions import officer_required
+from commissioning.permissions import (
+    RECORD_DECIDED_REFUSAL,
+    may_record_decided,
+    officer_required,
+)
 from contracts.importing import ContractImport
 from decisions.importing import DecisionImport
 
@@ -88,6 +93,10 @@ def session_key(kind: ImportKind) -> str:
 
 @officer_required
 def import_decisions(request: HttpRequest) -> HttpResponse:
+    # Every imported decision is recorded as already taken, signed and perhaps published:
+    # only those given that permission may put such records on the register.
+    if not may_record_decided(request.user):
+        raise PermissionDenied(RECORD_DECIDED_REFUSAL)
     return import_page(request, DECISIONS)
 
 

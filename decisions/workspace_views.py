@@ -25,7 +25,12 @@ from commissioning.concurrency import StaleEditMixin
 from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
 from commissioning.pagination import RegisterPaginator, page_context
-from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin, can_edit
+from commissioning.permissions import (
+    OfficerRequiredMixin,
+    StaffRequiredMixin,
+    can_edit,
+    may_record_decided,
+)
 from commissioning.speed import precompiled
 from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
 from decisions.forms import (
@@ -133,7 +138,10 @@ class DecisionListView(StaffRequiredMixin, TemplateView):
                 "heading": "Decisions",
                 "list_url": reverse("workspace:decision-list"),
                 "add_url": reverse("workspace:decision-create"),
-                "import_url": reverse("workspace:import-decisions"),
+                # Importing records decisions already taken: for those who may.
+                "import_url": reverse("workspace:import-decisions")
+                if may_record_decided(self.request.user)
+                else "",
                 "numbered_caption": True,
                 "filterset": filterset,
                 "filter_form": filterset.form,

@@ -47,6 +47,19 @@ def public_versions_read_afresh():
         yield
 
 
+def give_permission(user, permission: str):
+    """Give one user a Django permission ("app_label.codename"), as an administrator does on
+    the user's page in the admin; the user as the database now has it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = permission.split(".")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+    return get_user_model().objects.get(pk=user.pk)  # afresh: permissions are cached
+
+
 @pytest.fixture
 def officer(db):
     return UserFactory(

@@ -79,6 +79,9 @@ DECISION_COLUMNS = {
     "delegation_instrument": ["delegation", "instrument", "delegated under"],
     "delegation_starts_on": ["delegation start date"],
     "force_business": ["is force business"],
+    # Taken outside the register and recorded from the office's signed record: yes unless the
+    # file says no (a record exported by another register, signed in its own sign-off).
+    "recorded_from_signed_record": ["recorded from signed record"],
     "chief_officer_approved_on": [
         "date approved by chief officer",
         "if force business date approved by chief officer",

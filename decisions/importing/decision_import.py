@@ -160,6 +160,9 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             declaration_of_interests=check.text("declaration_of_interests"),
             confidentiality=confidentiality,
             status=status or DecisionStatus.APPROVED,
+            # An imported decision was taken outside the register: its public record says it
+            # was recorded from the office's signed record, unless the file says otherwise.
+            recorded_from_signed_record=check.flag("recorded_from_signed_record") is not False,
         )
         check.model_errors(
             decision,

@@ -167,6 +167,11 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
         help_text="The public text of the record, for search. Never holds withheld text.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Taken outside the register (on paper, signed in ink) and recorded here from the office's
+    # signed record, by import: its signatures were not given in the register's sign-off.
+    recorded_from_signed_record = models.BooleanField(
+        "recorded from the office's signed record", default=False, editable=False
+    )
     contracts = models.ManyToManyField("contracts.Contract", blank=True, related_name="decisions")
     programmes = models.ManyToManyField("contracts.Programme", blank=True, related_name="decisions")
     arrangements = models.ManyToManyField(
@@ -244,6 +249,8 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
             ("approve_force_business", "Can approve force business as the Chief Officer"),
             ("decide_decision", "Can decide and sign decisions"),
             ("publish_decision", "Can publish decisions"),
+            # Administrators hold it, and may give it to named officers.
+            ("record_decided", "Can record decisions already taken"),
         ]
 
     def __str__(self) -> str:

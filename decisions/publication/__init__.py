@@ -14,6 +14,7 @@ from decisions.publication.gone import NoLongerPublished, no_longer_published
 from decisions.publication.record import (
     LISTED_FIELDS,
     PUBLIC_PARTS,
+    RECORDED_FROM_SIGNED_RECORD,
     PublicAppendix,
     PublicAward,
     PublicComment,
@@ -52,6 +53,7 @@ from decisions.publication.versions import (
 __all__ = [
     "LISTED_FIELDS",
     "PUBLIC_PARTS",
+    "RECORDED_FROM_SIGNED_RECORD",
     "NoLongerPublished",
     "PublicAppendix",
     "PublicAward",

@@ -119,6 +119,9 @@ class PublicRecord:
     published_label: str
     # When the record last changed; not part of its content (see `record_fingerprint`).
     updated_at: datetime.datetime | None = None
+    # Taken outside the register and recorded from the office's signed record (the page and
+    # PDF say so in RECORDED_FROM_SIGNED_RECORD's words).
+    recorded_from_signed_record: bool = False
     # What `decision_maker` says, as data (for the open data export): "pcc" or "delegate",
     # the Commissioner's name, or the delegate and the instrument they decided under.
     decision_maker_code: str = ""
@@ -135,6 +138,11 @@ class PublicRecord:
     awards: list[PublicAward] = field(default_factory=list)
     links: list[PublicLink] = field(default_factory=list)
     contracts: list[PublicLink] = field(default_factory=list)
+
+    @property
+    def provenance(self) -> str:
+        """Where the record came from, where that needs saying (RECORDED_FROM_SIGNED_RECORD)."""
+        return RECORDED_FROM_SIGNED_RECORD if self.recorded_from_signed_record else ""
 
     @property
     def published_late(self) -> bool:
@@ -209,6 +217,13 @@ def appendix_url(reference: str, appendix_id: int) -> str:
 # Every field a list of decisions shows (`listed_rows`, `listed_record`), and nothing else. A
 # decision read whole is twice the data of this; on a page of twenty search results the rest
 # cost about a third of a millisecond in the database and as much again in building the rows.
+# What every public surface says of a decision taken outside the register and recorded from the
+# office's signed record (an import): the register did not take its signatures, and the signed
+# copy, which may carry handwriting, is never published.
+RECORDED_FROM_SIGNED_RECORD = (
+    "Recorded from the office's signed record; the signed copy is held by the office."
+)
+
 LISTED_FIELDS = (
     "reference",
     "title",
@@ -234,6 +249,7 @@ LISTED_FIELDS = (
     "category__name",
     "delegation__delegate_name",
     "delegation__instrument",
+    "recorded_from_signed_record",
 )
 
 
@@ -410,6 +426,7 @@ def listed_record(row, resolving: tuple | None = None) -> PublicRecord:
         "signed_label": row["template__signed_label"],
         "published_label": row["template__published_label"],
         "updated_at": row["updated_at"],
+        "recorded_from_signed_record": row["recorded_from_signed_record"],
     }
     if is_wholly_confidential:
         # Listed with its reference, title, one-line subject and dates; nothing more, not even

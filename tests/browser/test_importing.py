@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from commissioning.roles import Role
 from decisions.models import Decision
+from tests.conftest import give_permission
 from tests.factories import UserFactory
 from tests.importing.conftest import EXAMPLES
 
@@ -16,7 +17,10 @@ def officer_page(live_server, page, client):
     # A transactional test database is emptied after each test, the groups the migrations
     # made included: make sure the officers' group is there.
     Group.objects.get_or_create(name=Role.OFFICER.value)
-    officer = UserFactory(username="importing-officer", roles=[Role.OFFICER])
+    officer = give_permission(
+        UserFactory(username="importing-officer", roles=[Role.OFFICER]),
+        "decisions.record_decided",
+    )
     client.force_login(officer)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]

@@ -153,7 +153,9 @@ CLASSIFIED: dict[str, Page] = {
     "workspace:risk-edit": Page(OFFICER_ONLY, pk("risk")),
     "workspace:ask-create": Page(OFFICER_ONLY, pk("arrangement")),
     "workspace:ask-edit": Page(OFFICER_ONLY, pk("ask")),
-    "workspace:import-decisions": Page(OFFICER_ONLY),
+    # Importing records decisions already taken: administrators, and officers given the
+    # permission (the demo's officer is not).
+    "workspace:import-decisions": Page(answers(anonymous="login", admin=200, others=403)),
     "workspace:import-contracts": Page(OFFICER_ONLY),
     # -- Publication -------------------------------------------------------------------------
     "workspace:decision-publish": Page(STAFF_READ, ref(PUBLISHED)),

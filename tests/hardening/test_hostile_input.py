@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from decisions.models import Decision, WorkflowEvent
+from tests.conftest import give_permission
 from tests.hardening import hostile
 from tests.hardening.test_authorisation_matrix import (
     COMMENTED,
@@ -72,6 +73,9 @@ class Demo(Data):
         for user in self.users.values():
             user.set_password("demo")
             user.save(update_fields=["password"])
+        # The decisions import is for officers given the permission to record decisions
+        # already taken; this officer has it, so that the import's forms are tried too.
+        self.users["officer"] = give_permission(self.users["officer"], "decisions.record_decided")
 
     def client(self, role: str) -> Client:
         client = Client(raise_request_exception=False)

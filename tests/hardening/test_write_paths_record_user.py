@@ -34,6 +34,7 @@ from decisions.models import (
     Signature,
     StatutoryComment,
 )
+from tests.conftest import give_permission
 from tests.importing.conftest import EXAMPLES
 from tests.workflow import conftest as workflow
 from tests.workspace import conftest as workspace
@@ -526,6 +527,8 @@ def token_in(response) -> str:
     ],
 )
 def test_importing_from_the_page_names_the_officer(client_for, officer, url, example, model):
+    # Decisions already taken are recorded by an officer given that permission.
+    officer = give_permission(officer, "decisions.record_decided")
     client = client_for(officer)
     checked = client.post(
         url,

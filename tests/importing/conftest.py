@@ -19,6 +19,16 @@ from decisions.models import (
     StatutoryComment,
     TemplateSection,
 )
+from tests.conftest import give_permission
+
+
+@pytest.fixture
+def officer(officer):
+    """The officer of these tests records decisions already taken: an administrator has given
+    them the permission (tests/importing/test_recording_permission.py covers officers without
+    it)."""
+    return give_permission(officer, "decisions.record_decided")
+
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

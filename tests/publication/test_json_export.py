@@ -151,7 +151,11 @@ def test_a_wholly_confidential_decision_gives_its_reference_title_subject_and_da
         "signed_on",
         "published_on",
         "late_publication_reason",
+        # Where the record came from (signed in the register, or recorded from a signed copy)
+        # says nothing of its content.
+        "recorded_from_signed_record",
     }
+    assert secret["recorded_from_signed_record"] is False
     assert secret["confidentiality"] == "confidential"
     assert secret["public_subject"] == "A contract supporting police operations."
     assert COVERT not in client.get("/decisions.json").content.decode()
