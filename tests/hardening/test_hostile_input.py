@@ -387,6 +387,11 @@ QUERIES: dict[str, tuple[str, list[str]]] = {
 COVERED = {name.split(" as ")[0] for name in FORMS}
 # Pages that only read: a POST to any of them is refused with 405 (checked below).
 GET_ONLY = {
+    "pages:accessibility",
+    "pages:contact",
+    "pages:cookies",
+    "pages:open-data",
+    "pages:privacy",
     "decisions:home",
     "decisions:register",
     "decisions:json",

@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.contrib.messages import get_messages
 
+from commissioning.audit import write_anchor
 from commissioning.roles import Role
 from decisions.models import DecisionStatus
 from decisions.workflow import WorkflowError
@@ -15,15 +16,24 @@ from .conftest import FAILING_EMAIL_BACKEND
 Status = DecisionStatus
 
 
+def but_audit_anchors(callbacks: list) -> list:
+    """What a step leaves to run at commit, less the audit log's head written outside the
+    database (commissioning.audit.write_anchor), which every committed audit entry adds."""
+    return [
+        callback for callback in callbacks if getattr(callback, "func", None) is not write_anchor
+    ]
+
+
 def test_submitting_emails_the_treasurer_once_the_step_has_committed(
     draft, officer, treasurer, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         draft.submit(by=officer)
     assert mailoutbox == []  # nothing is sent before the commit
-    assert len(callbacks) == 1
+    sends = but_audit_anchors(callbacks)
+    assert len(sends) == 1
 
-    callbacks[0]()
+    sends[0]()
 
     assert [message.to for message in mailoutbox] == [[treasurer.email]]
     message = mailoutbox[0]
@@ -45,7 +55,7 @@ def test_a_step_rolled_back_sends_nothing(
     ):
         draft.submit(by=officer)
 
-    assert callbacks == []
+    assert but_audit_anchors(callbacks) == []
     assert mailoutbox == []
 
 
