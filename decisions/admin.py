@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -235,6 +236,12 @@ class SubmittedDecisionsLocked(OpenWhileDraft):
             decision.content_edited(by=request.user)
 
 
+NEEDS_PUBLIC_SUBJECT = (
+    "Every section is withheld, so the decision is confidential: it needs a one-line subject "
+    "for the public."
+)
+
+
 class SectionFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
@@ -245,10 +252,7 @@ class SectionFormSet(BaseInlineFormSet):
         ]
         wholly_withheld = bool(kept) and all(data.get("is_withheld") for data in kept)
         if wholly_withheld and not self.instance.public_subject:
-            raise ValidationError(
-                "Every section is withheld, so the decision is confidential: it needs a "
-                "one-line subject for the public."
-            )
+            raise ValidationError(NEEDS_PUBLIC_SUBJECT)
 
 
 class SectionInline(SubmittedDecisionPartsLocked, admin.StackedInline):
@@ -310,8 +314,24 @@ class DecisionAdmin(SubmittedDecisionsLocked, WithheldReadsRecorded, RegisterAdm
     inlines = [SectionInline, AppendixInline, CommentInline, AwardInline, LinkInline]
 
 
+class SectionAdminForm(forms.ModelForm):
+    """One section on its own page: withholding the last section open to the public makes
+    the decision confidential, which needs its subject for the public first (as the
+    decision's page, SectionFormSet, and the workspace editor check)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        decision = cleaned_data.get("decision") or getattr(self.instance, "decision", None)
+        if decision is not None and cleaned_data.get("is_withheld"):
+            others_open = decision.sections.exclude(pk=self.instance.pk).filter(is_withheld=False)
+            if not decision.public_subject and not others_open.exists():
+                raise ValidationError(NEEDS_PUBLIC_SUBJECT)
+        return cleaned_data
+
+
 @admin.register(DecisionSection)
 class DecisionSectionAdmin(SubmittedDecisionsLocked, WithheldReadsRecorded, RegisterAdmin):
+    form = SectionAdminForm
     list_display = ["heading", "decision", "is_withheld", "exemption"]
     list_filter = ["is_withheld", "exemption"]
     search_fields = ["heading", "decision__reference"]

@@ -350,3 +350,29 @@ def test_withholding_a_draft_section_in_the_section_admin_keeps_confidentiality_
     assert section.is_withheld
     draft.refresh_from_db()
     assert draft.confidentiality == Confidentiality.PARTLY
+
+
+def test_withholding_a_drafts_last_open_section_without_a_public_subject_is_a_form_error(
+    admin_client, officer, admin_form_data
+):
+    """The confidentiality that follows would need a subject for the public: the section's
+    page says so, as the decision's page does, rather than failing or leaving it stale."""
+    draft = StartedDecisionFactory(author=officer)
+    last, *others = draft.sections.order_by("-position")
+    DecisionSection.objects.filter(pk__in=[section.pk for section in others]).update(
+        is_withheld=True, exemption=Exemption.S43_2, public_interest_statement=PUBLIC_INTEREST
+    )
+    url = change_url("decisionsection", last.pk)
+    data = admin_form_data(admin_client.get(url))
+    data.update(
+        is_withheld="on", exemption=Exemption.S43_2, public_interest_statement=PUBLIC_INTEREST
+    )
+    rows = history_rows()
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "it needs a one-line subject for the public" in response.content.decode()
+    last.refresh_from_db()
+    assert not last.is_withheld
+    assert history_rows() == rows
