@@ -230,10 +230,15 @@ class SubmittedDecisionsLocked(OpenWhileDraft):
     def delete_model(self, request, obj) -> None:
         decision = self.decision_of(obj)
         if decision is not None and decision.pk is not None:
-            locked_draft(decision.pk, request.user)
+            decision = locked_draft(decision.pk, request.user)
         super().delete_model(request, obj)
         if self.model is not Decision:
-            decision.content_edited(by=request.user)
+            try:
+                decision.content_edited(by=request.user)
+            except ValidationError as error:
+                # The last section open to the public of a draft with no subject for the
+                # public: the page offers no form to say so, and the deletion is undone.
+                raise PermissionDenied(NEEDS_PUBLIC_SUBJECT) from error
 
 
 NEEDS_PUBLIC_SUBJECT = (

@@ -376,3 +376,41 @@ def test_withholding_a_drafts_last_open_section_without_a_public_subject_is_a_fo
     last.refresh_from_db()
     assert not last.is_withheld
     assert history_rows() == rows
+
+
+def test_deleting_a_drafts_last_open_section_without_a_public_subject_is_refused(
+    admin_client, officer
+):
+    draft = StartedDecisionFactory(author=officer)
+    last, *others = draft.sections.order_by("-position")
+    DecisionSection.objects.filter(pk__in=[section.pk for section in others]).update(
+        is_withheld=True, exemption=Exemption.S43_2, public_interest_statement=PUBLIC_INTEREST
+    )
+    rows = history_rows()
+
+    response = admin_client.post(
+        f"/admin/decisions/decisionsection/{last.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert DecisionSection.objects.filter(pk=last.pk).exists()
+    assert history_rows() == rows
+
+
+def test_deleting_a_drafts_section_in_the_admin_keeps_confidentiality_in_step(
+    admin_client, officer
+):
+    draft = StartedDecisionFactory(author=officer)
+    first, *others = draft.sections.order_by("position")
+    DecisionSection.objects.filter(pk=first.pk).update(
+        is_withheld=True, exemption=Exemption.S43_2, public_interest_statement=PUBLIC_INTEREST
+    )
+    Decision.objects.filter(pk=draft.pk).update(confidentiality=Confidentiality.PARTLY)
+
+    response = admin_client.post(
+        f"/admin/decisions/decisionsection/{first.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.confidentiality == Confidentiality.NON
