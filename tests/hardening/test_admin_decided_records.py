@@ -28,8 +28,11 @@ from decisions.models import (
 from decisions.publication import decision_url
 from decisions.workflow import content_hash
 from tests.factories import (
+    AppendixFactory,
+    AwardFactory,
     DecisionCategoryFactory,
     DecisionFactory,
+    DecisionLinkFactory,
     DecisionSectionFactory,
     SignatureFactory,
     StartedDecisionFactory,
@@ -414,3 +417,36 @@ def test_deleting_a_drafts_section_in_the_admin_keeps_confidentiality_in_step(
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.confidentiality == Confidentiality.NON
+
+
+PARTS = {
+    "appendix": (lambda decision: AppendixFactory(decision=decision), "title"),
+    "award": (lambda decision: AwardFactory(decision=decision), "recipient"),
+    "statutorycomment": (lambda decision: decision.comments.get(), "text"),
+    "decisionlink": (lambda decision: DecisionLinkFactory(from_decision=decision), "kind"),
+}
+CHANGED = {"title": "ADMIN-26 x", "recipient": "ADMIN-26 x", "text": "ADMIN-26 x", "kind": "amends"}
+
+
+@pytest.mark.parametrize("model", PARTS)
+def test_a_part_of_a_submitted_decision_is_not_changed_added_or_deleted_in_its_own_admin(
+    admin_client, confidential, admin_form_data, model
+):
+    make, field = PARTS[model]
+    part = make(confidential)
+    url = change_url(model, part.pk)
+    data = form_as_a_draft(admin_client, confidential, url, admin_form_data)
+    data.pop("file", None)  # an appendix's upload: none sent keeps the one it has
+    decision_field = "from_decision" if model == "decisionlink" else "decision"
+    before = getattr(type(part).objects.get(pk=part.pk), field)
+
+    changed = admin_client.post(url, {**data, field: CHANGED[field]})
+    deleted = admin_client.post(f"/admin/decisions/{model}/{part.pk}/delete/", {"post": "yes"})
+    count = type(part).objects.count()
+    added = admin_client.post(f"/admin/decisions/{model}/add/", data)
+
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    assert getattr(type(part).objects.get(pk=part.pk), field) == before
+    assert added.status_code == 200  # the form again: the decision is not one to choose
+    assert decision_field in added.context["adminform"].form.errors
+    assert type(part).objects.count() == count
