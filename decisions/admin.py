@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 
 from commissioning.admin import ReadOnlyAdminMixin, RegisterAdmin
 from decisions.forms import WITHHOLDING_FIELDS
@@ -13,6 +16,7 @@ from decisions.models import (
     DecisionCategory,
     DecisionLink,
     DecisionSection,
+    DecisionStatus,
     DecisionTemplate,
     Delegation,
     Signature,
@@ -93,6 +97,156 @@ class WithheldReadsRecorded:
         return self._record_read(request, object_id, "read.admin_history", response)
 
 
+# --- A decision once submitted is changed only by the workspace's steps --------------------
+# The admin edits a draft, and nothing else: once submitted, a decision's content, sections,
+# appendices, comments, awards, links and withholding are what was (or will be) signed and
+# published, and they change only through the workspace's steps (return to draft, correct,
+# release, withdraw), which keep the signatures, the public record and its search text in
+# step. A save of a draft, or of a part of one, goes through the same model method as the
+# workspace editor's (Decision.content_edited), in the admin's transaction.
+
+# Set by the workflow's steps, never by hand, even on a draft.
+WORKFLOW_FIELDS = [
+    "status",
+    "confidentiality",
+    "search_document",
+    "decided_on",
+    "signed_on",
+    "published_on",
+]
+
+
+def is_open_to_admin(decision: Decision | None) -> bool:
+    """Whether the admin may change the decision (None: one not made yet) or its parts."""
+    return decision is None or decision.status == DecisionStatus.DRAFT
+
+
+def workspace_pointer(decision: Decision):
+    url = reverse("workspace:decision-detail", args=[decision.reference])
+    return format_html(
+        "{} is {}: it cannot be changed here once submitted. Use its page in the workspace "
+        '(<a href="{}">{}</a>) to return it to draft and correct it, release a withheld '
+        "part, or withdraw it.",
+        decision.reference,
+        decision.get_status_display().lower(),
+        url,
+        url,
+    )
+
+
+def locked_draft(decision_pk: int, user) -> Decision:
+    """The decision's row, locked until the admin's transaction ends, if it is still a draft
+    (it may have been submitted since the form was shown); refused otherwise."""
+    decision = Decision.objects.select_for_update().get(pk=decision_pk)
+    if not is_open_to_admin(decision):
+        raise PermissionDenied("The decision has been submitted: it is changed in the workspace.")
+    return decision
+
+
+class OpenWhileDraft:
+    """Changed and deleted in the admin only while the decision (the record itself, or the
+    one its `decision_field` names) is a draft."""
+
+    decision_field = "decision"
+
+    def decision_of(self, obj) -> Decision | None:
+        if obj is None or isinstance(obj, Decision):
+            return obj
+        return getattr(obj, self.decision_field)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_open_to_admin(self.decision_of(obj)) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_open_to_admin(self.decision_of(obj)) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class SubmittedDecisionPartsLocked(OpenWhileDraft):
+    """An inline of the decision's admin (`obj` is then the decision): read only, and no part
+    added or deleted, once the decision is submitted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return is_open_to_admin(obj) and super().has_add_permission(request, obj)
+
+
+class SubmittedDecisionsLocked(OpenWhileDraft):
+    """The decision's admin, and each separate admin of its parts: a submitted decision (or a
+    part of one) is shown read only, with a pointer to the workspace; no bulk delete; no
+    revert to a past version (the workspace has none either); each save of a draft is
+    followed by Decision.content_edited, as the workspace editor's is."""
+
+    def get_actions(self, request):
+        # Django's bulk delete asks only whether records of the kind may be deleted.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.model is Decision:
+            fields += [name for name in WORKFLOW_FIELDS if name not in fields]
+        elif obj is not None and self.decision_field not in fields:
+            fields.append(self.decision_field)  # a part stays with its decision
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self.model is not Decision and db_field.name == self.decision_field:
+            # A part is added only to a draft.
+            kwargs["queryset"] = Decision.objects.filter(status=DecisionStatus.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            decision = self.decision_of(obj)
+            if decision is not None and not is_open_to_admin(decision):
+                self.message_user(request, workspace_pointer(decision), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("A past version is not restored here.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        decision = self.decision_of(obj)
+        if decision is not None and decision.pk is not None:
+            locked_draft(decision.pk, request.user)
+        super().save_model(request, obj, form, change)
+        if self.model is not Decision:
+            self.decision_of(obj).content_edited(by=request.user)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if self.model is Decision:
+            # As the workspace editor, once the sections (saved after the decision) are in.
+            form.instance.refresh_from_db()
+            form.instance.content_edited(by=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        decision = self.decision_of(obj)
+        if decision is not None and decision.pk is not None:
+            decision = locked_draft(decision.pk, request.user)
+        super().delete_model(request, obj)
+        if self.model is not Decision:
+            try:
+                decision.content_edited(by=request.user)
+            except ValidationError as error:
+                # The last section open to the public of a draft with no subject for the
+                # public: the page offers no form to say so, and the deletion is undone.
+                raise PermissionDenied(NEEDS_PUBLIC_SUBJECT) from error
+
+
+NEEDS_PUBLIC_SUBJECT = (
+    "Every section is withheld, so the decision is confidential: it needs a one-line subject "
+    "for the public."
+)
+
+
 class SectionFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
@@ -103,36 +257,33 @@ class SectionFormSet(BaseInlineFormSet):
         ]
         wholly_withheld = bool(kept) and all(data.get("is_withheld") for data in kept)
         if wholly_withheld and not self.instance.public_subject:
-            raise ValidationError(
-                "Every section is withheld, so the decision is confidential: it needs a "
-                "one-line subject for the public."
-            )
+            raise ValidationError(NEEDS_PUBLIC_SUBJECT)
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(SubmittedDecisionPartsLocked, admin.StackedInline):
     model = DecisionSection
     formset = SectionFormSet
     extra = 0
     fields = ["position", "heading", "part", "text", *WITHHOLDING_FIELDS]
 
 
-class AppendixInline(admin.TabularInline):
+class AppendixInline(SubmittedDecisionPartsLocked, admin.TabularInline):
     model = Appendix
     extra = 0
     fields = ["title", "file", "is_withheld", "exemption", "public_interest_statement"]
 
 
-class CommentInline(admin.StackedInline):
+class CommentInline(SubmittedDecisionPartsLocked, admin.StackedInline):
     model = StatutoryComment
     extra = 0
 
 
-class AwardInline(admin.TabularInline):
+class AwardInline(SubmittedDecisionPartsLocked, admin.TabularInline):
     model = Award
     extra = 0
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(SubmittedDecisionPartsLocked, admin.TabularInline):
     model = DecisionLink
     fk_name = "from_decision"
     extra = 0
@@ -140,7 +291,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(WithheldReadsRecorded, RegisterAdmin):
+class DecisionAdmin(SubmittedDecisionsLocked, WithheldReadsRecorded, RegisterAdmin):
     list_display = [
         "reference",
         "title",
@@ -167,14 +318,25 @@ class DecisionAdmin(WithheldReadsRecorded, RegisterAdmin):
     raw_id_fields = ["author"]
     inlines = [SectionInline, AppendixInline, CommentInline, AwardInline, LinkInline]
 
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        # Confidentiality follows the sections, which are saved after the decision.
-        form.instance.refresh_confidentiality(by=request.user)
+
+class SectionAdminForm(forms.ModelForm):
+    """One section on its own page: withholding the last section open to the public makes
+    the decision confidential, which needs its subject for the public first (as the
+    decision's page, SectionFormSet, and the workspace editor check)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        decision = cleaned_data.get("decision") or getattr(self.instance, "decision", None)
+        if decision is not None and cleaned_data.get("is_withheld"):
+            others_open = decision.sections.exclude(pk=self.instance.pk).filter(is_withheld=False)
+            if not decision.public_subject and not others_open.exists():
+                raise ValidationError(NEEDS_PUBLIC_SUBJECT)
+        return cleaned_data
 
 
 @admin.register(DecisionSection)
-class DecisionSectionAdmin(WithheldReadsRecorded, RegisterAdmin):
+class DecisionSectionAdmin(SubmittedDecisionsLocked, WithheldReadsRecorded, RegisterAdmin):
+    form = SectionAdminForm
     list_display = ["heading", "decision", "is_withheld", "exemption"]
     list_filter = ["is_withheld", "exemption"]
     search_fields = ["heading", "decision__reference"]
@@ -182,7 +344,7 @@ class DecisionSectionAdmin(WithheldReadsRecorded, RegisterAdmin):
 
 
 @admin.register(Appendix)
-class AppendixAdmin(RegisterAdmin):
+class AppendixAdmin(SubmittedDecisionsLocked, RegisterAdmin):
     list_display = ["title", "decision", "is_withheld", "exemption"]
     list_filter = ["is_withheld", "exemption"]
     search_fields = ["title", "decision__reference"]
@@ -190,7 +352,7 @@ class AppendixAdmin(RegisterAdmin):
 
 
 @admin.register(StatutoryComment)
-class StatutoryCommentAdmin(RegisterAdmin):
+class StatutoryCommentAdmin(SubmittedDecisionsLocked, RegisterAdmin):
     list_display = ["decision", "role", "person", "made_on"]
     list_filter = ["role"]
     search_fields = ["decision__reference", "person", "text"]
@@ -198,14 +360,16 @@ class StatutoryCommentAdmin(RegisterAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(RegisterAdmin):
+class AwardAdmin(SubmittedDecisionsLocked, RegisterAdmin):
     list_display = ["recipient", "amount", "decision"]
     search_fields = ["recipient", "purpose", "decision__reference"]
     list_select_related = ["decision"]
 
 
 @admin.register(DecisionLink)
-class DecisionLinkAdmin(RegisterAdmin):
+class DecisionLinkAdmin(SubmittedDecisionsLocked, RegisterAdmin):
+    decision_field = "from_decision"
+
     list_display = ["from_decision", "kind", "to_decision"]
     list_filter = ["kind"]
     search_fields = ["from_decision__reference", "to_decision__reference"]
