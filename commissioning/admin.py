@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.forms import KeyedModelMultipleChoiceField
+from commissioning.limits import bound_text_field
 from commissioning.models import AuditEntry, InformationPage, InformationTopic
 
 
@@ -35,11 +36,31 @@ class ImpossibleLookupsRefused:
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
 
-class RegisterAdmin(ImpossibleLookupsRefused, SimpleHistoryAdmin):
+class BoundedText:
+    """Text over the register's limit of a field (commissioning.limits) refused in every
+    text field of an admin page, naming the field, as the workspace's forms refuse it."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            bound_text_field(formfield, db_field.name)
+        return formfield
+
+
+class StackedInline(BoundedText, admin.StackedInline):
+    """Django's stacked inline, with text bounded (BoundedText)."""
+
+
+class TabularInline(BoundedText, admin.TabularInline):
+    """Django's tabular inline, with text bounded (BoundedText)."""
+
+
+class RegisterAdmin(BoundedText, ImpossibleLookupsRefused, SimpleHistoryAdmin):
     """The admin of the register's records: their history, choices of several records that
-    refuse a key no record could have (commissioning.forms.KeyedModelMultipleChoiceField), and
+    refuse a key no record could have (commissioning.forms.KeyedModelMultipleChoiceField),
     list filters no row could match refused as Django refuses others
-    (commissioning.admin.ImpossibleLookupsRefused)."""
+    (commissioning.admin.ImpossibleLookupsRefused), and text over the limit of a field
+    refused (BoundedText). Its inlines are this module's StackedInline and TabularInline."""
 
     formfield_overrides = {models.ManyToManyField: {"form_class": KeyedModelMultipleChoiceField}}
 

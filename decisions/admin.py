@@ -3,7 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from commissioning.admin import ReadOnlyAdminMixin, RegisterAdmin
+from commissioning.admin import ReadOnlyAdminMixin, RegisterAdmin, StackedInline, TabularInline
 from decisions.forms import WITHHOLDING_FIELDS
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
@@ -20,9 +20,10 @@ from decisions.models import (
     TemplateSection,
     WorkflowEvent,
 )
+from decisions.record_text import OTHER_PARTS, decision_too_long, part_characters
 
 
-class TemplateSectionInline(admin.TabularInline):
+class TemplateSectionInline(TabularInline):
     model = TemplateSection
     extra = 0
     fields = ["position", "heading", "part", "is_mandatory", "guidance"]
@@ -93,7 +94,54 @@ class WithheldReadsRecorded:
         return self._record_read(request, object_id, "read.admin_history", response)
 
 
-class SectionFormSet(BaseInlineFormSet):
+class DecisionPartsFormSet(BaseInlineFormSet):
+    """A formset of a decision's parts on its admin page. The last of the page's formsets to
+    be checked refuses the decision if its text as it would be saved (its own fields as
+    sent, and each part as sent) is over the limit of a record (commissioning.limits),
+    before anything is saved. DecisionAdmin tells each formset of the others
+    (`record_formsets`)."""
+
+    record_formsets: list[BaseInlineFormSet] = []
+
+    def clean(self) -> None:
+        super().clean()
+        others = [formset for formset in self.record_formsets if formset is not self]
+        if any(formset._errors is None for formset in others):
+            return  # another is still to be checked, and checks the whole record
+        problem = self.record_problem()
+        if problem:
+            raise ValidationError(problem, code="record_too_long")
+
+    def record_problem(self) -> str | None:
+        """The message refusing the decision as sent, or None. Each part sent is counted as
+        its form has read it (a deleted one not at all, an empty extra one neither)."""
+        sections = None
+        others: dict[str, int] = {}
+        for formset in self.record_formsets or [self]:
+            kept = [
+                form.instance
+                for form in formset.forms
+                if (form.has_changed() or form.instance.pk is not None)
+                and not (getattr(form, "cleaned_data", None) or {}).get("DELETE")
+            ]
+            if formset.model is DecisionSection:
+                sections = [(section, None) for section in kept]
+            elif formset.model in PART_NAMES:
+                others[PART_NAMES[formset.model]] = sum(
+                    part_characters(formset.model, model_values(part)) for part in kept
+                )
+        return decision_too_long(self.instance, sections=sections, others=others)
+
+
+def model_values(instance) -> dict[str, object]:
+    fields = instance._meta.concrete_fields
+    return {field.name: getattr(instance, field.attname) for field in fields}
+
+
+PART_NAMES = {model: name for name, (model, _fields) in OTHER_PARTS.items()}
+
+
+class SectionFormSet(DecisionPartsFormSet):
     def clean(self) -> None:
         super().clean()
         kept = [
@@ -109,31 +157,35 @@ class SectionFormSet(BaseInlineFormSet):
             )
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(StackedInline):
     model = DecisionSection
     formset = SectionFormSet
     extra = 0
     fields = ["position", "heading", "part", "text", *WITHHOLDING_FIELDS]
 
 
-class AppendixInline(admin.TabularInline):
+class AppendixInline(TabularInline):
     model = Appendix
+    formset = DecisionPartsFormSet
     extra = 0
     fields = ["title", "file", "is_withheld", "exemption", "public_interest_statement"]
 
 
-class CommentInline(admin.StackedInline):
+class CommentInline(StackedInline):
     model = StatutoryComment
+    formset = DecisionPartsFormSet
     extra = 0
 
 
-class AwardInline(admin.TabularInline):
+class AwardInline(TabularInline):
     model = Award
+    formset = DecisionPartsFormSet
     extra = 0
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(TabularInline):
     model = DecisionLink
+    formset = DecisionPartsFormSet
     fk_name = "from_decision"
     extra = 0
     raw_id_fields = ["to_decision"]
@@ -166,6 +218,14 @@ class DecisionAdmin(WithheldReadsRecorded, RegisterAdmin):
     filter_horizontal = ["contracts", "programmes", "arrangements"]
     raw_id_fields = ["author"]
     inlines = [SectionInline, AppendixInline, CommentInline, AwardInline, LinkInline]
+
+    def _create_formsets(self, request, obj, change):
+        # Each formset of the decision's parts knows the others, so that the last of them to
+        # be checked counts the whole record (DecisionPartsFormSet).
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        for formset in formsets:
+            formset.record_formsets = formsets
+        return formsets, inline_instances
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
