@@ -276,13 +276,19 @@ class BaseSectionFormSet(forms.BaseModelFormSet):
         the decision each section belongs to), these sections as sent, and the rest as
         stored."""
         super().clean()
-        if not self.forms:
+        stored = list(self.get_queryset())
+        if not stored:
             return
-        decision = self.forms[0].instance.decision
-        sent = {form.instance.pk: form for form in self.forms}
+        decision = stored[0].decision
+        # A form that is not one of the sections is never saved (edit_only): not counted.
+        sent = {
+            form.instance.pk: form
+            for form in self.forms
+            if form.instance.pk is not None and hasattr(form, "cleaned_data")
+        }
         sections = [
             (section, sent[section.pk].cleaned_data if section.pk in sent else None)
-            for section in self.get_queryset()
+            for section in stored
         ]
         problem = decision_too_long(decision, sections=sections)
         if problem:
