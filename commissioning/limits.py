@@ -83,13 +83,16 @@ def model_text_parts(
     exclude: Iterable[str] = (),
     values: Mapping[str, object] | None = None,
 ) -> dict[str, int]:
-    """The characters of each text field of a model instance (its CharFields and
-    TextFields), by the field's verbose name; `values` replaces the instance's own value of
-    the fields it names (a form's cleaned data, before it is saved)."""
+    """The characters of each text field of a model instance that people write (its
+    editable CharFields and TextFields), by the field's verbose name; `values` replaces the
+    instance's own value of the fields it names (a form's cleaned data, before it is
+    saved)."""
     parts: dict[str, int] = {}
     skipped = set(exclude)
     for field in instance._meta.concrete_fields:
         if not isinstance(field, models.CharField | models.TextField) or field.name in skipped:
+            continue
+        if not field.editable:  # made by the register from the rest
             continue
         if values is not None and field.name in values:
             value = values[field.name]

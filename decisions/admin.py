@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
-from commissioning.admin import ReadOnlyAdminMixin, RegisterAdmin, StackedInline, TabularInline
+from commissioning.admin import (
+    ReadOnlyAdminMixin,
+    RecordFormSet,
+    RegisterAdmin,
+    StackedInline,
+    TabularInline,
+)
 from decisions.forms import WITHHOLDING_FIELDS
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
@@ -94,36 +99,15 @@ class WithheldReadsRecorded:
         return self._record_read(request, object_id, "read.admin_history", response)
 
 
-class DecisionPartsFormSet(BaseInlineFormSet):
-    """A formset of a decision's parts on its admin page. The last of the page's formsets to
-    be checked refuses the decision if its text as it would be saved (its own fields as
-    sent, and each part as sent) is over the limit of a record (commissioning.limits),
-    before anything is saved. DecisionAdmin tells each formset of the others
-    (`record_formsets`)."""
-
-    record_formsets: list[BaseInlineFormSet] = []
-
-    def clean(self) -> None:
-        super().clean()
-        others = [formset for formset in self.record_formsets if formset is not self]
-        if any(formset._errors is None for formset in others):
-            return  # another is still to be checked, and checks the whole record
-        problem = self.record_problem()
-        if problem:
-            raise ValidationError(problem, code="record_too_long")
+class DecisionPartsFormSet(RecordFormSet):
+    """A formset of a decision's parts on its admin page: the record is counted as the
+    workspace counts it (decisions.record_text), each section by its heading."""
 
     def record_problem(self) -> str | None:
-        """The message refusing the decision as sent, or None. Each part sent is counted as
-        its form has read it (a deleted one not at all, an empty extra one neither)."""
         sections = None
         others: dict[str, int] = {}
         for formset in self.record_formsets or [self]:
-            kept = [
-                form.instance
-                for form in formset.forms
-                if (form.has_changed() or form.instance.pk is not None)
-                and not (getattr(form, "cleaned_data", None) or {}).get("DELETE")
-            ]
+            kept = formset.kept() if isinstance(formset, RecordFormSet) else []
             if formset.model is DecisionSection:
                 sections = [(section, None) for section in kept]
             elif formset.model in PART_NAMES:
@@ -218,14 +202,6 @@ class DecisionAdmin(WithheldReadsRecorded, RegisterAdmin):
     filter_horizontal = ["contracts", "programmes", "arrangements"]
     raw_id_fields = ["author"]
     inlines = [SectionInline, AppendixInline, CommentInline, AwardInline, LinkInline]
-
-    def _create_formsets(self, request, obj, change):
-        # Each formset of the decision's parts knows the others, so that the last of them to
-        # be checked counts the whole record (DecisionPartsFormSet).
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
-        for formset in formsets:
-            formset.record_formsets = formsets
-        return formsets, inline_instances
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

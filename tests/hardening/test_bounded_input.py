@@ -17,7 +17,13 @@ from contracts.importing import ContractImport
 from contracts.models import Contract
 from decisions.importing import DecisionImport
 from decisions.models import Decision, DecisionSection
-from tests.factories import ContractFactory, DecisionTemplateFactory, StartedDecisionFactory
+from tests.factories import (
+    ArrangementRiskFactory,
+    ContractFactory,
+    DecisionTemplateFactory,
+    JointArrangementFactory,
+    StartedDecisionFactory,
+)
 from tests.importing.conftest import DECISION_MODELS, counts, csv_file, json_file
 from tests.workspace.conftest import form_fields
 
@@ -236,7 +242,7 @@ def admin_form(client: Client, url: str) -> dict:
     return {name: value for name, value in data.items() if value != "" or name not in MANY}
 
 
-MANY = ("contracts", "programmes", "arrangements")
+MANY = ("contracts", "programmes", "arrangements")  # a decision's, an arrangement's contracts
 
 
 def test_the_admin_refuses_a_summary_over_the_field_limit_naming_it(admin_client, draft):
@@ -310,3 +316,24 @@ def test_the_contract_admin_refuses_a_description_over_the_field_limit(admin_cli
     )
     contract.refresh_from_db()
     assert contract.description != OVER
+
+
+def test_the_arrangement_admin_refuses_a_record_over_the_limit_with_its_parts(admin_client):
+    arrangement = JointArrangementFactory()
+    for _ in range(5):
+        ArrangementRiskFactory(arrangement=arrangement, description="x" * 99_000)
+    url = f"/admin/contracts/jointarrangement/{arrangement.pk}/change/"
+    data = admin_form(admin_client, url)
+    data["description"] = "x" * 10_000  # 505,000 and more in all
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "must have 500,000 or fewer" in content
+    assert "Its largest parts are risks (495," in content
+    arrangement.refresh_from_db()
+    assert arrangement.description == ""
+
+    data["description"] = "x" * 4_000  # 499,000 and the short fields
+    assert admin_client.post(url, data).status_code == 302
