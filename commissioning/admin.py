@@ -13,10 +13,18 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.forms import KeyedModelMultipleChoiceField
+from commissioning.limits import (
+    add_parts,
+    bound_text_field,
+    model_text_parts,
+    record_too_long,
+    total_characters,
+)
 from commissioning.models import AuditEntry, InformationPage, InformationTopic
 
 
@@ -35,13 +43,86 @@ class ImpossibleLookupsRefused:
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
 
-class RegisterAdmin(ImpossibleLookupsRefused, SimpleHistoryAdmin):
+class BoundedText:
+    """Text over the register's limit of a field (commissioning.limits) refused in every
+    text field of an admin page, naming the field, as the workspace's forms refuse it."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            bound_text_field(formfield, db_field.name)
+        return formfield
+
+
+class RecordFormSet(BaseInlineFormSet):
+    """A formset of a record's parts on its admin page (the inlines). The last of the page's
+    formsets to be checked refuses the record if its text as it would be saved (its own
+    fields as sent, and each part as sent) is over the limit of a record
+    (commissioning.limits), naming its largest parts, before anything is saved.
+    RegisterAdmin tells each formset of the others (`record_formsets`)."""
+
+    record_formsets: list[BaseInlineFormSet] = []
+
+    def clean(self) -> None:
+        super().clean()
+        others = [formset for formset in self.record_formsets if formset is not self]
+        if any(formset._errors is None for formset in others):
+            return  # another is still to be checked, and checks the whole record
+        problem = self.record_problem()
+        if problem:
+            raise ValidationError(problem, code="record_too_long")
+
+    def kept(self) -> list[models.Model]:
+        """The parts this formset would keep, as its forms have read them: not a deleted
+        one, nor an empty extra one."""
+        return [
+            form.instance
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk is not None)
+            and not (getattr(form, "cleaned_data", None) or {}).get("DELETE")
+        ]
+
+    def record_problem(self) -> str | None:
+        """The message refusing the record as sent, or None: its own fields and, by kind,
+        the parts each formset on the page would keep."""
+        parts = model_text_parts(self.instance)
+        for formset in self.record_formsets or [self]:
+            name = str(formset.model._meta.verbose_name_plural)
+            for part in formset.kept() if isinstance(formset, RecordFormSet) else []:
+                add_parts(parts, name, total_characters(model_text_parts(part)))
+        return record_too_long(parts)
+
+
+class StackedInline(BoundedText, admin.StackedInline):
+    """Django's stacked inline, with text bounded (BoundedText) and the record's text
+    counted (RecordFormSet)."""
+
+    formset = RecordFormSet
+
+
+class TabularInline(BoundedText, admin.TabularInline):
+    """Django's tabular inline, with text bounded (BoundedText) and the record's text
+    counted (RecordFormSet)."""
+
+    formset = RecordFormSet
+
+
+class RegisterAdmin(BoundedText, ImpossibleLookupsRefused, SimpleHistoryAdmin):
     """The admin of the register's records: their history, choices of several records that
-    refuse a key no record could have (commissioning.forms.KeyedModelMultipleChoiceField), and
+    refuse a key no record could have (commissioning.forms.KeyedModelMultipleChoiceField),
     list filters no row could match refused as Django refuses others
-    (commissioning.admin.ImpossibleLookupsRefused)."""
+    (commissioning.admin.ImpossibleLookupsRefused), and text over the limit of a field
+    refused (BoundedText). Its inlines are this module's StackedInline and TabularInline."""
 
     formfield_overrides = {models.ManyToManyField: {"form_class": KeyedModelMultipleChoiceField}}
+
+    def _create_formsets(self, request, obj, change):
+        # Each formset of the record's parts knows the others, so that the last of them to
+        # be checked counts the whole record (RecordFormSet).
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        for formset in formsets:
+            formset.record_formsets = formsets
+        return formsets, inline_instances
 
     def history_view(self, request, object_id, extra_context=None):
         self._key_or_404(self.model._meta.pk, object_id)

@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from commissioning.limits import bound_text_field
 from commissioning.speed import precompiled
 
 REAL_DATE_PARTS = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -252,13 +253,15 @@ def drawn_in_one_pass(form_field) -> None:
 
 class GovukFormMixin(RefuseNulMixin):
     """GOV.UK classes on every widget, error classes after validation, no browser validation;
-    a NUL character refused in every field (RefuseNulMixin)."""
+    a NUL character refused in every field (RefuseNulMixin), and text over the register's
+    limit in any text field (commissioning.limits.bound_text_field)."""
 
     use_required_attribute = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            bound_text_field(field, name)
             if isinstance(field, forms.DateField) and not isinstance(field.widget, GovukDateInput):
                 field.widget = GovukDateInput()
                 field.input_formats = ["%Y-%m-%d"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from commissioning.admin import RegisterAdmin
+from commissioning.admin import RegisterAdmin, StackedInline, TabularInline
 from contracts.models import (
     ArrangementPartner,
     ArrangementRisk,
@@ -32,7 +32,7 @@ class PartnerBodyAdmin(RegisterAdmin):
     search_fields = ["name"]
 
 
-class PhaseInline(admin.StackedInline):
+class PhaseInline(StackedInline):
     model = ProcurementPhase
     extra = 0
 
@@ -45,7 +45,7 @@ class ProgrammeAdmin(RegisterAdmin):
     inlines = [PhaseInline]
 
 
-class LotInline(admin.TabularInline):
+class LotInline(TabularInline):
     model = Lot
     extra = 0
 
@@ -66,12 +66,12 @@ class LotAdmin(RegisterAdmin):
     list_select_related = ["phase__programme"]
 
 
-class CommissionerInline(admin.TabularInline):
+class CommissionerInline(TabularInline):
     model = Commissioner
     extra = 0
 
 
-class ExtensionInline(admin.TabularInline):
+class ExtensionInline(TabularInline):
     model = Extension
     extra = 0
     fields = ["kind", "previous_ends_on", "new_ends_on", "basis", "authorising_decision", "reason"]
@@ -109,17 +109,17 @@ class ExtensionAdmin(RegisterAdmin):
     list_select_related = ["contract", "authorising_decision"]
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(TabularInline):
     model = ArrangementPartner
     extra = 0
 
 
-class RiskInline(admin.StackedInline):
+class RiskInline(StackedInline):
     model = ArrangementRisk
     extra = 0
 
 
-class AskInline(admin.StackedInline):
+class AskInline(StackedInline):
     model = PartnerAsk
     extra = 0
 
@@ -133,7 +133,7 @@ class JointArrangementAdmin(RegisterAdmin):
     inlines = [PartnerInline, RiskInline, AskInline]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(TabularInline):
     model = PartnerPosition
     extra = 0
 

@@ -2,11 +2,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from commissioning.admin import ReadOnlyAdminMixin, RegisterAdmin
+from commissioning.admin import (
+    ReadOnlyAdminMixin,
+    RecordFormSet,
+    RegisterAdmin,
+    StackedInline,
+    TabularInline,
+)
 from decisions.forms import WITHHOLDING_FIELDS
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
@@ -24,9 +29,10 @@ from decisions.models import (
     TemplateSection,
     WorkflowEvent,
 )
+from decisions.record_text import OTHER_PARTS, decision_too_long, part_characters
 
 
-class TemplateSectionInline(admin.TabularInline):
+class TemplateSectionInline(TabularInline):
     model = TemplateSection
     extra = 0
     fields = ["position", "heading", "part", "is_mandatory", "guidance"]
@@ -247,7 +253,33 @@ NEEDS_PUBLIC_SUBJECT = (
 )
 
 
-class SectionFormSet(BaseInlineFormSet):
+class DecisionPartsFormSet(RecordFormSet):
+    """A formset of a decision's parts on its admin page: the record is counted as the
+    workspace counts it (decisions.record_text), each section by its heading."""
+
+    def record_problem(self) -> str | None:
+        sections = None
+        others: dict[str, int] = {}
+        for formset in self.record_formsets or [self]:
+            kept = formset.kept() if isinstance(formset, RecordFormSet) else []
+            if formset.model is DecisionSection:
+                sections = [(section, None) for section in kept]
+            elif formset.model in PART_NAMES:
+                others[PART_NAMES[formset.model]] = sum(
+                    part_characters(formset.model, model_values(part)) for part in kept
+                )
+        return decision_too_long(self.instance, sections=sections, others=others)
+
+
+def model_values(instance) -> dict[str, object]:
+    fields = instance._meta.concrete_fields
+    return {field.name: getattr(instance, field.attname) for field in fields}
+
+
+PART_NAMES = {model: name for name, (model, _fields) in OTHER_PARTS.items()}
+
+
+class SectionFormSet(DecisionPartsFormSet):
     def clean(self) -> None:
         super().clean()
         kept = [
@@ -260,31 +292,35 @@ class SectionFormSet(BaseInlineFormSet):
             raise ValidationError(NEEDS_PUBLIC_SUBJECT)
 
 
-class SectionInline(SubmittedDecisionPartsLocked, admin.StackedInline):
+class SectionInline(SubmittedDecisionPartsLocked, StackedInline):
     model = DecisionSection
     formset = SectionFormSet
     extra = 0
     fields = ["position", "heading", "part", "text", *WITHHOLDING_FIELDS]
 
 
-class AppendixInline(SubmittedDecisionPartsLocked, admin.TabularInline):
+class AppendixInline(SubmittedDecisionPartsLocked, TabularInline):
     model = Appendix
+    formset = DecisionPartsFormSet
     extra = 0
     fields = ["title", "file", "is_withheld", "exemption", "public_interest_statement"]
 
 
-class CommentInline(SubmittedDecisionPartsLocked, admin.StackedInline):
+class CommentInline(SubmittedDecisionPartsLocked, StackedInline):
     model = StatutoryComment
+    formset = DecisionPartsFormSet
     extra = 0
 
 
-class AwardInline(SubmittedDecisionPartsLocked, admin.TabularInline):
+class AwardInline(SubmittedDecisionPartsLocked, TabularInline):
     model = Award
+    formset = DecisionPartsFormSet
     extra = 0
 
 
-class LinkInline(SubmittedDecisionPartsLocked, admin.TabularInline):
+class LinkInline(SubmittedDecisionPartsLocked, TabularInline):
     model = DecisionLink
+    formset = DecisionPartsFormSet
     fk_name = "from_decision"
     extra = 0
     raw_id_fields = ["to_decision"]

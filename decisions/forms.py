@@ -20,6 +20,7 @@ from decisions.models import (
     DecisionTemplate,
     Exemption,
 )
+from decisions.record_text import decision_too_long
 
 # How a section or an appendix is withheld, and until when.
 WITHHOLDING_FIELDS = [
@@ -268,6 +269,30 @@ class BaseSectionFormSet(forms.BaseModelFormSet):
             return section
 
         field.to_python = to_python
+
+    def clean(self):
+        """The record as it would be saved is refused over the record limit: the decision's
+        details as the editor's details form read them (it is checked first, and sets them on
+        the decision each section belongs to), these sections as sent, and the rest as
+        stored."""
+        super().clean()
+        stored = list(self.get_queryset())
+        if not stored:
+            return
+        decision = stored[0].decision
+        # A form that is not one of the sections is never saved (edit_only): not counted.
+        sent = {
+            form.instance.pk: form
+            for form in self.forms
+            if form.instance.pk is not None and hasattr(form, "cleaned_data")
+        }
+        sections = [
+            (section, sent[section.pk].cleaned_data if section.pk in sent else None)
+            for section in stored
+        ]
+        problem = decision_too_long(decision, sections=sections)
+        if problem:
+            raise ValidationError(problem, code="record_too_long")
 
 
 # The editor changes the sections the decision's form gave it; it never adds one (a posted

@@ -27,6 +27,13 @@ from commissioning.importing.files import (
     json_items,
 )
 from commissioning.importing.problems import ImportRefused, PlannedRow, Problem
+from commissioning.limits import (
+    FIELD_MAX_CHARACTERS,
+    add_parts,
+    field_too_long,
+    record_too_long,
+    text_length,
+)
 from commissioning.middleware import DATABASE_UNAVAILABLE
 
 # An upload or file larger than this is refused before it is read.
@@ -184,8 +191,31 @@ class Import:
         self.load_register(records)
         seen: dict[str, int] = {}
         for record in records:
-            self.check_record(record, seen)
+            if self.within_limits(record):
+                self.check_record(record, seen)
         self.settle()
+
+    def within_limits(self, record: Record) -> bool:
+        """Whether the record's text keeps to the register's limits
+        (commissioning.limits): no field over FIELD_MAX_CHARACTERS, and not more than
+        RECORD_MAX_CHARACTERS in all. A record over them is a problem naming the field, or
+        its largest fields, and is not checked further."""
+        parts: dict[str, int] = {}
+        fits = True
+        for key, value in record.values.items():
+            label = record.label(key)
+            characters = text_length(value)
+            add_parts(parts, label, characters)
+            if characters > FIELD_MAX_CHARACTERS:
+                fits = False
+                self.problems.append(
+                    Problem(record.row, label, field_too_long("the text here", characters) + ".")
+                )
+        problem = record_too_long(parts, noun=self.noun)
+        if problem:
+            fits = False
+            self.problems.append(Problem(record.row, "", problem))
+        return fits
 
     def prepare(self) -> None:
         """Set up what the checks collect (new records to make), before any is read."""
