@@ -52,7 +52,7 @@ class DecisionQuerySet(models.QuerySet):
         Read from the table of steps (`decisions.models.signoff.awaiting_q`): which sign-offs
         a decision needs comes from its form, so "waiting for the Monitoring Officer" also
         covers a submitted decision on a form without a Treasurer's sign-off. Decisions the
-        user may not act on (their own, for the Treasurer and the decision maker; ones they
+        user may not act on (their own, for every sign-off and the decision; ones they
         have already signed) are left out. For a delegate the queue checks the delegation's
         period and categories; its value limit is checked by the step. The author's queue
         holds their decisions returned to draft and those approved and waiting to be
