@@ -131,10 +131,11 @@ class SignOffRules:
             return spec.author_refused
         if not spec.signs:
             return None
-        refusal = self._second_signature_refusal(user)
-        if refusal or holds_capacity(spec, user):
-            return refusal
-        return self._delegation_refusal(user, self._delegations_of(user))
+        if holds_capacity(spec, user):
+            return self._second_signature_refusal(user)
+        delegations = self._delegations_of(user)
+        refusal = self._second_signature_refusal(user, delegations)
+        return refusal or self._delegation_refusal(user, delegations)
 
     def _delegations_of(self, user) -> list[Delegation]:
         """The delegations `user` holds, with their categories. The workflow panel asks about
@@ -154,9 +155,13 @@ class SignOffRules:
         return [signature for signature in self.signatures.all() if signature.voided_at is None]
 
     def covering_delegation(self, user) -> Delegation | None:
-        """The delegation under which `user` may decide this decision today, if any."""
+        """The delegation under which `user` may decide this decision today, if any: one
+        that lets them sign in two capacities when they have already signed in their own."""
         on = today()
-        for delegation in self._delegations_of(user):
+        delegations = self._delegations_of(user)
+        if self._own_signature(user) is not None:
+            delegations = [each for each in delegations if each.signs_in_two_capacities]
+        for delegation in delegations:
             if delegation_refusal(delegation, self, on) is None:
                 return delegation
         return None
@@ -167,12 +172,32 @@ class SignOffRules:
             return None
         return reasons[0]
 
-    def _second_signature_refusal(self, user) -> str | None:
+    def _own_signature(self, user) -> Signature | None:
+        """The user's live signature on this decision in their own capacity, if any."""
+        return next(
+            (
+                signature
+                for signature in self._live_signatures()
+                if signature.user_id == user.pk and signature.delegation_id is None
+            ),
+            None,
+        )
+
+    def _second_signature_refusal(self, user, delegations=None) -> str | None:
+        """One person gives one signature per decision, with one designed exception: a
+        delegate deciding (`delegations`: theirs) under a delegation that lets them sign in
+        two capacities, having signed in their own role (the record shows both)."""
         signed = next(
             (signature for signature in self._live_signatures() if signature.user_id == user.pk),
             None,
         )
         if signed is None:
+            return None
+        on = today()
+        if signed.delegation_id is None and any(
+            delegation.signs_in_two_capacities and delegation_refusal(delegation, self, on) is None
+            for delegation in delegations or ()
+        ):
             return None
         return (
             f"You have already signed this decision as {signed.capacity}. One person cannot "
@@ -563,13 +588,25 @@ def awaiting_q(user) -> Q:
     return wanted
 
 
-def _delegated(user, waiting: Q) -> Q:
+def second_capacity_q(user) -> Q:
+    """The decisions the user may still decide though they have signed them in their own
+    role: waiting for the decision and covered by a delegation of theirs that allows two
+    capacities (the one exception to one signature per person, `_second_signature_refusal`).
+    """
+    if holds_capacity(STEPS[WorkflowStep.APPROVE], user):
+        return Q(pk__in=[])  # deciding in their own role: a second signature in it
+    return _delegated(user, waiting_q(WorkflowStep.APPROVE), two_capacities=True)
+
+
+def _delegated(user, waiting: Q, *, two_capacities: bool = False) -> Q:
     """Of the decisions `waiting`, those a delegation the user holds today covers by its
-    categories."""
+    categories (`two_capacities`: a delegation letting them sign in two capacities)."""
     on = today()
     delegations = Delegation.objects.filter(delegate=user, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
+    if two_capacities:
+        delegations = delegations.filter(signs_in_two_capacities=True)
     covered = Q(pk__in=[])
     for delegation in delegations.prefetch_related("categories"):
         categories = [category.pk for category in delegation.categories.all()]
