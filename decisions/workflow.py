@@ -1,7 +1,8 @@
 """What the sign-off workflow needs besides its steps (the table in decisions.models.steps,
 and a method on `Decision` for each, from decisions.models.signoff).
 
-- `WorkflowError`, the one error a step raises when it is not allowed now;
+- `WorkflowError`, the one error a step raises when it is not allowed now (`ContentChanged`
+  when it was confirmed on a page that showed other content);
 - the fingerprint of a decision's content that each electronic signature records;
 - the e-mails to the next signers, sent once a step has committed;
 - `recording_past_steps`, for loaders that replay steps taken on paper;
@@ -42,6 +43,28 @@ class WorkflowError(ValidationError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ContentChanged(WorkflowError):
+    """A step confirmed on a page that showed other content than the decision has now (or
+    that did not say what it showed): nothing is signed or done."""
+
+    def __init__(self, verb: str, seen: str, current: str) -> None:
+        if seen:
+            message = (
+                f"This decision has not been {verb}: its content changed after you opened the "
+                f"page. You saw the content with the fingerprint {seen[:12]}…; it is now "
+                f"{current[:12]}…. Check what changed, then confirm again if you still wish to."
+            )
+        else:
+            message = (
+                f"This decision has not been {verb}: the confirmation did not say which "
+                "content it was given for (the page may be out of date). Open the page again, "
+                "check the content and confirm."
+            )
+        super().__init__(message, code="content_changed")
+        self.seen = seen
+        self.current = current
 
 
 # -- time, and replaying steps taken on paper --------------------------------------------------

@@ -6,6 +6,12 @@ asks the step's permission question (`StepSpec.may`, from the table of steps), a
 asks the same again with the status, the signer's capacity and the separation of duties; a
 refusal from either is recorded and shown as a message. Publishing, the step with a preview
 of the public record, has its own page (decisions.internal_views.publish).
+
+Every confirmation carries what it showed: the fingerprint of the decision's content
+(`content_hash`) in a hidden field, and the version of its history. The model refuses the
+step under the row lock when the content is no longer what the page showed, or when the
+post does not say (`ContentChanged`); the page then comes back (409 Conflict) listing what
+changed since it was opened, with the current fingerprint, and nothing is signed.
 """
 
 from django import forms
@@ -16,9 +22,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.decorators.http import require_safe
 
+from commissioning.concurrency import changes_since, make_token
+from commissioning.history import Track, Version, latest_ids
 from commissioning.permissions import StaffRequiredMixin, is_staff_member
-from decisions.models import STEPS, Decision, WorkflowEvent, WorkflowStep
-from decisions.workflow import WorkflowError, content_hash, decision_page_url
+from decisions.models import STEPS, Award, Decision, WorkflowEvent, WorkflowStep
+from decisions.workflow import ContentChanged, WorkflowError, content_hash, decision_page_url
+from decisions.workspace_views import decision_tracks
+
+# The hidden fields of a confirmation: the fingerprint of the content it showed, and the
+# version of the decision's history when it was drawn (to list what changed since).
+SEEN_FIELD = "content_sha256"
+VERSION_FIELD = "version"
+
+
+def content_tracks(decision: Decision) -> list[Track]:
+    """The history of everything a decision's fingerprint covers: the decision's own
+    history, and its awards."""
+    awards = Track(
+        Award.history.filter(decision_id=decision.pk), lambda r: f"Award to {r.recipient}"
+    )
+    return [*decision_tracks(decision), awards]
+
+
+def changes_since_seen(decision: Decision, token: str) -> list[Version]:
+    """What changed in the decision since the confirmation page with this version token
+    was drawn (nothing listed when the token is missing or malformed)."""
+    tracks = content_tracks(decision)
+    return changes_since(tracks, token, latest_ids(tracks)) or []
 
 
 class CommentsForm(forms.Form):
@@ -75,6 +105,8 @@ class StepView(StaffRequiredMixin, View):
         return self.spec.may(user, decision)
 
     def perform(self, decision: Decision, user, data: dict) -> None:
+        """Take the step. `data` is the form's, with "seen": the fingerprint the page
+        showed."""
         raise NotImplementedError
 
     def get_form(self, data=None) -> forms.Form:
@@ -115,8 +147,17 @@ class StepView(StaffRequiredMixin, View):
         form = self.get_form(request.POST)
         if not form.is_valid():
             return self.confirmation(request, decision, form)
+        data = {**form.cleaned_data, "seen": request.POST.get(SEEN_FIELD, "")}
         try:
-            self.perform(decision, request.user, form.cleaned_data)
+            self.perform(decision, request.user, data)
+        except ContentChanged as changed:
+            return self.confirmation(
+                request,
+                decision,
+                form,
+                changed=changed,
+                changes=changes_since_seen(decision, request.POST.get(VERSION_FIELD, "")),
+            )
         except WorkflowError as error:
             messages.error(request, error.message)
             return redirect(decision_page_url(decision))
@@ -125,11 +166,28 @@ class StepView(StaffRequiredMixin, View):
             messages.warning(request, warning)
         return redirect(decision_page_url(decision))
 
-    def confirmation(self, request, decision: Decision, form) -> HttpResponse:
+    def confirmation(
+        self,
+        request,
+        decision: Decision,
+        form,
+        *,
+        changed: ContentChanged | None = None,
+        changes: list[Version] | None = None,
+    ) -> HttpResponse:
+        """The confirmation page. After a step refused because the content changed since
+        the page was opened (`changed`), the page again, with what changed (`changes`), the
+        fingerprint of the content now, and status 409."""
         refusal = decision.workflow_refusal(self.step, request.user)
         if refusal:
             messages.error(request, refusal)
             return redirect(decision_page_url(decision))
+        error_list = [
+            {"href": f"#{form[name].auto_id}", "text": " ".join(errors)}
+            for name, errors in form.errors.items()
+        ]
+        if changed is not None:
+            error_list.insert(0, {"href": "#changes-since-opened", "text": changed.message})
         context = {
             "decision": decision,
             "form": form,
@@ -139,19 +197,21 @@ class StepView(StaffRequiredMixin, View):
             "button": self.spec.label,
             "button_style": self.spec.style,
             "signs": self.spec.signs,
-            "content_sha256": content_hash(decision) if self.spec.signs else "",
+            "content_sha256": content_hash(decision),
+            "version_token": make_token(latest_ids(content_tracks(decision))),
+            "changed": changed,
+            "changes": changes or [],
             "back_url": decision_page_url(decision),
-            "error_list": [
-                {"href": f"#{form[name].auto_id}", "text": " ".join(errors)}
-                for name, errors in form.errors.items()
-            ],
+            "error_list": error_list,
             "missing_sections": (
                 [s.heading for s in decision.sections.all() if s.is_mandatory and not s.text]
                 if self.step == WorkflowStep.SUBMIT
                 else []
             ),
         }
-        return render(request, "workflow/confirm.html", context)
+        return render(
+            request, "workflow/confirm.html", context, status=409 if changed is not None else 200
+        )
 
 
 class SubmitView(StepView):
@@ -165,7 +225,7 @@ class SubmitView(StepView):
     success = "{reference} has been submitted for sign-off."
 
     def perform(self, decision, user, data) -> None:
-        decision.submit(by=user, comments=data["comments"])
+        decision.submit(by=user, comments=data["comments"], seen=data["seen"])
 
 
 class SignOffView(StepView):
@@ -182,7 +242,7 @@ class SignOffView(StepView):
     success = "You have signed off {reference}."
 
     def perform(self, decision, user, data) -> None:
-        decision.sign_off(by=user, comments=data["comments"])
+        decision.sign_off(by=user, comments=data["comments"], seen=data["seen"])
 
 
 class CommentView(StepView):
@@ -200,7 +260,7 @@ class CommentView(StepView):
     success = "Your comments on {reference} have been added and it has been passed on."
 
     def perform(self, decision, user, data) -> None:
-        decision.comment(by=user, comments=data["comments"])
+        decision.comment(by=user, comments=data["comments"], seen=data["seen"])
 
 
 class ApproveForceBusinessView(StepView):
@@ -215,7 +275,7 @@ class ApproveForceBusinessView(StepView):
     success = "You have approved {reference}."
 
     def perform(self, decision, user, data) -> None:
-        decision.approve_force_business(by=user, comments=data["comments"])
+        decision.approve_force_business(by=user, comments=data["comments"], seen=data["seen"])
 
 
 class ApproveView(StepView):
@@ -228,7 +288,7 @@ class ApproveView(StepView):
     success = "You have approved and signed {reference}."
 
     def perform(self, decision, user, data) -> None:
-        decision.approve(by=user, comments=data["comments"])
+        decision.approve(by=user, comments=data["comments"], seen=data["seen"])
 
 
 class DeclineView(StepView):
@@ -244,7 +304,7 @@ class DeclineView(StepView):
     success = "{reference} has been recorded as not approved."
 
     def perform(self, decision, user, data) -> None:
-        decision.decline(by=user, comments=data["comments"])
+        decision.decline(by=user, comments=data["comments"], seen=data["seen"])
 
 
 class ReturnToDraftView(StepView):
@@ -260,7 +320,7 @@ class ReturnToDraftView(StepView):
     success = "{reference} has been returned to draft."
 
     def perform(self, decision, user, data) -> None:
-        decision.return_to_draft(by=user, comments=data["comments"])
+        decision.return_to_draft(by=user, comments=data["comments"], seen=data["seen"])
 
 
 class WithdrawView(StepView):
@@ -273,7 +333,7 @@ class WithdrawView(StepView):
     success = "{reference} has been withdrawn from publication."
 
     def perform(self, decision, user, data) -> None:
-        decision.withdraw(by=user, reason=data["comments"])
+        decision.withdraw(by=user, reason=data["comments"], seen=data["seen"])
 
 
 class SupersedeView(StepView):
@@ -286,7 +346,7 @@ class SupersedeView(StepView):
         return SupersedeForm(data)
 
     def perform(self, decision, user, data) -> None:
-        decision.supersede(by=user, by_decision=data["later_reference"])
+        decision.supersede(by=user, by_decision=data["later_reference"], seen=data["seen"])
 
 
 @require_safe

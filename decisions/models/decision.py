@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from decisions.models.forms import DecisionCategory, DecisionTemplate
 from decisions.models.parts import DecisionSection
-from decisions.models.signoff import SignOffRules, SignOffSteps, awaiting_q
+from decisions.models.signoff import SignOffRules, SignOffSteps, awaiting_q, second_capacity_q
 from decisions.models.steps import DECIDED, IN_FLIGHT, DecisionStatus
 from decisions.models.workflow import Delegation, Signature, WorkflowEvent
 
@@ -52,7 +52,7 @@ class DecisionQuerySet(models.QuerySet):
         Read from the table of steps (`decisions.models.signoff.awaiting_q`): which sign-offs
         a decision needs comes from its form, so "waiting for the Monitoring Officer" also
         covers a submitted decision on a form without a Treasurer's sign-off. Decisions the
-        user may not act on (their own, for the Treasurer and the decision maker; ones they
+        user may not act on (their own, for every sign-off and the decision; ones they
         have already signed) are left out. For a delegate the queue checks the delegation's
         period and categories; its value limit is checked by the step. The author's queue
         holds their decisions returned to draft and those approved and waiting to be
@@ -63,9 +63,13 @@ class DecisionQuerySet(models.QuerySet):
         signed = Signature.objects.filter(
             decision=models.OuterRef("pk"), user=user, voided_at__isnull=True
         )
+        signed_under_delegation = signed.filter(delegation__isnull=False)
         return (
             self.filter(awaiting_q(user))
-            .exclude(models.Exists(signed))
+            .exclude(
+                models.Exists(signed)
+                & (~second_capacity_q(user) | models.Exists(signed_under_delegation))
+            )
             .select_related("template", "category", "author")
             .order_by("created_at", "pk")
         )

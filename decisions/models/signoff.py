@@ -4,7 +4,8 @@
 - `SignOffSteps`: one method per step, each taking it through `_take_step`.
 
 Both read the table in `decisions.models.steps`; `awaiting_q` reads it too, for the dashboard
-queue. Each step locks the row, checks the status and the actor, and records the step (with
+queue. Each step locks the row, checks the status and the actor (and, when confirmed on a
+page, that the content is still what the page showed: `seen`), and records the step (with
 a signature for each sign-off and for the decision) in one transaction; whoever acts next is
 e-mailed once that has committed. A step not allowed now raises WorkflowError, and the
 refused attempt is recorded too, after the rollback.
@@ -32,6 +33,7 @@ from decisions.models.steps import (
 )
 from decisions.models.workflow import Delegation, Signature, WorkflowEvent, person_name
 from decisions.workflow import (
+    ContentChanged,
     WorkflowError,
     content_hash,
     delegation_refusal,
@@ -129,10 +131,11 @@ class SignOffRules:
             return spec.author_refused
         if not spec.signs:
             return None
-        refusal = self._second_signature_refusal(user)
-        if refusal or holds_capacity(spec, user):
-            return refusal
-        return self._delegation_refusal(user, self._delegations_of(user))
+        if holds_capacity(spec, user):
+            return self._second_signature_refusal(user)
+        delegations = self._delegations_of(user)
+        refusal = self._second_signature_refusal(user, delegations)
+        return refusal or self._delegation_refusal(user, delegations)
 
     def _delegations_of(self, user) -> list[Delegation]:
         """The delegations `user` holds, with their categories. The workflow panel asks about
@@ -152,9 +155,13 @@ class SignOffRules:
         return [signature for signature in self.signatures.all() if signature.voided_at is None]
 
     def covering_delegation(self, user) -> Delegation | None:
-        """The delegation under which `user` may decide this decision today, if any."""
+        """The delegation under which `user` may decide this decision today, if any: one
+        that lets them sign in two capacities when they have already signed in their own."""
         on = today()
-        for delegation in self._delegations_of(user):
+        delegations = self._delegations_of(user)
+        if self._own_signature(user) is not None:
+            delegations = [each for each in delegations if each.signs_in_two_capacities]
+        for delegation in delegations:
             if delegation_refusal(delegation, self, on) is None:
                 return delegation
         return None
@@ -165,12 +172,32 @@ class SignOffRules:
             return None
         return reasons[0]
 
-    def _second_signature_refusal(self, user) -> str | None:
+    def _own_signature(self, user) -> Signature | None:
+        """The user's live signature on this decision in their own capacity, if any."""
+        return next(
+            (
+                signature
+                for signature in self._live_signatures()
+                if signature.user_id == user.pk and signature.delegation_id is None
+            ),
+            None,
+        )
+
+    def _second_signature_refusal(self, user, delegations=None) -> str | None:
+        """One person gives one signature per decision, with one designed exception: a
+        delegate deciding (`delegations`: theirs) under a delegation that lets them sign in
+        two capacities, having signed in their own role (the record shows both)."""
         signed = next(
             (signature for signature in self._live_signatures() if signature.user_id == user.pk),
             None,
         )
         if signed is None:
+            return None
+        on = today()
+        if signed.delegation_id is None and any(
+            delegation.signs_in_two_capacities and delegation_refusal(delegation, self, on) is None
+            for delegation in delegations or ()
+        ):
             return None
         return (
             f"You have already signed this decision as {signed.capacity}. One person cannot "
@@ -215,7 +242,13 @@ class SignOffSteps:
     """One method per step. Each says what the step does to the decision (`act`); the status
     it leads to is the table's."""
 
-    def _take_step(self, step: str, *, by, comments: str = "", act) -> WorkflowEvent:
+    def _take_step(
+        self, step: str, *, by, comments: str = "", act, seen: str | None = None
+    ) -> WorkflowEvent:
+        """Take `step` if `by` may now, with the row locked. `seen`, from a confirmation
+        page, is the fingerprint of the content the page showed: the step is refused
+        (`ContentChanged`) unless the content is still that ("" when the page said nothing:
+        refused too). Steps taken by code (loaders, tests) pass None."""
         status_after = STEPS[step].status_after
         self.notification_warnings: list[str] = []
         from_status = self.status
@@ -226,6 +259,10 @@ class SignOffSteps:
                 refusal = decision.workflow_refusal(step, by)
                 if refusal:
                     raise WorkflowError(refusal)
+                if seen is not None:
+                    current = content_hash(decision)
+                    if seen != current:
+                        raise ContentChanged(STEPS[step].verb, seen, current)
                 try:
                     act(decision)
                     if status_after is not None:
@@ -316,7 +353,7 @@ class SignOffSteps:
             signature._history_user = by
             signature.save()
 
-    def submit(self, *, by, comments: str = "") -> None:
+    def submit(self, *, by, comments: str = "", seen: str | None = None) -> None:
         """Send the draft for sign-off (author or commissioning officer)."""
 
         def act(decision) -> None:
@@ -331,11 +368,11 @@ class SignOffSteps:
                     "Complete these sections before submitting: " + "; ".join(missing) + "."
                 )
 
-        self._take_step(WorkflowStep.SUBMIT, by=by, comments=comments, act=act)
+        self._take_step(WorkflowStep.SUBMIT, by=by, comments=comments, act=act, seen=seen)
 
     submit.alters_data = True
 
-    def sign_off(self, *, by, comments: str) -> None:
+    def sign_off(self, *, by, comments: str, seen: str | None = None) -> None:
         """The Treasurer's sign-off, with the Treasurer's statutory comments."""
 
         def act(decision) -> None:
@@ -343,11 +380,11 @@ class SignOffSteps:
             decision._record_statutory_comment(CommentRole.TREASURER, by, text)
             decision._sign_in_role(WorkflowStep.SIGN_OFF, by)
 
-        self._take_step(WorkflowStep.SIGN_OFF, by=by, comments=comments, act=act)
+        self._take_step(WorkflowStep.SIGN_OFF, by=by, comments=comments, act=act, seen=seen)
 
     sign_off.alters_data = True
 
-    def comment(self, *, by, comments: str) -> None:
+    def comment(self, *, by, comments: str, seen: str | None = None) -> None:
         """The Chief Executive and Monitoring Officer's comments, passed on to the next step."""
 
         def act(decision) -> None:
@@ -357,11 +394,11 @@ class SignOffSteps:
             decision._record_statutory_comment(CommentRole.MONITORING_OFFICER, by, text)
             decision._sign_in_role(WorkflowStep.COMMENT, by)
 
-        self._take_step(WorkflowStep.COMMENT, by=by, comments=comments, act=act)
+        self._take_step(WorkflowStep.COMMENT, by=by, comments=comments, act=act, seen=seen)
 
     comment.alters_data = True
 
-    def approve_force_business(self, *, by, comments: str = "") -> None:
+    def approve_force_business(self, *, by, comments: str = "", seen: str | None = None) -> None:
         """The Chief Officer's approval of force business, before the PCC decides."""
 
         def act(decision) -> None:
@@ -371,7 +408,9 @@ class SignOffSteps:
             decision._sign_in_role(WorkflowStep.APPROVE_FORCE_BUSINESS, by)
             decision.chief_officer_approved_on = today()
 
-        self._take_step(WorkflowStep.APPROVE_FORCE_BUSINESS, by=by, comments=comments, act=act)
+        self._take_step(
+            WorkflowStep.APPROVE_FORCE_BUSINESS, by=by, comments=comments, act=act, seen=seen
+        )
 
     approve_force_business.alters_data = True
 
@@ -392,35 +431,35 @@ class SignOffSteps:
             capacity = f"{delegation.delegate_role or 'Officer'} under {delegation.instrument}"
             self._sign(step, by, capacity, delegation=delegation)
 
-    def approve(self, *, by, comments: str = "") -> None:
+    def approve(self, *, by, comments: str = "", seen: str | None = None) -> None:
         """Approve and sign: the PCC, or an officer under a delegation covering it."""
 
         def act(decision) -> None:
             decision._decide(WorkflowStep.APPROVE, by)
 
-        self._take_step(WorkflowStep.APPROVE, by=by, comments=comments, act=act)
+        self._take_step(WorkflowStep.APPROVE, by=by, comments=comments, act=act, seen=seen)
 
     approve.alters_data = True
 
-    def decline(self, *, by, comments: str) -> None:
+    def decline(self, *, by, comments: str, seen: str | None = None) -> None:
         """Do not approve: a decision too, signed and dated, with the reasons."""
 
         def act(decision) -> None:
             decision._require(comments, "Say why the decision is not approved.")
             decision._decide(WorkflowStep.DECLINE, by)
 
-        self._take_step(WorkflowStep.DECLINE, by=by, comments=comments, act=act)
+        self._take_step(WorkflowStep.DECLINE, by=by, comments=comments, act=act, seen=seen)
 
     decline.alters_data = True
 
-    def return_to_draft(self, *, by, comments: str) -> None:
+    def return_to_draft(self, *, by, comments: str, seen: str | None = None) -> None:
         """Send the record back to its author with comments; its signatures are voided."""
 
         def act(decision) -> None:
             decision._require(comments, "Say what needs to change.")
             decision._void_signatures(by=by, reason=f"Returned to draft by {person_name(by)}.")
 
-        self._take_step(WorkflowStep.RETURN_TO_DRAFT, by=by, comments=comments, act=act)
+        self._take_step(WorkflowStep.RETURN_TO_DRAFT, by=by, comments=comments, act=act, seen=seen)
 
     return_to_draft.alters_data = True
 
@@ -470,17 +509,17 @@ class SignOffSteps:
 
     publish.alters_data = True
 
-    def withdraw(self, *, by, reason: str) -> None:
+    def withdraw(self, *, by, reason: str, seen: str | None = None) -> None:
         """Take a published record off the public register, saying why."""
 
         def act(decision) -> None:
             decision._require(reason, "Say why the decision is withdrawn from publication.")
 
-        self._take_step(WorkflowStep.WITHDRAW, by=by, comments=reason, act=act)
+        self._take_step(WorkflowStep.WITHDRAW, by=by, comments=reason, act=act, seen=seen)
 
     withdraw.alters_data = True
 
-    def supersede(self, *, by, by_decision) -> None:
+    def supersede(self, *, by, by_decision, seen: str | None = None) -> None:
         """Mark the decision as superseded by a later one, and link the two."""
 
         def act(decision) -> None:
@@ -507,6 +546,7 @@ class SignOffSteps:
             by=by,
             comments=f"Superseded by {by_decision.reference}.",
             act=act,
+            seen=seen,
         )
 
     supersede.alters_data = True
@@ -548,13 +588,25 @@ def awaiting_q(user) -> Q:
     return wanted
 
 
-def _delegated(user, waiting: Q) -> Q:
+def second_capacity_q(user) -> Q:
+    """The decisions the user may still decide though they have signed them in their own
+    role: waiting for the decision and covered by a delegation of theirs that allows two
+    capacities (the one exception to one signature per person, `_second_signature_refusal`).
+    """
+    if holds_capacity(STEPS[WorkflowStep.APPROVE], user):
+        return Q(pk__in=[])  # deciding in their own role: a second signature in it
+    return _delegated(user, waiting_q(WorkflowStep.APPROVE), two_capacities=True)
+
+
+def _delegated(user, waiting: Q, *, two_capacities: bool = False) -> Q:
     """Of the decisions `waiting`, those a delegation the user holds today covers by its
-    categories."""
+    categories (`two_capacities`: a delegation letting them sign in two capacities)."""
     on = today()
     delegations = Delegation.objects.filter(delegate=user, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
+    if two_capacities:
+        delegations = delegations.filter(signs_in_two_capacities=True)
     covered = Q(pk__in=[])
     for delegation in delegations.prefetch_related("categories"):
         categories = [category.pk for category in delegation.categories.all()]

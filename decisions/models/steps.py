@@ -107,7 +107,8 @@ class StepSpec:
     # well as the permission (an administrator holds every permission but no role).
     role: Role | None = None
     signs: bool = False
-    # Separation of duties: why the author may not take it ("" when they may).
+    # Separation of duties: why the author may not take it ("" when they may). Every step
+    # that signs refuses the author: no one signs off or decides their own decision.
     author_refused: str = ""
     # Where it may be taken. A step on the road: when the decision waits for `waits_for` (the
     # step itself, or the one it is taken instead of). Any step: from `from_statuses`.
@@ -131,6 +132,11 @@ class StepSpec:
     page: str = ""
     # Whose dashboard queue holds a decision waiting for it (for a step on the road).
     queue: Queue = Queue.NOBODY
+
+    def __post_init__(self) -> None:
+        # Separation of duties, for every step: no one signs their own decision.
+        if self.signs and not self.author_refused:
+            raise ValueError(f"The step {self.step} signs, so it must refuse the author.")
 
     def may(self, user, decision=None) -> bool:
         """Whether `user` may take this step at all: the permission question, asked by the
@@ -212,6 +218,10 @@ STEPS: dict[str, StepSpec] = {
             refusal=_only_the(Role.MONITORING_OFFICER),
             role=Role.MONITORING_OFFICER,
             signs=True,
+            author_refused=(
+                "You wrote this decision, so you cannot comment on it as the Chief Executive "
+                "and Monitoring Officer."
+            ),
             waits_for=Step.COMMENT,
             needed_when=("template__requires_monitoring_officer",),
             status_after=Status.COMMENTED,
@@ -227,6 +237,9 @@ STEPS: dict[str, StepSpec] = {
             refusal=_only_the(Role.CHIEF_OFFICER),
             role=Role.CHIEF_OFFICER,
             signs=True,
+            author_refused=(
+                "You wrote this decision, so you cannot approve it as the Chief Officer."
+            ),
             waits_for=Step.APPROVE_FORCE_BUSINESS,
             needed_when=(
                 "is_force_business",

@@ -40,6 +40,16 @@ class Delegation(models.Model):
     value_limit = models.DecimalField("up to a value of (£)", **MONEY, null=True, blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    # The one designed exception to "one person, one signature per decision".
+    signs_in_two_capacities = models.BooleanField(
+        "may also decide what the delegate signed off in their own role",
+        default=False,
+        help_text=(
+            "For example, the Chief Finance Officer who signed a decision off as the "
+            "Treasurer may then decide it under this delegation. The record shows both "
+            "signatures."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[categories])
 
@@ -114,9 +124,12 @@ class Signature(models.Model):
                 name="signature_one_live_per_step",
                 violation_error_message="This step has already been signed.",
             ),
+            # One signature per person in their own capacity; a delegate's second, under a
+            # delegation that allows it (Delegation.signs_in_two_capacities), is checked by
+            # the step (SignOffRules._second_signature_refusal).
             models.UniqueConstraint(
                 fields=["decision", "user"],
-                condition=Q(voided_at__isnull=True, user__isnull=False),
+                condition=Q(voided_at__isnull=True, user__isnull=False, delegation__isnull=True),
                 name="signature_one_live_per_person",
                 violation_error_message="One person cannot give two sign-offs on one decision.",
             ),

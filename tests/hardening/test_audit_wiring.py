@@ -146,7 +146,7 @@ def test_a_step_refused_by_its_page_is_recorded_as_well_as_the_403(
     decision = advance(make_draft(), Status.SUBMITTED)
     url = reverse("workspace:workflow-sign-off", args=[decision.reference])
 
-    response = client_for(officer).post(url, {"confirm": "yes", "comments": "Fine by me."})
+    response = client_for(officer).post(url, workflow.confirmed(decision, comments="Fine by me."))
 
     assert response.status_code == 403
     assert [(entry.action, entry.actor) for entry in entries()] == [

@@ -437,7 +437,7 @@ def test_editing_signed_content_names_the_editor_on_every_record_it_changes(
 def take(client, decision, step: str, **data):
     return client.post(
         reverse(f"workspace:workflow-{step}", args=[decision.reference]),
-        {"confirm": "yes", **data},
+        workflow.confirmed(decision, **data),
     )
 
 

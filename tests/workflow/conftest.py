@@ -41,6 +41,14 @@ class FailingEmailBackend(BaseEmailBackend):
 FAILING_EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
 
 
+def confirmed(decision, **fields) -> dict:
+    """What a step's confirmation page posts, built by hand: "confirm", the fingerprint of
+    the content the page showed (the content as it is now), and `fields`."""
+    from decisions.workflow import content_hash
+
+    return {"confirm": "yes", "content_sha256": content_hash(decision), **fields}
+
+
 @pytest.fixture
 def role_groups(db):
     """The role groups of migration 0002, made again: a transactional test's flush empties

@@ -11,7 +11,7 @@ from decisions.models import DecisionStatus
 from decisions.workflow import WorkflowError
 from tests.factories import UserFactory
 
-from .conftest import FAILING_EMAIL_BACKEND
+from .conftest import FAILING_EMAIL_BACKEND, confirmed
 
 Status = DecisionStatus
 
@@ -143,7 +143,7 @@ def test_the_sender_sees_the_mail_failure_as_a_warning(
     settings.EMAIL_BACKEND = FAILING_EMAIL_BACKEND
 
     response = client_for(officer).post(
-        f"/workspace/decisions/{draft.reference}/workflow/submit/", {"confirm": "yes"}
+        f"/workspace/decisions/{draft.reference}/workflow/submit/", confirmed(draft)
     )
 
     assert response.status_code == 302

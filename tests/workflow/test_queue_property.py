@@ -41,7 +41,14 @@ PERSONAS = {
     "administrator": None,
     "nobody in particular": [],
 }
-AUTHORS = ["officer", "treasurer", "monitoring officer", "commissioner", "delegate"]
+AUTHORS = [
+    "officer",
+    "treasurer",
+    "monitoring officer",
+    "chief officer",
+    "commissioner",
+    "delegate",
+]
 # The steps a live signature can be for: each signer signs once, for a step of their own.
 SIGNED_STEPS = [
     WorkflowStep.SIGN_OFF,

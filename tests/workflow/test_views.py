@@ -6,6 +6,8 @@ from django.contrib.messages import get_messages
 from decisions.models import DecisionStatus, WorkflowOutcome, WorkflowStep
 from tests.factories import DecisionTemplateFactory, UserFactory
 
+from .conftest import confirmed
+
 Status = DecisionStatus
 
 BUTTONS = {
@@ -63,7 +65,7 @@ def test_confirming_takes_the_step_and_goes_back_to_the_decision(
     advance(draft, Status.SUBMITTED)
 
     response = client_for(treasurer).post(
-        url(draft, "sign-off"), {"confirm": "yes", "comments": "Affordable within budget."}
+        url(draft, "sign-off"), confirmed(draft, comments="Affordable within budget.")
     )
 
     draft.refresh_from_db()
@@ -79,7 +81,7 @@ def test_missing_comments_show_a_govuk_error_and_nothing_is_saved(
 ):
     advance(draft, Status.SUBMITTED)
 
-    response = client_for(treasurer).post(url(draft, "sign-off"), {"confirm": "yes"})
+    response = client_for(treasurer).post(url(draft, "sign-off"), confirmed(draft))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -119,7 +121,7 @@ def test_the_view_refuses_a_role_without_the_permission_and_records_it(
     client = client_for(user)
 
     assert client.get(url(draft, step)).status_code == 403
-    response = client.post(url(draft, step), {"confirm": "yes", "comments": "Trying."})
+    response = client.post(url(draft, step), confirmed(draft, comments="Trying."))
 
     assert response.status_code == 403
     event = draft.workflow_events.last()
@@ -139,7 +141,7 @@ def test_a_refusal_by_the_model_is_shown_as_an_error_message(
 
     # An administrator has every permission, but is not the Treasurer.
     response = client_for(administrator).post(
-        url(decision, "sign-off"), {"confirm": "yes", "comments": "As the admin."}
+        url(decision, "sign-off"), confirmed(decision, comments="As the admin.")
     )
 
     assert response.status_code == 302
@@ -175,10 +177,10 @@ def test_supersede_page_names_the_later_decision(make_draft, advance, client_for
     later = advance(make_draft(), Status.APPROVED)
     client = client_for(officer)
 
-    unknown = client.post(url(earlier, "supersede"), {"confirm": "yes", "later_reference": "X"})
+    unknown = client.post(url(earlier, "supersede"), confirmed(earlier, later_reference="X"))
     assert "There is no decision with the reference X" in unknown.content.decode()
 
-    client.post(url(earlier, "supersede"), {"confirm": "yes", "later_reference": later.reference})
+    client.post(url(earlier, "supersede"), confirmed(earlier, later_reference=later.reference))
     earlier.refresh_from_db()
     assert earlier.status == Status.SUPERSEDED
 
@@ -217,7 +219,7 @@ def test_steps_work_for_references_containing_a_slash(make_draft, client_for, of
     client = client_for(officer)
 
     assert "/workflow/submit/" in client.get(url(decision)).content.decode()
-    client.post(url(decision, "submit"), {"confirm": "yes"})
+    client.post(url(decision, "submit"), confirmed(decision))
 
     decision.refresh_from_db()
     assert decision.status == Status.SUBMITTED
