@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0010_order_parts_by_decision_key'),
+        ('decisions', '0011_recorded_from_signed_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
