@@ -149,6 +149,20 @@ def test_the_failure_is_forgotten_after_a_while(large_decision, settings, render
     assert renders == {"here": 0, "elsewhere": 2}
 
 
+def test_a_large_record_within_the_limit_is_rendered_in_a_subprocess(
+    large_decision, member_of_public, settings, renders
+):
+    settings.PDF_RENDER_SECONDS = 300  # generous: the point is the path, not the speed
+
+    response = member_of_public.get("/decisions/WPCC3-0900.pdf")
+
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.metadata.title == "WPCC3-0900: A very large record"
+    assert len(reader.pages) > 10
+    assert renders == {"here": 0, "elsewhere": 1}
+
+
 def test_the_subprocess_makes_the_same_pdf(settings):
     """The subprocess path (for large records) makes the PDF the render here makes; a small
     record, for speed."""
