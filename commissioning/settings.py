@@ -305,6 +305,12 @@ elif CACHE_DIR:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# PDF renders are bounded (decisions/pdf.py): a request waits at most PDF_QUEUE_SECONDS for its
+# turn to render, a large record's render is stopped after PDF_RENDER_SECONDS, and a render
+# that failed is answered 503 for PDF_FAILURE_SECONDS without being tried again.
+PDF_QUEUE_SECONDS = envint("PDF_QUEUE_SECONDS", 5)
+PDF_RENDER_SECONDS = envint("PDF_RENDER_SECONDS", 20)
+PDF_FAILURE_SECONDS = envint("PDF_FAILURE_SECONDS", 600)
 # How old, in seconds, the version of a public page may be when a reader who is not signed in
 # is answered (commissioning.speed.kept.RecentAnswers): a change to a published decision, its
 # withdrawal included, reaches every public reader within this time. 0 reads it afresh for

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commissioning import audit
+from commissioning.middleware import service_unavailable
 from commissioning.permissions import can_edit, staff_required
 from decisions.models import STEPS, Appendix, Decision, DecisionSection, WorkflowStep
-from decisions.pdf import internal_pdf, pdf_filename, public_pdf
+from decisions.pdf import PdfUnavailable, internal_pdf, pdf_filename, public_pdf
 from decisions.publication import public_record, release_appendix, release_section
 
 
@@ -42,7 +43,10 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 def internal_decision_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The whole record, withheld parts included, marked on every page as not for publication."""
     decision = _decision(reference)
-    pdf = internal_pdf(decision, record=public_record(decision))
+    try:
+        pdf = internal_pdf(decision, record=public_record(decision))
+    except PdfUnavailable:
+        return service_unavailable()
     record_withheld_read("read.internal_pdf", request.user, decision, decision.sections.all())
     return _pdf_response(pdf, pdf_filename(decision.reference, suffix="-internal"))
 
@@ -74,9 +78,11 @@ def publish_preview_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     withheld.
     """
     decision = _decision(reference)
-    return _pdf_response(
-        public_pdf(public_record(decision)), pdf_filename(decision.reference, suffix="-preview")
-    )
+    try:
+        pdf = public_pdf(public_record(decision))
+    except PdfUnavailable:
+        return service_unavailable()
+    return _pdf_response(pdf, pdf_filename(decision.reference, suffix="-preview"))
 
 
 PUBLISHING = STEPS[WorkflowStep.PUBLISH]

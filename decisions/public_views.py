@@ -24,11 +24,18 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix, get_urlconf
 from django.views.decorators.http import condition, require_safe
 
+from commissioning.middleware import service_unavailable
 from commissioning.pagination import CappedPaginator, KeptCountPaginator
 from commissioning.speed import kept
 from decisions.export import published_decisions_json
 from decisions.models import Appendix
-from decisions.pdf import pdf_filename, public_pdf, public_pdf_cache_key
+from decisions.pdf import (
+    PdfUnavailable,
+    has_failed,
+    pdf_filename,
+    public_pdf,
+    public_pdf_cache_key,
+)
 from decisions.public_filters import PublicDecisionFilter
 from decisions.publication import (
     PublicRecord,
@@ -304,9 +311,14 @@ def pdf(request: HttpRequest, reference: str) -> HttpResponse:
     content_key = kept.get(pointer)
     document = kept.get(content_key) if content_key else None
     if document is None:
+        if content_key and has_failed(content_key):
+            return service_unavailable()  # this version failed lately: not built again
         record = _record(request, reference)
-        document = public_pdf(record)
         kept.put(pointer, public_pdf_cache_key(record), PAGE_CACHE_SECONDS)
+        try:
+            document = public_pdf(record)
+        except PdfUnavailable:
+            return service_unavailable()
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf_filename(reference)}"'
     return response
