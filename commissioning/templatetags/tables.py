@@ -18,9 +18,9 @@ register = template.Library()
 
 NUMERIC = "|numeric"
 HEADER = '<th scope="col" class="govuk-table__header{}">{}</th>'
-ACTIONS = (
-    '<th scope="col" class="govuk-table__header">'
-    '<span class="govuk-visually-hidden">Actions</span></th>'
+# The actions column's heading, heard only by screen readers.
+ACTIONS = format_html(
+    HEADER, "", format_html('<span class="govuk-visually-hidden">{}</span>', "Actions")
 )
 
 
@@ -40,12 +40,13 @@ def table_head(*headings: str, actions: bool = False, listed: str = "") -> SafeS
     return format_html(
         '<thead class="govuk-table__head"><tr class="govuk-table__row">{}{}</tr></thead>',
         cells,
-        format_html(ACTIONS) if actions else "",
+        ACTIONS if actions else "",
     )
 
 
 @register.simple_tag(takes_context=True)
 def summary_row(context, key: str, value) -> SafeString:
+    """One row of a summary list: the key, and the value as `{{ value }}` draws it."""
     return format_html(
         '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
         '<dd class="govuk-summary-list__value">{}</dd></div>',
