@@ -7,21 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commissioning.forms import GovukDeleteMixin, GovukFormMixin
-from contracts.models import (
-    ArrangementPartner,
-    ArrangementRisk,
-    Commissioner,
-    Contract,
-    Extension,
-    JointArrangement,
-    Lot,
-    PartnerAsk,
-    PartnerBody,
-    PartnerPosition,
-    ProcurementPhase,
-    Programme,
-    Provider,
-)
+from contracts import models as register
 from decisions.models import Decision
 
 WIDE = {"class": "govuk-input govuk-!-width-two-thirds"}
@@ -36,7 +22,7 @@ def money_field(form, name: str) -> None:
 
 class ProviderForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = Provider
+        model = register.Provider
         fields = ["name", "company_number", "charity_number", "is_sme", "is_vcse"]
         labels = {
             "name": "Name",
@@ -55,7 +41,7 @@ class ProviderForm(GovukFormMixin, forms.ModelForm):
 
 class PartnerBodyForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = PartnerBody
+        model = register.PartnerBody
         fields = ["name", "kind"]
         widgets = {"kind": forms.RadioSelect}
         labels = {"name": "Name", "kind": "What kind of body is it?"}
@@ -69,12 +55,12 @@ class PartnerBodyForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = list(PartnerBody.Kind.choices)
+        self.fields["kind"].choices = list(register.PartnerBody.Kind.choices)
 
 
 class ProgrammeForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = Programme
+        model = register.Programme
         fields = ["title", "description", "needs_assessment_on", "needs_assessment_by"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {
@@ -94,7 +80,7 @@ class ProgrammeForm(GovukFormMixin, forms.ModelForm):
 
 class PhaseForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = ProcurementPhase
+        model = register.ProcurementPhase
         fields = [
             "name",
             "starts_on",
@@ -131,7 +117,9 @@ class PhaseForm(GovukFormMixin, forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        taken = ProcurementPhase.objects.filter(programme=self.instance.programme_id, name=name)
+        taken = register.ProcurementPhase.objects.filter(
+            programme=self.instance.programme_id, name=name
+        )
         if taken.exclude(pk=self.instance.pk).exists():
             raise ValidationError("This programme already has a phase with that name")
         return name
@@ -139,7 +127,7 @@ class PhaseForm(GovukFormMixin, forms.ModelForm):
 
 class LotForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = Lot
+        model = register.Lot
         fields = ["number", "title", "service_area", "is_new"]
         labels = {
             "number": "Lot number",
@@ -161,7 +149,7 @@ class LotForm(GovukFormMixin, forms.ModelForm):
 
     def clean_number(self):
         number = self.cleaned_data["number"]
-        taken = Lot.objects.filter(phase=self.instance.phase_id, number=number)
+        taken = register.Lot.objects.filter(phase=self.instance.phase_id, number=number)
         if taken.exclude(pk=self.instance.pk).exists():
             raise ValidationError("This phase already has a lot with that number")
         return number
@@ -169,7 +157,7 @@ class LotForm(GovukFormMixin, forms.ModelForm):
 
 class ContractForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = Contract
+        model = register.Contract
         fields = [
             "reference",
             "title",
@@ -229,12 +217,12 @@ class ContractForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["provider"].empty_label = "Choose a provider"
         self.fields["lot"].empty_label = "No lot"
-        self.fields["lot"].queryset = Lot.objects.select_related("phase__programme")
+        self.fields["lot"].queryset = register.Lot.objects.select_related("phase__programme")
         self.fields["lot"].label_from_instance = lambda lot: f"{lot.phase}: {lot}"
         self.fields["route"].choices = [("", "Not recorded")] + [
             choice for choice in self.fields["route"].choices if choice[0]
         ]
-        self.fields["status"].choices = list(Contract.Status.choices)
+        self.fields["status"].choices = list(register.Contract.Status.choices)
         widths = {"reference": 20, "extension_options_remaining": 3}
         for name, width in widths.items():
             self.fields[name].widget.attrs["class"] = f"govuk-input govuk-input--width-{width}"
@@ -261,7 +249,7 @@ class ContractForm(GovukFormMixin, forms.ModelForm):
 
 class CommissionerForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = Commissioner
+        model = register.Commissioner
         fields = ["body", "role", "share"]
         labels = {"body": "Body", "role": "Role", "share": "Share, per cent (optional)"}
         error_messages = {
@@ -272,7 +260,7 @@ class CommissionerForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["body"].empty_label = "This office"
         self.fields["body"].required = False
-        self.fields["role"].choices = [("", "Choose a role"), *Commissioner.Role.choices]
+        self.fields["role"].choices = [("", "Choose a role"), *register.Commissioner.Role.choices]
         self.fields["share"].widget = forms.TextInput(
             attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "decimal"}
         )
@@ -347,8 +335,8 @@ class BaseCommissionerFormSet(GovukDeleteMixin, forms.BaseInlineFormSet):
 
 
 CommissionerFormSet = forms.inlineformset_factory(
-    Contract,
-    Commissioner,
+    register.Contract,
+    register.Commissioner,
     form=CommissionerForm,
     formset=BaseCommissionerFormSet,
     extra=2,
@@ -361,9 +349,9 @@ class ExtensionForm(GovukFormMixin, forms.Form):
 
     kind = forms.ChoiceField(
         label="Is this an extension or a variation?",
-        choices=Extension.Kind.choices,
+        choices=register.Extension.Kind.choices,
         widget=forms.RadioSelect,
-        initial=Extension.Kind.EXTENSION,
+        initial=register.Extension.Kind.EXTENSION,
         error_messages={"required": "Select whether this is an extension or a variation"},
     )
     new_end = forms.DateField(
@@ -378,7 +366,7 @@ class ExtensionForm(GovukFormMixin, forms.Form):
     )
     basis = forms.ChoiceField(
         label="On what basis?",
-        choices=Extension.Basis.choices,
+        choices=register.Extension.Basis.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the basis for the extension"},
     )
@@ -390,7 +378,7 @@ class ExtensionForm(GovukFormMixin, forms.Form):
         help_text="The decision that authorised it, if it is on the register.",
     )
 
-    def __init__(self, *args, contract: Contract, **kwargs):
+    def __init__(self, *args, contract: register.Contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.contract = contract
         self.fields["authorising_decision"].label_from_instance = lambda decision: (
@@ -406,7 +394,7 @@ class ExtensionForm(GovukFormMixin, forms.Form):
         cleaned = super().clean()
         new_end, kind = cleaned.get("new_end"), cleaned.get("kind")
         contract = self.contract
-        if new_end and kind == Extension.Kind.EXTENSION and new_end <= contract.ends_on:
+        if new_end and kind == register.Extension.Kind.EXTENSION and new_end <= contract.ends_on:
             self.add_error(
                 "new_end",
                 f"The new end date must be after the current end, {contract.ends_on:%-d %B %Y}",
@@ -418,7 +406,7 @@ class ExtensionForm(GovukFormMixin, forms.Form):
                 f"{contract.starts_on:%-d %B %Y}",
             )
         if (
-            cleaned.get("basis") == Extension.Basis.CONTRACT_OPTION
+            cleaned.get("basis") == register.Extension.Basis.CONTRACT_OPTION
             and contract.extension_options_remaining < 1
         ):
             self.add_error(
@@ -429,7 +417,7 @@ class ExtensionForm(GovukFormMixin, forms.Form):
 
 class ArrangementForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = JointArrangement
+        model = register.JointArrangement
         fields = ["title", "subject", "description", "is_precedent", "contracts"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {
@@ -451,9 +439,9 @@ class ArrangementForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contracts"].required = False
-        self.fields["contracts"].queryset = Contract.objects.select_related("provider").order_by(
-            "reference"
-        )
+        self.fields["contracts"].queryset = register.Contract.objects.select_related(
+            "provider"
+        ).order_by("reference")
         self.fields["contracts"].label_from_instance = lambda contract: (
             f"{contract.reference}: {contract.title} ({contract.provider})"
         )
@@ -461,7 +449,7 @@ class ArrangementForm(GovukFormMixin, forms.ModelForm):
 
 class ArrangementPartnerForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = ArrangementPartner
+        model = register.ArrangementPartner
         fields = ["body", "role"]
         widgets = {"role": forms.RadioSelect}
         labels = {"body": "Partner body", "role": "Role in the arrangement"}
@@ -473,11 +461,11 @@ class ArrangementPartnerForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].empty_label = "Choose a partner body"
-        self.fields["role"].choices = list(Commissioner.Role.choices)
+        self.fields["role"].choices = list(register.Commissioner.Role.choices)
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        taken = ArrangementPartner.objects.filter(
+        taken = register.ArrangementPartner.objects.filter(
             arrangement=self.instance.arrangement_id, body=body
         )
         if taken.exclude(pk=self.instance.pk).exists():
@@ -487,7 +475,7 @@ class ArrangementPartnerForm(GovukFormMixin, forms.ModelForm):
 
 class PartnerPositionForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = PartnerPosition
+        model = register.PartnerPosition
         fields = ["position", "as_of", "note"]
         widgets = {"position": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
         labels = {"position": "Position", "as_of": "From", "note": "Note (optional)"}
@@ -499,14 +487,14 @@ class PartnerPositionForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["position"].choices = list(PartnerPosition.Position.choices)
+        self.fields["position"].choices = list(register.PartnerPosition.Position.choices)
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("as_of", timezone.localdate())
 
 
 class RiskForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = ArrangementRisk
+        model = register.ArrangementRisk
         fields = ["description", "likelihood", "impact", "mitigation", "owner"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -535,7 +523,7 @@ class RiskForm(GovukFormMixin, forms.ModelForm):
 
 class AskForm(GovukFormMixin, forms.ModelForm):
     class Meta:
-        model = PartnerAsk
+        model = register.PartnerAsk
         fields = ["of_body", "request", "status", "asked_on", "respond_by", "resolved_on"]
         widgets = {"request": forms.Textarea(attrs={"rows": 3}), "status": forms.RadioSelect}
         labels = {
@@ -555,7 +543,7 @@ class AskForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["of_body"].empty_label = "Choose a partner body"
-        self.fields["status"].choices = list(PartnerAsk.Status.choices)
+        self.fields["status"].choices = list(register.PartnerAsk.Status.choices)
 
     def clean(self):
         cleaned = super().clean()

@@ -35,12 +35,18 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
     def get_queryset(self):
         raise NotImplementedError
 
+    def get_paginator(self, filterset) -> RegisterPaginator:
+        # As in the decision register (commissioning/pagination.py): a long list is counted
+        # only up to a cap, and a deep page reads whole rows only for its own 25.
+        return RegisterPaginator(filterset.qs, PAGE_SIZE)
+
+    def get_import_url(self) -> str:
+        return reverse(self.import_url_name) if self.import_url_name else ""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
-        # As in the decision register (commissioning/pagination.py): a long list is counted
-        # only up to a cap, and a deep page reads whole rows only for its own 25.
-        paginator = RegisterPaginator(filterset.qs, PAGE_SIZE)
+        paginator = self.get_paginator(filterset)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             {
@@ -48,7 +54,7 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
                 "heading": self.heading,
                 "list_url": reverse(f"workspace:{self.section[:-1]}-list"),
                 "add_url": reverse(f"workspace:{self.section[:-1]}-create"),
-                "import_url": reverse(self.import_url_name) if self.import_url_name else "",
+                "import_url": self.get_import_url(),
                 "numbered_caption": self.numbered_caption,
                 "filterset": filterset,
                 "filter_form": filterset.form,

@@ -10,6 +10,14 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from commissioning.filters import (
+    MAX_SEARCH_LENGTH,
+    SortMixin,
+    one_of,
+    search_filter,
+    search_words,
+    sort_filter,
+)
 from commissioning.forms import FilterForm, Select
 from contracts.models import (
     ArrangementPartner,
@@ -21,10 +29,6 @@ from contracts.models import (
     Programme,
     Provider,
 )
-
-# A longer search is refused with a message rather than run.
-MAX_SEARCH_LENGTH = 200
-MAX_SEARCH_WORDS = 10
 
 CONTRACT_SORTS = {
     "ends": ("End date, soonest first", ["ends_on", "reference"]),
@@ -39,26 +43,16 @@ def lot_label(lot: Lot) -> str:
     return f"{lot.phase.programme}, {lot.phase.name}: {lot}"
 
 
-class ContractFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Search",
-        method="search",
-        help_text="Reference or service",
-        max_length=MAX_SEARCH_LENGTH,
-    )
+class ContractFilter(SortMixin, django_filters.FilterSet):
+    sorts = CONTRACT_SORTS
+    q = search_filter("Reference or service")
     provider = django_filters.ModelChoiceFilter(
         queryset=Provider.objects.all(), empty_label="Any", widget=Select(label_field="name")
     )
     lot = django_filters.ModelChoiceFilter(
         queryset=Lot.objects.select_related("phase__programme"), empty_label="Any", widget=Select
     )
-    partner = django_filters.ModelChoiceFilter(
-        label="Partner body",
-        queryset=PartnerBody.objects.all(),
-        method="with_partner",
-        empty_label="Any",
-        widget=Select(label_field="name"),
-    )
+    partner = one_of(PartnerBody.objects.all(), "Partner body", "with_partner", "name")
     status = django_filters.ChoiceFilter(
         choices=Contract.Status.choices, empty_label="Any", widget=Select
     )
@@ -68,13 +62,7 @@ class ContractFilter(django_filters.FilterSet):
         lookup_expr="lt",
         help_text="For example, 1 4 2025",
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _order) in CONTRACT_SORTS.items()],
-        method="sort_by",
-        empty_label=None,
-        widget=Select,
-    )
+    sort = sort_filter(CONTRACT_SORTS)
 
     class Meta:
         model = Contract
@@ -86,8 +74,7 @@ class ContractFilter(django_filters.FilterSet):
         self.form.fields["lot"].label_from_instance = lot_label
 
     def search(self, queryset, name, value):
-        # Each word adds a condition: a few are enough, and thousands would stall the query.
-        for word in value.split()[:MAX_SEARCH_WORDS]:
+        for word in search_words(value):
             queryset = queryset.filter(Q(reference__icontains=word) | Q(title__icontains=word))
         return queryset
 
@@ -95,9 +82,6 @@ class ContractFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(Commissioner.objects.filter(contract=OuterRef("pk"), body=value))
         )
-
-    def sort_by(self, queryset, name, value):
-        return queryset.order_by(*CONTRACT_SORTS[value][1], "pk")
 
 
 YEARS_EITHER_SIDE = 2  # the timeline shows this year and two either side, unless asked
@@ -158,9 +142,7 @@ class TimelineFilter(ContractFilter):
 
 
 class ProviderFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Search", method="search", help_text="Name or number", max_length=MAX_SEARCH_LENGTH
-    )
+    q = search_filter("Name or number")
 
     class Meta:
         model = Provider
@@ -190,12 +172,7 @@ class PartnerBodyFilter(django_filters.FilterSet):
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Search",
-        method="search",
-        help_text="Title or description",
-        max_length=MAX_SEARCH_LENGTH,
-    )
+    q = search_filter("Title or description")
 
     class Meta:
         model = Programme
@@ -207,9 +184,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class ArrangementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Search", method="search", help_text="Title or service", max_length=MAX_SEARCH_LENGTH
-    )
+    q = search_filter("Title or service")
     partner = django_filters.ModelChoiceFilter(
         label="Partner body",
         queryset=PartnerBody.objects.all(),

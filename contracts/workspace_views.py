@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import CreateView, TemplateView
 
@@ -21,6 +22,7 @@ from commissioning.forms import error_summary
 from commissioning.history import Track
 from commissioning.pagination import RegisterPaginator, page_context
 from commissioning.permissions import OfficerRequiredMixin, StaffRequiredMixin
+from contracts import models as register
 from contracts.forms import (
     ArrangementForm,
     ArrangementPartnerForm,
@@ -35,21 +37,6 @@ from contracts.forms import (
     ProgrammeForm,
     ProviderForm,
     RiskForm,
-)
-from contracts.models import (
-    ArrangementPartner,
-    ArrangementRisk,
-    Commissioner,
-    Contract,
-    Extension,
-    JointArrangement,
-    Lot,
-    PartnerAsk,
-    PartnerBody,
-    PartnerPosition,
-    ProcurementPhase,
-    Programme,
-    Provider,
 )
 from contracts.timeline import GROUPINGS, build_timeline
 from contracts.workspace_blocks import (
@@ -92,18 +79,18 @@ class ContractListView(FilteredListView):
     numbered_caption = True
 
     def get_queryset(self):
-        return Contract.objects.for_register()
+        return register.Contract.objects.for_register()
 
 
 def contract_tracks(contract) -> list[Track]:
     return [
-        Track(Contract.history.filter(id=contract.pk), lambda r: "The contract"),
+        Track(register.Contract.history.filter(id=contract.pk), lambda r: "The contract"),
         Track(
-            Commissioner.history.filter(contract_id=contract.pk),
+            register.Commissioner.history.filter(contract_id=contract.pk),
             lambda r: f"Commissioner: {r.body.name if r.body_id and r.body else 'this office'}",
         ),
         Track(
-            Extension.history.filter(contract_id=contract.pk),
+            register.Extension.history.filter(contract_id=contract.pk),
             lambda r: f"{r.get_kind_display()} to {r.new_ends_on:%-d %B %Y}",
         ),
     ]
@@ -116,7 +103,7 @@ class ContractDetailView(RecordDetailView):
 
     def get_record(self):
         return get_object_or_404(
-            Contract.objects.select_related("provider", "lot__phase__programme"),
+            register.Contract.objects.select_related("provider", "lot__phase__programme"),
             pk=self.kwargs["pk"],
         )
 
@@ -129,6 +116,8 @@ class ContractDetailView(RecordDetailView):
             "decisions": contract.decisions.order_by("-decided_on", "-created_at"),
             "arrangements": contract.arrangements.all(),
             "today": timezone.localdate(),
+            # The timeline, showing this contract's provider.
+            "timeline_url": f"{reverse('workspace:timeline')}?provider={contract.provider_id}",
         }
 
 
@@ -137,15 +126,15 @@ class ContractFormMixin:
 
     template_name = "workspace/contracts/form.html"
     form_class = ContractForm
-    model = Contract
+    model = register.Contract
     section = "contracts"
 
     def get_formset(self, data=None):
         return CommissionerFormSet(
             data,
-            instance=self.object if self.object else Contract(),
+            instance=self.object if self.object else register.Contract(),
             prefix="commissioners",
-            queryset=Commissioner.objects.filter(
+            queryset=register.Commissioner.objects.filter(
                 contract=self.object.pk if self.object else None
             ).select_related("body"),
         )
@@ -217,7 +206,7 @@ class ContractExtendView(OfficerRequiredMixin, HistoryMixin, StaleEditMixin, Tem
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.object = get_object_or_404(
-                Contract.objects.select_related("provider"), pk=kwargs["pk"]
+                register.Contract.objects.select_related("provider"), pk=kwargs["pk"]
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -271,7 +260,7 @@ class ContractExtendView(OfficerRequiredMixin, HistoryMixin, StaleEditMixin, Tem
 
 
 class ContractHistoryView(RecordHistory):
-    model = Contract
+    model = register.Contract
     section = "contracts"
     history_of = staticmethod(contract_tracks)
 
@@ -286,7 +275,7 @@ class ProviderListView(FilteredListView):
     heading = "Providers"
 
     def get_queryset(self):
-        return Provider.objects.annotate(
+        return register.Provider.objects.annotate(
             contract_count=Count("contracts", distinct=True),
             last_end=Max("contracts__ends_on"),
         ).order_by("name")
@@ -294,7 +283,7 @@ class ProviderListView(FilteredListView):
 
 class ProviderDetailView(RecordDetailView):
     template_name = "workspace/providers/detail.html"
-    model = Provider
+    model = register.Provider
     section = "providers"
     record_name = "provider"
 
@@ -306,7 +295,7 @@ class ProviderDetailView(RecordDetailView):
 
 
 class ProviderCreateView(RecordCreateView):
-    model = Provider
+    model = register.Provider
     form_class = ProviderForm
     section = "providers"
     heading = "Add a provider"
@@ -314,13 +303,13 @@ class ProviderCreateView(RecordCreateView):
 
 
 class ProviderUpdateView(RecordUpdateView):
-    model = Provider
+    model = register.Provider
     form_class = ProviderForm
     section = "providers"
 
 
 class ProviderHistoryView(RecordHistory):
-    model = Provider
+    model = register.Provider
     section = "providers"
 
 
@@ -334,7 +323,7 @@ class PartnerListView(FilteredListView):
     heading = "Partner bodies"
 
     def get_queryset(self):
-        return PartnerBody.objects.annotate(
+        return register.PartnerBody.objects.annotate(
             contract_count=Count("commissioned", distinct=True),
             arrangement_count=Count("arrangements", distinct=True),
         ).order_by("name")
@@ -342,7 +331,7 @@ class PartnerListView(FilteredListView):
 
 class PartnerDetailView(RecordDetailView):
     template_name = "workspace/partners/detail.html"
-    model = PartnerBody
+    model = register.PartnerBody
     section = "partners"
     record_name = "body"
 
@@ -357,7 +346,7 @@ class PartnerDetailView(RecordDetailView):
 
 
 class PartnerCreateView(RecordCreateView):
-    model = PartnerBody
+    model = register.PartnerBody
     form_class = PartnerBodyForm
     section = "partners"
     heading = "Add a partner body"
@@ -365,13 +354,13 @@ class PartnerCreateView(RecordCreateView):
 
 
 class PartnerUpdateView(RecordUpdateView):
-    model = PartnerBody
+    model = register.PartnerBody
     form_class = PartnerBodyForm
     section = "partners"
 
 
 class PartnerHistoryView(RecordHistory):
-    model = PartnerBody
+    model = register.PartnerBody
     section = "partners"
 
 
@@ -385,22 +374,22 @@ class ProgrammeListView(FilteredListView):
     heading = "Commissioning programmes"
 
     def get_queryset(self):
-        return Programme.objects.annotate(
+        return register.Programme.objects.annotate(
             phase_count=Count("phases", distinct=True),
             lot_count=Count("phases__lots", distinct=True),
         ).order_by("-created_at", "pk")
 
 
 def programme_tracks(programme) -> list[Track]:
-    phase_ids = ProcurementPhase.history.filter(programme_id=programme.pk).values("id")
+    phase_ids = register.ProcurementPhase.history.filter(programme_id=programme.pk).values("id")
     return [
-        Track(Programme.history.filter(id=programme.pk), lambda r: "The programme"),
+        Track(register.Programme.history.filter(id=programme.pk), lambda r: "The programme"),
         Track(
-            ProcurementPhase.history.filter(programme_id=programme.pk),
+            register.ProcurementPhase.history.filter(programme_id=programme.pk),
             lambda r: f"Phase: {r.name}",
         ),
         Track(
-            Lot.history.filter(phase_id__in=phase_ids),
+            register.Lot.history.filter(phase_id__in=phase_ids),
             lambda r: f"Lot {r.number}: {r.title}",
         ),
     ]
@@ -408,7 +397,7 @@ def programme_tracks(programme) -> list[Track]:
 
 class ProgrammeDetailView(RecordDetailView):
     template_name = "workspace/programmes/detail.html"
-    model = Programme
+    model = register.Programme
     section = "programmes"
     record_name = "programme"
 
@@ -416,12 +405,14 @@ class ProgrammeDetailView(RecordDetailView):
         phases = programme.phases.prefetch_related(
             Prefetch(
                 "lots",
-                queryset=Lot.objects.annotate(contract_count=Count("contracts")).order_by("number"),
+                queryset=register.Lot.objects.annotate(contract_count=Count("contracts")).order_by(
+                    "number"
+                ),
             )
         )
         return {
             "phases": phases,
-            "contracts": Contract.objects.filter(lot__phase__programme=programme)
+            "contracts": register.Contract.objects.filter(lot__phase__programme=programme)
             .select_related("provider", "lot__phase")
             .order_by("lot__phase__starts_on", "lot__number", "reference"),
             "decisions": programme.decisions.order_by("-decided_on", "-created_at"),
@@ -429,7 +420,7 @@ class ProgrammeDetailView(RecordDetailView):
 
 
 class ProgrammeCreateView(RecordCreateView):
-    model = Programme
+    model = register.Programme
     form_class = ProgrammeForm
     section = "programmes"
     heading = "Add a commissioning programme"
@@ -437,21 +428,21 @@ class ProgrammeCreateView(RecordCreateView):
 
 
 class ProgrammeUpdateView(RecordUpdateView):
-    model = Programme
+    model = register.Programme
     form_class = ProgrammeForm
     section = "programmes"
 
 
 class ProgrammeHistoryView(RecordHistory):
-    model = Programme
+    model = register.Programme
     section = "programmes"
     history_of = staticmethod(programme_tracks)
 
 
 class PhaseCreateView(ChildFormMixin, RecordCreateView):
-    model = ProcurementPhase
+    model = register.ProcurementPhase
     form_class = PhaseForm
-    parent_model = Programme
+    parent_model = register.Programme
     section = "programmes"
     submit_label = "Add phase"
 
@@ -460,12 +451,12 @@ class PhaseCreateView(ChildFormMixin, RecordCreateView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = ProcurementPhase(programme=self.parent)
+        kwargs["instance"] = register.ProcurementPhase(programme=self.parent)
         return kwargs
 
 
 class PhaseUpdateView(ChildFormMixin, RecordUpdateView):
-    model = ProcurementPhase
+    model = register.ProcurementPhase
     form_class = PhaseForm
     parent_field = "programme"
     section = "programmes"
@@ -475,9 +466,9 @@ class PhaseUpdateView(ChildFormMixin, RecordUpdateView):
 
 
 class LotCreateView(ChildFormMixin, RecordCreateView):
-    model = Lot
+    model = register.Lot
     form_class = LotForm
-    parent_model = ProcurementPhase
+    parent_model = register.ProcurementPhase
     section = "programmes"
     shown_on = "programme"
     submit_label = "Add lot"
@@ -487,19 +478,19 @@ class LotCreateView(ChildFormMixin, RecordCreateView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Lot(phase=self.parent)
+        kwargs["instance"] = register.Lot(phase=self.parent)
         return kwargs
 
 
 class LotUpdateView(ChildFormMixin, RecordUpdateView):
-    model = Lot
+    model = register.Lot
     form_class = LotForm
     parent_field = "phase"
     shown_on = "programme"
     section = "programmes"
 
     def get_queryset(self):
-        return Lot.objects.select_related("phase__programme")
+        return register.Lot.objects.select_related("phase__programme")
 
 
 # -- joint arrangements ----------------------------------------------------------------------------
@@ -512,36 +503,42 @@ class ArrangementListView(FilteredListView):
     heading = "Joint commissioning arrangements"
 
     def get_queryset(self):
-        return JointArrangement.objects.annotate(
+        return register.JointArrangement.objects.annotate(
             partner_count=Count("partners", distinct=True),
             last_move=Max("partners__positions__as_of"),
-            open_asks=Count("asks", filter=Q(asks__status=PartnerAsk.Status.OPEN), distinct=True),
+            open_asks=Count(
+                "asks", filter=Q(asks__status=register.PartnerAsk.Status.OPEN), distinct=True
+            ),
         ).order_by("title")
 
 
 def arrangement_tracks(arrangement) -> list[Track]:
-    partner_ids = ArrangementPartner.history.filter(arrangement_id=arrangement.pk).values("id")
+    partner_ids = register.ArrangementPartner.history.filter(arrangement_id=arrangement.pk).values(
+        "id"
+    )
     partner_names = dict(
-        ArrangementPartner.history.filter(arrangement_id=arrangement.pk).values_list(
+        register.ArrangementPartner.history.filter(arrangement_id=arrangement.pk).values_list(
             "id", "body__name"
         )
     )
     return [
-        Track(JointArrangement.history.filter(id=arrangement.pk), lambda r: "The arrangement"),
         Track(
-            ArrangementPartner.history.filter(arrangement_id=arrangement.pk),
+            register.JointArrangement.history.filter(id=arrangement.pk), lambda r: "The arrangement"
+        ),
+        Track(
+            register.ArrangementPartner.history.filter(arrangement_id=arrangement.pk),
             lambda r: f"Partner: {partner_names.get(r.id, 'a partner')}",
         ),
         Track(
-            PartnerPosition.history.filter(partner_id__in=partner_ids),
+            register.PartnerPosition.history.filter(partner_id__in=partner_ids),
             lambda r: f"Position of {partner_names.get(r.partner_id, 'a partner')}",
         ),
         Track(
-            ArrangementRisk.history.filter(arrangement_id=arrangement.pk),
+            register.ArrangementRisk.history.filter(arrangement_id=arrangement.pk),
             lambda r: f"Risk: {r.description[:60]}",
         ),
         Track(
-            PartnerAsk.history.filter(arrangement_id=arrangement.pk),
+            register.PartnerAsk.history.filter(arrangement_id=arrangement.pk),
             lambda r: f"Ask: {r.request[:60]}",
         ),
     ]
@@ -549,14 +546,16 @@ def arrangement_tracks(arrangement) -> list[Track]:
 
 class ArrangementDetailView(RecordDetailView):
     template_name = "workspace/arrangements/detail.html"
-    model = JointArrangement
+    model = register.JointArrangement
     section = "arrangements"
     record_name = "arrangement"
 
     def rows(self, arrangement) -> dict:
         partners = list(
             arrangement.partners.select_related("body").prefetch_related(
-                Prefetch("positions", queryset=PartnerPosition.objects.order_by("as_of", "pk"))
+                Prefetch(
+                    "positions", queryset=register.PartnerPosition.objects.order_by("as_of", "pk")
+                )
             )
         )
         timeline = sorted(
@@ -578,7 +577,7 @@ class ArrangementDetailView(RecordDetailView):
 
 
 class ArrangementCreateView(RecordCreateView):
-    model = JointArrangement
+    model = register.JointArrangement
     form_class = ArrangementForm
     section = "arrangements"
     heading = "Add a joint commissioning arrangement"
@@ -586,7 +585,7 @@ class ArrangementCreateView(RecordCreateView):
 
 
 class ArrangementUpdateView(RecordUpdateView):
-    model = JointArrangement
+    model = register.JointArrangement
     form_class = ArrangementForm
     section = "arrangements"
 
@@ -596,13 +595,13 @@ class ArrangementUpdateView(RecordUpdateView):
 
 
 class ArrangementHistoryView(RecordHistory):
-    model = JointArrangement
+    model = register.JointArrangement
     section = "arrangements"
     history_of = staticmethod(arrangement_tracks)
 
 
 class ArrangementChildCreateView(ChildFormMixin, RecordCreateView):
-    parent_model = JointArrangement
+    parent_model = register.JointArrangement
     section = "arrangements"
 
     def get_form_kwargs(self):
@@ -612,7 +611,7 @@ class ArrangementChildCreateView(ChildFormMixin, RecordCreateView):
 
 
 class ArrangementPartnerCreateView(ArrangementChildCreateView):
-    model = ArrangementPartner
+    model = register.ArrangementPartner
     form_class = ArrangementPartnerForm
     heading = "Add a partner"
     submit_label = "Add partner"
@@ -621,9 +620,9 @@ class ArrangementPartnerCreateView(ArrangementChildCreateView):
 class PositionCreateView(ChildFormMixin, RecordCreateView):
     """A partner's new position: the arrangement's position timeline grows by one."""
 
-    model = PartnerPosition
+    model = register.PartnerPosition
     form_class = PartnerPositionForm
-    parent_model = ArrangementPartner
+    parent_model = register.ArrangementPartner
     section = "arrangements"
     submit_label = "Record position"
     success_message = "Position recorded."
@@ -637,12 +636,12 @@ class PositionCreateView(ChildFormMixin, RecordCreateView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = PartnerPosition(partner=self.parent)
+        kwargs["instance"] = register.PartnerPosition(partner=self.parent)
         return kwargs
 
 
 class RiskCreateView(ArrangementChildCreateView):
-    model = ArrangementRisk
+    model = register.ArrangementRisk
     form_class = RiskForm
     heading = "Add a risk"
     submit_label = "Add risk"
@@ -650,7 +649,7 @@ class RiskCreateView(ArrangementChildCreateView):
 
 
 class RiskUpdateView(ChildFormMixin, RecordUpdateView):
-    model = ArrangementRisk
+    model = register.ArrangementRisk
     form_class = RiskForm
     parent_field = "arrangement"
     section = "arrangements"
@@ -660,7 +659,7 @@ class RiskUpdateView(ChildFormMixin, RecordUpdateView):
 
 
 class AskCreateView(ArrangementChildCreateView):
-    model = PartnerAsk
+    model = register.PartnerAsk
     form_class = AskForm
     heading = "Record an ask of a partner"
     submit_label = "Add ask"
@@ -668,7 +667,7 @@ class AskCreateView(ArrangementChildCreateView):
 
 
 class AskUpdateView(ChildFormMixin, RecordUpdateView):
-    model = PartnerAsk
+    model = register.PartnerAsk
     form_class = AskForm
     parent_field = "arrangement"
     section = "arrangements"
@@ -689,7 +688,7 @@ def timeline_page(filterset, group_by: str, number) -> tuple:
     page = RegisterPaginator(contracts, TIMELINE_PAGE_SIZE, cap=0).get_page(number)
     rows = list(page.object_list)
     start, end = filterset.window()
-    phases = ProcurementPhase.objects.in_window(start, end).select_related("programme")
+    phases = register.ProcurementPhase.objects.in_window(start, end).select_related("programme")
     if filterset.is_bound and any(
         filterset.form.cleaned_data.get(name) for name in ("provider", "lot", "partner", "q")
     ):
@@ -714,7 +713,9 @@ class TimelineView(StaffRequiredMixin, TemplateView):
         group_by = self.request.GET.get("group", "provider")
         if group_by not in GROUPINGS:
             group_by = "provider"
-        filterset = TimelineFilter(self.request.GET, queryset=Contract.objects.for_timeline())
+        filterset = TimelineFilter(
+            self.request.GET, queryset=register.Contract.objects.for_timeline()
+        )
         page, rows, phases = timeline_page(filterset, group_by, self.request.GET.get("page"))
         start, end = filterset.window()
         first, last = filterset.years()

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Exists, Max, Min, OuterRef, Q
 
+from commissioning.filters import SortMixin, one_of, search_filter, search_words, sort_filter
 from commissioning.forms import FilterForm, Select
 from contracts.models import (
     ArrangementPartner,
@@ -12,10 +13,6 @@ from contracts.models import (
     Provider,
 )
 from decisions.models import Award, Decision, DecisionCategory
-
-# A longer search is refused with a message rather than run.
-MAX_SEARCH_LENGTH = 200
-MAX_SEARCH_WORDS = 10
 
 SORTS = {
     "-decided": ("Decision date, newest first", ["-decided_on", "-created_at"]),
@@ -52,13 +49,9 @@ class YearFilter(django_filters.ChoiceFilter):
     field_class = YearField
 
 
-class DecisionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Search",
-        method="search",
-        help_text="Reference, title or summary",
-        max_length=MAX_SEARCH_LENGTH,
-    )
+class DecisionFilter(SortMixin, django_filters.FilterSet):
+    sorts = SORTS
+    q = search_filter("Reference, title or summary")
     status = django_filters.ChoiceFilter(
         choices=Decision.Status.choices, empty_label="Any", widget=Select
     )
@@ -80,42 +73,15 @@ class DecisionFilter(django_filters.FilterSet):
         empty_label="Any",
         widget=Select,
     )
-    programme = django_filters.ModelChoiceFilter(
-        label="Programme",
-        queryset=Programme.objects.order_by("title"),
-        method="in_programme",
-        empty_label="Any",
-        widget=Select(label_field="title"),
-    )
-    provider = django_filters.ModelChoiceFilter(
-        label="Provider",
-        queryset=Provider.objects.all(),
-        method="for_provider",
-        empty_label="Any",
-        widget=Select(label_field="name"),
-    )
-    partner = django_filters.ModelChoiceFilter(
-        label="Partner body",
-        queryset=PartnerBody.objects.all(),
-        method="with_partner",
-        empty_label="Any",
-        widget=Select(label_field="name"),
-    )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _order) in SORTS.items()],
-        method="sort_by",
-        empty_label=None,
-        widget=Select,
-    )
+    programme = one_of(Programme.objects.order_by("title"), "Programme", "in_programme", "title")
+    provider = one_of(Provider.objects.all(), "Provider", "for_provider", "name")
+    partner = one_of(PartnerBody.objects.all(), "Partner body", "with_partner", "name")
+    sort = sort_filter(SORTS)
 
     class Meta:
         model = Decision
         fields = ["q", "status", "confidentiality", "category", "decision_maker", "year"]
         form = FilterForm
-
-    def sort_by(self, queryset, name, value):
-        return queryset.order_by(*SORTS[value][1], "pk")
 
     def search(self, queryset, name, value):
         """Every word, anywhere in the reference, the title or the summary, in any case.
@@ -127,9 +93,7 @@ class DecisionFilter(django_filters.FilterSet):
         apply (tests/workspace/test_officer_search.py checks the plan can use them). A word of
         fewer than three letters has no trigram; it is matched without the index.
         """
-        # Each word adds a condition: a few are enough, and thousands would stall the query.
-        words = value.split()[:MAX_SEARCH_WORDS]
-        for word in words:
+        for word in search_words(value):
             queryset = queryset.filter(
                 Q(reference__icontains=word) | Q(title__icontains=word) | Q(summary__icontains=word)
             )

@@ -24,7 +24,7 @@ from commissioning import audit, once, spreadsheets
 from commissioning.concurrency import StaleEditMixin
 from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
-from commissioning.pagination import RegisterPaginator, page_context
+from commissioning.pagination import RegisterPaginator
 from commissioning.permissions import (
     OfficerRequiredMixin,
     StaffRequiredMixin,
@@ -33,6 +33,7 @@ from commissioning.permissions import (
 )
 from commissioning.speed import precompiled
 from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
+from contracts.workspace_blocks import FilteredListView
 from decisions.forms import (
     DOCUMENT_TYPES,
     AppendixForm,
@@ -124,35 +125,28 @@ def register_paginator(filterset) -> RegisterPaginator:
     return RegisterPaginator(filterset.qs, REGISTER_PAGE_SIZE, cap=cap)
 
 
-class DecisionListView(StaffRequiredMixin, TemplateView):
+class DecisionListView(FilteredListView):
     template_name = "workspace/decisions/list.html"
+    filterset_class = DecisionFilter
+    section = "decisions"
+    heading = "Decisions"
+    numbered_caption = True
+
+    def get_queryset(self):
+        return Decision.objects.for_register()
+
+    def get_paginator(self, filterset) -> RegisterPaginator:
+        return register_paginator(filterset)
+
+    def get_import_url(self) -> str:
+        # Importing records decisions already taken: for those who may.
+        if may_record_decided(self.request.user):
+            return reverse("workspace:import-decisions")
+        return ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = DecisionFilter(self.request.GET, queryset=Decision.objects.for_register())
-        paginator = register_paginator(filterset)
-        page = paginator.get_page(self.request.GET.get("page"))
-        context.update(
-            {
-                "workspace_section": "decisions",
-                "heading": "Decisions",
-                "list_url": reverse("workspace:decision-list"),
-                "add_url": reverse("workspace:decision-create"),
-                # Importing records decisions already taken: for those who may.
-                "import_url": reverse("workspace:import-decisions")
-                if may_record_decided(self.request.user)
-                else "",
-                "numbered_caption": True,
-                "filterset": filterset,
-                "filter_form": filterset.form,
-                "decisions": page.object_list,
-                "object_list": page.object_list,
-                "total": paginator.count if paginator.is_exact else None,
-                "count_cap": paginator.cap,
-                "error_summary": error_summary(filterset.form),
-                **page_context(page),
-            }
-        )
+        context["decisions"] = context["object_list"]
         return context
 
 

@@ -84,3 +84,14 @@ def govuk_field(context) -> str:
         drawn = _box(field, id_, group, **options)
     # Every label, hint, error and id above was escaped; the widget drew itself safely.
     return mark_safe(drawn)  # noqa: S308
+
+
+@register.filter
+def labelled_errors(form) -> list[dict[str, str]]:
+    """A form's field errors for workspace/includes/error_summary.html: "Label: problem",
+    each linking to its field (the public register's filters)."""
+    return [
+        {"href": f"#{field.id_for_label}", "text": f"{field.label}: {error}"}
+        for field in form
+        for error in field.errors
+    ]

@@ -11,18 +11,7 @@ from django.utils.dateparse import parse_datetime
 
 from commissioning.speed import precompiled
 from contracts.models import Contract
-from decisions.models import (
-    Appendix,
-    Award,
-    Decision,
-    DecisionCategory,
-    DecisionLink,
-    DecisionSection,
-    DecisionTemplate,
-    Delegation,
-    Signature,
-    StatutoryComment,
-)
+from decisions import models as register
 
 
 @dataclass(frozen=True)
@@ -76,20 +65,22 @@ def _record_version_query(reference: str) -> models.QuerySet:
     stamps = {
         "record": F("updated_at"),
         "form": F("template__updated_at"),
-        "record_history": history(Decision, id=pk),
-        "category": history(DecisionCategory, id=OuterRef("category_id")),
-        "delegation": history(Delegation, id=OuterRef("delegation_id")),
-        "sections": history(DecisionSection, decision_id=pk),
-        "appendices": history(Appendix, decision_id=pk),
-        "comments": history(StatutoryComment, decision_id=pk),
-        "awards": history(Award, decision_id=pk),
-        "signatures": history(Signature, decision_id=pk),
-        "links": history(DecisionLink, from_decision_id=pk),
-        "linked": _newest(Decision.objects.filter(links_in__from_decision=pk), "updated_at"),
+        "record_history": history(register.Decision, id=pk),
+        "category": history(register.DecisionCategory, id=OuterRef("category_id")),
+        "delegation": history(register.Delegation, id=OuterRef("delegation_id")),
+        "sections": history(register.DecisionSection, decision_id=pk),
+        "appendices": history(register.Appendix, decision_id=pk),
+        "comments": history(register.StatutoryComment, decision_id=pk),
+        "awards": history(register.Award, decision_id=pk),
+        "signatures": history(register.Signature, decision_id=pk),
+        "links": history(register.DecisionLink, from_decision_id=pk),
+        "linked": _newest(
+            register.Decision.objects.filter(links_in__from_decision=pk), "updated_at"
+        ),
         "contracts": _newest(Contract.objects.filter(decisions=pk), "updated_at"),
     }
     return (
-        Decision.objects.published()
+        register.Decision.objects.published()
         .filter(reference=reference)
         .order_by()
         .annotate(**{f"stamp_{name}": value for name, value in stamps.items()})
@@ -115,12 +106,14 @@ def record_version(reference: str) -> RecordVersion | None:
 
 def _register_version_query(_unused: str) -> models.QuerySet:
     return (
-        DecisionTemplate.objects.order_by()
+        register.DecisionTemplate.objects.order_by()
         .annotate(
-            decision=_newest(Decision.objects.filter(published_on__isnull=False), "updated_at"),
-            form=_newest(DecisionTemplate.objects.all(), "updated_at"),
-            category=_newest(DecisionCategory.history.all(), "history_date"),
-            delegation=_newest(Delegation.history.all(), "history_date"),
+            decision=_newest(
+                register.Decision.objects.filter(published_on__isnull=False), "updated_at"
+            ),
+            form=_newest(register.DecisionTemplate.objects.all(), "updated_at"),
+            category=_newest(register.DecisionCategory.history.all(), "history_date"),
+            delegation=_newest(register.Delegation.history.all(), "history_date"),
         )
         .values_list("decision", "form", "category", "delegation")[:1]
     )
@@ -142,6 +135,6 @@ def register_last_changed() -> datetime.datetime | None:
     Counts every decision that has been published, including any since withdrawn, so that a
     withdrawal also moves the date forward.
     """
-    return Decision.objects.filter(published_on__isnull=False).aggregate(latest=Max("updated_at"))[
-        "latest"
-    ]
+    return register.Decision.objects.filter(published_on__isnull=False).aggregate(
+        latest=Max("updated_at")
+    )["latest"]

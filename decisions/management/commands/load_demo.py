@@ -33,20 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from commissioning.roles import Role
-from contracts.models import (
-    ArrangementPartner,
-    ArrangementRisk,
-    Commissioner,
-    Contract,
-    JointArrangement,
-    Lot,
-    PartnerAsk,
-    PartnerBody,
-    PartnerPosition,
-    ProcurementPhase,
-    Programme,
-    Provider,
-)
+from contracts import models as register
 from decisions.models import (
     Decision,
     DecisionCategory,
@@ -109,7 +96,7 @@ class Command(BaseCommand):
             for form in office["forms"]:
                 self.form(form)
             for body in office["partner_bodies"]:
-                self.ensure(PartnerBody, plain(body, "name"), name=body["name"])
+                self.ensure(register.PartnerBody, plain(body, "name"), name=body["name"])
             for programme in office["programmes"]:
                 self.programme(programme)
             self.contracts(office["contract_lots"])
@@ -175,16 +162,16 @@ class Command(BaseCommand):
             self.ensure(TemplateSection, section, template=template, position=position)
 
     def programme(self, data: dict) -> None:
-        programme = self.ensure(Programme, plain(data, "title"), title=data["title"])
+        programme = self.ensure(register.Programme, plain(data, "title"), title=data["title"])
         for phase_data in data["phases"]:
             phase = self.ensure(
-                ProcurementPhase,
+                register.ProcurementPhase,
                 plain(phase_data, "name"),
                 programme=programme,
                 name=phase_data["name"],
             )
             for lot in phase_data["lots"]:
-                self.ensure(Lot, plain(lot, "number"), phase=phase, number=lot["number"])
+                self.ensure(register.Lot, plain(lot, "number"), phase=phase, number=lot["number"])
 
     # -- contracts, through the importer ---------------------------------------------------
 
@@ -193,10 +180,15 @@ class Command(BaseCommand):
         yet in the register, then give each its lot: the Transparency Code has no column for a
         lot, so the importer has none."""
         header, *rows = csv.reader(io.StringIO((DATA / "contracts.csv").read_text("utf-8")))
-        known = set(Contract.objects.values_list("reference", flat=True))
+        known = set(register.Contract.objects.values_list("reference", flat=True))
         rows = [row for row in rows if row[0] not in known]
         if rows:
-            written = (Provider, PartnerBody, Contract, Commissioner)
+            written = (
+                register.Provider,
+                register.PartnerBody,
+                register.Contract,
+                register.Commissioner,
+            )
             before = sum(model.objects.count() for model in written)
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "contracts.csv"
@@ -211,9 +203,9 @@ class Command(BaseCommand):
                 )
             self.created += sum(model.objects.count() for model in written) - before
         for entry in lots:
-            contract = Contract.objects.get(reference=entry["contract"])
+            contract = register.Contract.objects.get(reference=entry["contract"])
             if contract.lot_id is None:
-                contract.lot = Lot.objects.get(
+                contract.lot = register.Lot.objects.get(
                     phase__programme__title=entry["programme"],
                     phase__name=entry["phase"],
                     number=entry["lot"],
@@ -223,7 +215,7 @@ class Command(BaseCommand):
                 contract.save()
 
     def extension(self, *, contract, new_end, reason, basis, decision) -> None:
-        contract = Contract.objects.get(reference=contract)
+        contract = register.Contract.objects.get(reference=contract)
         if contract.extensions.exists():
             return
         contract.extend(
@@ -262,9 +254,9 @@ class Command(BaseCommand):
             section._history_user = author
             section.full_clean()
             section.save()
-        contracts = Contract.objects.filter(reference__in=record.get("contracts", []))
+        contracts = register.Contract.objects.filter(reference__in=record.get("contracts", []))
         self.add(decision, "contracts", contracts, author)
-        programmes = Programme.objects.filter(title__in=record.get("programmes", []))
+        programmes = register.Programme.objects.filter(title__in=record.get("programmes", []))
         self.add(decision, "programmes", programmes, author)
         decision.refresh_confidentiality(by=author)
         for step in record["sign_off"]:
@@ -283,9 +275,11 @@ class Command(BaseCommand):
         """What the administrator filed the decision under afterwards, and its links."""
         decision = Decision.objects.get(reference=record["reference"])
         filed = record.get("filed_by_administrator", {})
-        programmes = Programme.objects.filter(title__in=filed.get("programmes", []))
+        programmes = register.Programme.objects.filter(title__in=filed.get("programmes", []))
         self.add(decision, "programmes", programmes, self.admin)
-        arrangements = JointArrangement.objects.filter(title__in=filed.get("arrangements", []))
+        arrangements = register.JointArrangement.objects.filter(
+            title__in=filed.get("arrangements", [])
+        )
         self.add(decision, "arrangements", arrangements, self.admin)
         for link in record.get("links", []):
             other = Decision.objects.get(reference=link["reference"])
@@ -294,35 +288,37 @@ class Command(BaseCommand):
     # -- joint arrangements ----------------------------------------------------------------
 
     def arrangement(self, data: dict) -> None:
-        arrangement = self.ensure(JointArrangement, plain(data, "title"), title=data["title"])
-        bodies = {body.name: body for body in PartnerBody.objects.all()}
+        arrangement = self.ensure(
+            register.JointArrangement, plain(data, "title"), title=data["title"]
+        )
+        bodies = {body.name: body for body in register.PartnerBody.objects.all()}
         for partner_data in data.get("partners", []):
             partner = self.ensure(
-                ArrangementPartner,
+                register.ArrangementPartner,
                 {"role": partner_data["role"]},
                 arrangement=arrangement,
                 body=bodies[partner_data["body"]],
             )
             for position in partner_data["positions"]:
                 self.ensure(
-                    PartnerPosition,
+                    register.PartnerPosition,
                     plain(position, "as_of", "position"),
                     partner=partner,
                     as_of=position["as_of"],
                     position=position["position"],
                 )
-        contracts = Contract.objects.filter(reference__in=data.get("contracts", []))
+        contracts = register.Contract.objects.filter(reference__in=data.get("contracts", []))
         self.add(arrangement, "contracts", contracts, self.admin)
         for risk in data.get("risks", []):
             self.ensure(
-                ArrangementRisk,
+                register.ArrangementRisk,
                 plain(risk, "description"),
                 arrangement=arrangement,
                 description=risk["description"],
             )
         for ask in data.get("asks", []):
             self.ensure(
-                PartnerAsk,
+                register.PartnerAsk,
                 plain(ask, "of_body", "request"),
                 arrangement=arrangement,
                 of_body=bodies[ask["of_body"]],
