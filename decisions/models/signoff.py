@@ -595,6 +595,8 @@ def second_capacity_q(user) -> Q:
     """
     if holds_capacity(STEPS[WorkflowStep.APPROVE], user):
         return Q(pk__in=[])  # deciding in their own role: a second signature in it
+    if not holds_delegation(user):
+        return Q(pk__in=[])  # no delegation to read (the flag is read with the user)
     return _delegated(user, waiting_q(WorkflowStep.APPROVE), two_capacities=True)
 
 
