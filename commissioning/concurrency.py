@@ -60,6 +60,8 @@ def parse_token(token: str, expected: int) -> list[int] | None:
         ids = [int(part) for part in (token or "").split(".")]
     except ValueError:
         return None
+    if any(not 0 <= each < 2**63 for each in ids):
+        return None  # no history id is negative or wider than the database's integers
     return ids if len(ids) == expected else None
 
 

@@ -14,6 +14,8 @@ post does not say (`ContentChanged`); the page then comes back (409 Conflict) li
 changed since it was opened, with the current fingerprint, and nothing is signed.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -42,6 +44,16 @@ def content_tracks(decision: Decision) -> list[Track]:
         Award.history.filter(decision_id=decision.pk), lambda r: f"Award to {r.recipient}"
     )
     return [*decision_tracks(decision), awards]
+
+
+def seen_fingerprint(request: HttpRequest) -> str:
+    """The fingerprint the confirmation page showed, as posted back: a SHA-256 in hex, or ""
+    for anything else (missing, altered or forged), which the step refuses as changed."""
+    seen = request.POST.get(SEEN_FIELD, "")
+    return seen if FINGERPRINT.fullmatch(seen) else ""
+
+
+FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 
 
 def changes_since_seen(decision: Decision, token: str) -> list[Version]:
@@ -147,7 +159,7 @@ class StepView(StaffRequiredMixin, View):
         form = self.get_form(request.POST)
         if not form.is_valid():
             return self.confirmation(request, decision, form)
-        data = {**form.cleaned_data, "seen": request.POST.get(SEEN_FIELD, "")}
+        data = {**form.cleaned_data, "seen": seen_fingerprint(request)}
         try:
             self.perform(decision, request.user, data)
         except ContentChanged as changed:
