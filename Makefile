@@ -50,8 +50,12 @@ run: demo
 	@echo "  pcc         Police and Crime Commissioner"
 	@echo "  admin       administrator (/admin/)"
 	@echo ""
-	@echo "Serving http://127.0.0.1:$(PORT)/"
-	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT)/ (e-mail is printed here, not sent)"
+	@# The background worker runs beside the web server, under its supervisor, and stops with it.
+	export DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # ruff's S rules are the security linter: each accepted finding carries `# noqa: S<number>` at
 # its line, with the reason in the comment above it. mypy's settings are in pyproject.toml.
@@ -60,7 +64,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_ENV=production DEBUG=false ALLOWED_HOSTS=register.example \
+	DJANGO_ENV=production DEBUG=false ALLOWED_HOSTS=register.example OCDS_PREFIX=ocds-check0 \
 		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

@@ -91,6 +91,24 @@ def public_register(request):
     return bare([listed_record(row) for row in rows], page.paginator.count)
 
 
+def public_contracts(request):
+    """The public contract register's own queries: its filter set, its paginator (the kept
+    or capped count) and the public view of the page's contracts."""
+    from commissioning.pagination import public_list_paginator
+    from contracts.public_filters import PublicContractFilter
+    from contracts.public_views import PAGE_SIZE
+    from contracts.publication import contracts_last_changed, public_contracts
+
+    changed = contracts_last_changed()
+    version = changed.isoformat() if changed else "-"
+    filterset = PublicContractFilter(request.GET or None, version=version)
+    paginator = public_list_paginator(
+        filterset.ordered(), PAGE_SIZE, filterset, name="floor-public-contracts", version=version
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return bare(public_contracts(page.object_list), page.paginator.count)
+
+
 def public_detail(request, reference):
     decision = get_object_or_404(public_decisions(), reference=reference)
     record = public_record(decision)

@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client as DjangoClient
 
-from benchmark import report
+from benchmark import background, report
 from benchmark import seed as seeding
 from benchmark.client import (
     Client,
@@ -211,6 +211,8 @@ class Plan:
             "public_decision": f"/decisions/{self.decision}/",
             "public_search": f"/decisions/?q={q}",
             "public_search_rare": f"/decisions/?q={seeding.RARE_WORD}",
+            "public_contracts": "/contracts/",
+            "public_contracts_q": f"/contracts/?q={q}",
             "public_contracts_csv": "/contracts.csv",
             "public_ocds": "/contracts/ocds.json",
         }
@@ -222,6 +224,8 @@ class Plan:
             "floor_contracts": "/bench-floor/contracts/",
             "floor_timeline": "/bench-floor/timeline/",
             "floor_decision": f"/bench-floor/decision/{self.decision}/",
+            "floor_public_contracts": "/bench-floor/public-contracts/",
+            "floor_public_contracts_q": f"/bench-floor/public-contracts/?q={q}",
         }
 
 
@@ -305,6 +309,9 @@ def measure_sizes(small: Plan, large: Plan, small_url: str, out) -> tuple[dict, 
             count = REQUESTS * max(SAME_COUNT_AS_STATIC.get(name, 1), paired)
             if name == "public_decision":  # compared with a static file of its size
                 turns.append((public["large"], "/static/bench/page.html"))
+            floor = report.PUBLIC_LISTS.get(name)
+            if floor:  # a public list, timed in turns with its floor
+                turns.append((public["large"], floors[floor]))
             # Each public page's timed requests include one that reads its version afresh, so
             # its query count is the same whatever was asked for just before.
             settle = settings.PUBLIC_FRESHNESS_SECONDS + 0.1
@@ -312,6 +319,8 @@ def measure_sizes(small: Plan, large: Plan, small_url: str, out) -> tuple[dict, 
             pages["small"][name], pages["large"][name] = timed[:2]
             if name == "public_decision":
                 refs["static_page"] = timed[2]
+            if floor:
+                refs[floor] = timed[2]
         for size, plan_of in (("small", small), ("large", large)):
             client = public[size]
             path = f"/decisions/{plan_of.decision}/"
@@ -364,8 +373,9 @@ def draft_references(count: int) -> list[str]:
     )
 
 
-def load(users: int, seconds: float, out, think: float = 0.0) -> dict:
-    """Mixed traffic: public readers, officers reading lists, officers saving drafts."""
+def load(users: int, seconds: float, out, think: float = 0.0, beside=None) -> dict:
+    """Mixed traffic: public readers, officers reading lists, officers saving drafts. `beside`
+    (background.AlertsBeside) is started with the measured run, on the same server."""
     officer = session_cookie(seeding.OFFICER)
     refs = [urllib.parse.quote(r) for r in published(200)]
     drafts = [urllib.parse.quote(r) for r in draft_references(users)]
@@ -418,7 +428,11 @@ def load(users: int, seconds: float, out, think: float = 0.0) -> dict:
         out(f"  load: warming up for {warm:.0f} s (not counted)")
         load_run(tasks, users, warm, think=think)
         out(f"  load: {users} users for {seconds:.0f} s, thinking {think:g} s between pages")
+        if beside is not None:
+            beside.start(server.port)
         result = load_run(tasks, users, seconds, think=think)
+        if beside is not None:
+            result["alerts"] = beside.result()
         result["total"]["warm_up_seconds"] = warm
         for client in publics + staff:
             client.close()
@@ -449,6 +463,18 @@ def run(
         small_plan, large_plan, small_url, out
     )
     results["pages"] = {"small": pages_small, "large": pages_large}
-    if seconds > 0:
-        results["load"] = load(users, seconds, out, think=think)
+    officer = session_cookie(seeding.OFFICER)
+    with background.MailSink() as sink, background.Worker(sink.port):
+        out("Measuring the background work, with the worker running")
+        with Server(WORKERS, THREADS) as server:
+            publishing = background.measure_publishing(server.port, officer, out)
+        published = publishing.pop("published")
+        with Server(WORKERS, THREADS) as server:  # it serves the static files just written
+            reads = background.measure_reads(server.port, published, REQUESTS)
+        results["background"] = {**publishing, **reads}
+        if seconds > 0:
+            background.add_subscribers()
+            beside = background.AlertsBeside(sink, officer)
+            results["load"] = load(users, seconds, out, think=think, beside=beside)
+            results["alerts"] = results["load"].pop("alerts")
     return results

@@ -21,6 +21,11 @@ urlpatterns = [
     path("bench-floor/anonymous/contracts/", floor.contracts),
     path("bench-floor/public/", floor.public_register, name="bench-floor-public"),
     path(
+        "bench-floor/public-contracts/",
+        floor.public_contracts,
+        name="bench-floor-public-contracts",
+    ),
+    path(
         "bench-floor/public/<path:reference>/",
         floor.public_detail,
         name="bench-floor-public-detail",

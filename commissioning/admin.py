@@ -6,6 +6,9 @@ lookups); `ReadOnlyAdminMixin` makes an admin read only (records only the applic
 The audit log: administrators may read and search it, and nobody may change it. Entries are
 only ever added by the application (commissioning.audit.record); `manage.py verify_audit`
 checks that none has been changed, deleted or reordered since.
+
+The background jobs: django-tasks-db's read-only list, with each job's attempt (a failed one is
+tried again by a new job) and a filter by the work it does.
 """
 
 from django.contrib import admin
@@ -15,8 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.background import MAX_ATTEMPTS
 from commissioning.forms import KeyedModelMultipleChoiceField
 from commissioning.limits import (
     add_parts,
@@ -211,3 +217,45 @@ class InformationPageAdmin(RegisterAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Every page the footer links to must stay: its wording is changed, not removed.
         return False
+
+
+class TaskFilter(admin.SimpleListFilter):
+    """The jobs of one kind of work (sending an e-mail, rebuilding the exports...)."""
+
+    title = "work"
+    parameter_name = "task"
+
+    def lookups(self, request, model_admin):
+        paths = DBTaskResult.objects.order_by("task_path").values_list("task_path", flat=True)
+        return [(path, path.rsplit(".", 1)[-1].replace("_", " ")) for path in paths.distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(task_path=self.value()) if self.value() else queryset
+
+
+@admin.display(description="attempt")
+def attempt(result: DBTaskResult) -> str:
+    """Which attempt this job was (commissioning.background.retried queues each again with
+    the next number), out of how many are made before the work is left for an administrator."""
+    kwargs = (result.args_kwargs or {}).get("kwargs") or {}
+    return f"{kwargs.get('attempt', 1)} of {MAX_ATTEMPTS}"
+
+
+class BackgroundJobAdmin(DBTaskResultAdmin):
+    """django-tasks-db's list of jobs (read only), with each job's attempt and a filter by the
+    work it does: a failed job's traceback is on its own page."""
+
+    list_display = (
+        "task_name",
+        attempt,
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "exception_class_path",
+    )
+    list_filter = ("status", TaskFilter, "queue_name")
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, BackgroundJobAdmin)

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import django_filters
+from django import forms
 from django.db.models import Model, QuerySet
 
 from commissioning.forms import Select
@@ -14,7 +15,8 @@ MAX_SEARCH_LENGTH = 200
 # Each word adds a condition: a few are enough, and thousands would stall the query.
 MAX_SEARCH_WORDS = 10
 
-Sorts = Mapping[str, tuple[str, list[str]]]
+# Each sort: its label, and the order (field names, or expressions such as nulls last).
+Sorts = Mapping[str, tuple[str, list[Any]]]
 
 
 def search_filter(help_text: str) -> Any:
@@ -58,3 +60,25 @@ class SortMixin:
 
     def sort_by(self, queryset: QuerySet[Model], name: str, value: str) -> QuerySet[Model]:
         return queryset.order_by(*self.sorts[value][1], "pk")
+
+
+class PoundsField(forms.DecimalField):
+    """An amount as people write it: "£10,000" reads as 10000. A text box with the number
+    keypad (GOV.UK advises against type=number)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+    default_error_messages = {"invalid": "Enter an amount in pounds, like 10000 or 2500.50"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=0, max_digits=14, decimal_places=2, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+
+class PoundsFilter(django_filters.NumberFilter):  # type: ignore[misc]  # no stubs
+    """A bound on an amount of money ("Value from (£)"), read by `PoundsField`."""
+
+    field_class = PoundsField

@@ -32,6 +32,7 @@ REAL_DATE_PARTS = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 WIDGET_CLASSES = {
     "text": ("govuk-input", "govuk-input--error"),
+    "money": ("govuk-input", "govuk-input--error"),
     "number": ("govuk-input", "govuk-input--error"),
     "email": ("govuk-input", "govuk-input--error"),
     "password": ("govuk-input", "govuk-input--error"),
@@ -44,18 +45,72 @@ WIDGET_CLASSES = {
 }
 
 
+class MoneyInput(forms.TextInput):
+    """An amount in pounds: GOV.UK's text input with a "£" prefix (drawn by the govuk_field
+    tag and the public register's filters, which read `prefix`), typed as a decimal."""
+
+    prefix = "£"
+
+    def __init__(self, attrs=None):
+        attrs = {"inputmode": "decimal", "spellcheck": "false", **(attrs or {})}
+        attrs.setdefault("class", "govuk-input--width-10")
+        super().__init__(attrs)
+
+
+class MoneyField(forms.DecimalField):
+    """An amount of money in pounds and pence, typed as an officer writes it ("£1,250.50",
+    "1250.5"): never negative, and refused with a message saying what to type."""
+
+    widget = MoneyInput
+
+    def __init__(self, *, label: str = "Amount", **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(label=label, **kwargs)
+        name = capfirst_text(label)
+        self.error_messages.update(
+            {
+                "invalid": f"{name} must be an amount in pounds, like 1250.00",
+                "max_digits": f"{name} must be less than £1,000,000,000,000",
+                "max_whole_digits": f"{name} must be less than £1,000,000,000,000",
+                "max_decimal_places": f"{name} must be in pounds and pence, like 1250.50",
+            }
+        )
+        for validator in self.validators:
+            if getattr(validator, "code", "") == "min_value":
+                validator.message = f"{name} cannot be negative"
+
+    def widget_attrs(self, widget):
+        # No browser-side number checks (the step and min attributes of a number input).
+        return {}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
 class GovukDateInput(forms.Widget):
     """GOV.UK's date input: three boxes, day, month and year, in one fieldset.
 
     The value comes back as "year-month-day" for DateField to parse, so that a date that is
-    not real (31 February) is refused with the field's own message.
+    not real (31 February) is refused with the field's own message. With `as_typed` it comes
+    back as the three parts, (day, month, year), for commissioning.dates.PreciseDateField,
+    which lets the day or the month be left empty.
     """
 
     use_fieldset = True
     parts = ("day", "month", "year")
 
+    def __init__(self, attrs=None, *, as_typed: bool = False):
+        super().__init__(attrs)
+        self.as_typed = as_typed
+
     def value_from_datadict(self, data, files, name):
         day, month, year = (str(data.get(f"{name}_{part}", "")).strip() for part in self.parts)
+        if self.as_typed:
+            return day, month, year
         if not (day or month or year):
             return ""
         if REAL_DATE_PARTS.match(f"{year}-{month}-{day}"):
@@ -74,6 +129,11 @@ class GovukDateInput(forms.Widget):
     def split(value) -> tuple[str, str, str]:
         if isinstance(value, datetime.date):
             return str(value.day), str(value.month), str(value.year)
+        if isinstance(value, tuple) and len(value) == 3:  # as typed
+            return tuple(str(part) for part in value)
+        if hasattr(value, "precision"):  # a commissioning.dates.PreciseDate
+            year, month, day = ([*value.iso.split("-"), "", ""])[:3]
+            return day.lstrip("0"), month.lstrip("0"), year
         if isinstance(value, str):
             for separator in "-/":
                 if value.count(separator) == 2:

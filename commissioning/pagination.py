@@ -19,6 +19,9 @@ counts in one of two cheaper ways: `CappedPaginator` counts a search's matches o
 limit, and `KeptCountPaginator` keeps the count of a list under a key that names its version.
 """
 
+import hashlib
+from collections.abc import Iterable
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
@@ -184,3 +187,39 @@ class KeptCountPaginator(Paginator):
             if self.key:
                 kept.put(self.key, counted, KEPT_COUNT_SECONDS)
         return counted
+
+
+def public_list_paginator(
+    queryset,
+    per_page: int,
+    filterset,
+    *,
+    name: str,
+    version: str,
+    typed: Iterable[str] = ("q",),
+    search_limit: int = 1000,
+) -> Paginator:
+    """The paginator of a public list (the decision register, the contract register).
+
+    A list with words typed into it (a search: the `typed` fields) is counted up to
+    `search_limit` (`CappedPaginator`): there are as many of them as things people type, and
+    counting every match of a common word costs as much as the search. Any other list is
+    counted once for each `version` of the data and each set of filter values, and the count
+    kept (`KeptCountPaginator`) under `name`; filters that do not validate are counted each
+    time. The sort order does not change a count, so it is not part of the key."""
+    values: list = []
+    key: str | None = None
+    if filterset.is_bound:
+        form = filterset.form
+        if any(form.is_valid() and form.cleaned_data.get(field) for field in typed):
+            return CappedPaginator(queryset, per_page, search_limit)
+        if form.is_valid():
+            values = sorted(
+                (field, str(value))
+                for field, value in form.cleaned_data.items()
+                if value and field != "sort"
+            )
+    if not filterset.is_bound or filterset.form.is_valid():
+        shape = f"{values}|{version}"
+        key = f"{name}:{hashlib.sha256(shape.encode('utf-8')).hexdigest()}"
+    return KeptCountPaginator(queryset, per_page, key)

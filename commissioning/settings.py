@@ -6,6 +6,7 @@ message naming the variable rather than running half-configured.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "commissioning",
     "contracts",
     "decisions",
@@ -198,6 +201,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "commissioning.context_processors.site",
             ],
+            "builtins": ["commissioning.templatetags.dates"],
         },
     },
 ]
@@ -228,6 +232,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# How often the decision editor keeps a copy of unsaved changes on the server, in seconds.
+EDITOR_AUTOSAVE_SECONDS = envint("EDITOR_AUTOSAVE_SECONDS", 30)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -270,6 +277,21 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "decisions@opcc.example")
+# The worker sends at most this many e-mails a second (0: as fast as it can): the alerts of one
+# publication to a thousand readers take 25 s at 40, and never flood the mail server.
+EMAIL_MAX_PER_SECOND = envint("EMAIL_MAX_PER_SECOND", 40)
+
+# Background work (e-mail, rendering, rebuilding exports) goes on a queue kept in the database
+# and is run by `manage.py run_worker` (see the README, "Background work"). TASKS_BACKEND may
+# name django_tasks.backends.immediate.ImmediateBackend to run each job as it is queued.
+# The exports have a queue of their own, and a worker of their own (commissioning.background).
+TASK_QUEUES = ["default", "exports"]
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
+    }
+}
 
 # What the site calls itself. Each office sets its own name.
 OFFICE_NAME = os.environ.get(
@@ -277,8 +299,18 @@ OFFICE_NAME = os.environ.get(
 )
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Commissioning decisions")
 SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "Beta")
-# Open Contracting Data Standard: the office's registered ocid prefix.
-OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "")
+# Open Contracting Data Standard: the ocid prefix the Open Contracting Partnership registered
+# for the office ("ocds-" and six letters or digits). Away from production an unset prefix is
+# the test prefix below, which says plainly that the data is not an office's own; production
+# never publishes OCDS without a registered prefix (the deploy check and the OCDS address
+# refuse it: contracts/ocds.py).
+OCDS_TEST_PREFIX = "ocds-test00"
+OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "").strip() or ("" if PRODUCTION else OCDS_TEST_PREFIX)
+if OCDS_PREFIX and not re.fullmatch(r"ocds-[a-z0-9]{6}", OCDS_PREFIX):
+    raise ImproperlyConfigured(
+        f"OCDS_PREFIX must be ocds- and six lower-case letters or digits, like ocds-b5fd17, "
+        f"not {OCDS_PREFIX!r}"
+    )
 
 # Rendered public PDFs and public pages are cached under keys naming their content. One process
 # keeps them in memory. Several processes on one machine can share a folder (CACHE_DIR).

@@ -7,6 +7,12 @@ converter, and the more specific decision pages come before the decision page it
 from django.urls import include, path
 
 from contracts import workspace_views as contracts
+from decisions import autosave_views
+from decisions import dashboard_views as dashboard
+from decisions import delegation_views as delegations
+from decisions import money_views as decision_money
+from decisions import part_views as decision_parts
+from decisions import planning_views as plans
 from decisions import workspace_views as decisions
 
 app_name = "workspace"
@@ -28,7 +34,8 @@ urlpatterns = [
     path("", include("decisions.workflow_urls")),
     path("", include("decisions.internal_urls")),
     path("", include("decisions.import_urls")),
-    path("", decisions.DashboardView.as_view(), name="dashboard"),
+    path("", include("decisions.form_setup_urls")),
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
     # Decisions
     path("decisions/", decisions.DecisionListView.as_view(), name="decision-list"),
     path("decisions/export.csv", decisions.DecisionExportView.as_view(), name="decision-export"),
@@ -44,6 +51,16 @@ urlpatterns = [
         name="decision-edit",
     ),
     path(
+        "decisions/<path:reference>/edit/unsaved/",
+        autosave_views.AutosaveView.as_view(),
+        name="decision-autosave",
+    ),
+    path(
+        "decisions/<path:reference>/edit/unsaved/discard/",
+        autosave_views.DiscardView.as_view(),
+        name="decision-autosave-discard",
+    ),
+    path(
         "decisions/<path:reference>/history/",
         decisions.DecisionHistoryView.as_view(),
         name="decision-history",
@@ -54,6 +71,31 @@ urlpatterns = [
         name="decision-appendix-create",
     ),
     path(
+        "decisions/<path:reference>/providers/",
+        decision_parts.ProviderLinksView.as_view(),
+        name="decision-providers",
+    ),
+    path(
+        "decisions/<path:reference>/sections/",
+        decision_parts.SectionsView.as_view(),
+        name="decision-sections",
+    ),
+    path(
+        "decisions/<path:reference>/awards/",
+        decision_parts.AwardsView.as_view(),
+        name="decision-awards",
+    ),
+    path(
+        "decisions/<path:reference>/money/",
+        decision_money.MoneyView.as_view(),
+        name="decision-money",
+    ),
+    path(
+        "decisions/<path:reference>/outside-links/",
+        decision_parts.OutsideLinksView.as_view(),
+        name="decision-outside-links",
+    ),
+    path(
         "decisions/<path:reference>/appendices/<int:pk>/",
         decisions.AppendixDownloadView.as_view(),
         name="decision-appendix",
@@ -62,6 +104,24 @@ urlpatterns = [
         "decisions/<path:reference>/",
         decisions.DecisionDetailView.as_view(),
         name="decision-detail",
+    ),
+    # The forward plan
+    *record_pages(
+        "forward-plan",
+        "plan",
+        plans.PlanListView,
+        plans.PlanCreateView,
+        plans.PlanDetailView,
+        plans.PlanUpdateView,
+        plans.PlanHistoryView,
+    ),
+    path("forward-plan/<int:pk>/start/", plans.PlanStartView.as_view(), name="plan-start"),
+    path("forward-plan/<int:pk>/withdraw/", plans.PlanWithdrawView.as_view(), name="plan-withdraw"),
+    # Delegations
+    path("delegations/", delegations.DelegationListView.as_view(), name="delegation-list"),
+    path("delegations/new/", delegations.DelegationCreateView.as_view(), name="delegation-create"),
+    path(
+        "delegations/<int:pk>/end/", delegations.DelegationEndView.as_view(), name="delegation-end"
     ),
     # Contracts
     *record_pages(
@@ -76,6 +136,18 @@ urlpatterns = [
     path(
         "contracts/<int:pk>/extend/", contracts.ContractExtendView.as_view(), name="contract-extend"
     ),
+    path(
+        "contracts/<int:pk>/notices/new/",
+        contracts.ContractNoticeCreateView.as_view(),
+        name="contract-notice-create",
+    ),
+    path(
+        "phases/<int:pk>/notices/new/",
+        contracts.PhaseNoticeCreateView.as_view(),
+        name="phase-notice-create",
+    ),
+    path("notices/<int:pk>/edit/", contracts.NoticeUpdateView.as_view(), name="notice-edit"),
+    path("notices/<int:pk>/delete/", contracts.NoticeDeleteView.as_view(), name="notice-delete"),
     # Providers
     *record_pages(
         "providers",

@@ -7,8 +7,10 @@ from contracts.models import (
     Commissioner,
     Contract,
     Extension,
+    ExtensionBasis,
     JointArrangement,
     Lot,
+    Notice,
     PartnerAsk,
     PartnerBody,
     PartnerPosition,
@@ -50,12 +52,23 @@ class LotInline(TabularInline):
     extra = 0
 
 
+class PhaseNoticeInline(TabularInline):
+    model = Notice
+    fk_name = "phase"
+    fields = ["kind", "identifier", "url", "published_on"]
+    extra = 0
+
+
+class ContractNoticeInline(PhaseNoticeInline):
+    fk_name = "contract"
+
+
 @admin.register(ProcurementPhase)
 class ProcurementPhaseAdmin(RegisterAdmin):
-    list_display = ["name", "programme", "starts_on", "ends_on", "route"]
-    list_filter = ["route", "programme"]
-    search_fields = ["name", "programme__title"]
-    inlines = [LotInline]
+    list_display = ["name", "programme", "starts_on", "ends_on", "route", "outcome"]
+    list_filter = ["route", "outcome", "programme"]
+    search_fields = ["name", "programme__title", "cpv_codes"]
+    inlines = [LotInline, PhaseNoticeInline]
 
 
 @admin.register(Lot)
@@ -74,7 +87,15 @@ class CommissionerInline(TabularInline):
 class ExtensionInline(TabularInline):
     model = Extension
     extra = 0
-    fields = ["kind", "previous_ends_on", "new_ends_on", "basis", "authorising_decision", "reason"]
+    fields = [
+        "kind",
+        "previous_ends_on",
+        "new_ends_on",
+        "takes_effect_on",
+        "basis",
+        "authorising_decision",
+        "reason",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -90,7 +111,7 @@ class ContractAdmin(RegisterAdmin):
     search_fields = ["reference", "title", "provider__name"]
     list_select_related = ["provider"]
     date_hierarchy = "ends_on"
-    inlines = [CommissionerInline, ExtensionInline]
+    inlines = [CommissionerInline, ExtensionInline, ContractNoticeInline]
 
 
 @admin.register(Commissioner)
@@ -106,7 +127,33 @@ class ExtensionAdmin(RegisterAdmin):
     list_display = ["contract", "kind", "previous_ends_on", "new_ends_on", "basis"]
     list_filter = ["kind", "basis"]
     search_fields = ["contract__reference", "reason", "authorising_decision__reference"]
-    list_select_related = ["contract", "authorising_decision"]
+    list_select_related = ["contract", "authorising_decision", "basis"]
+
+
+@admin.register(ExtensionBasis)
+class ExtensionBasisAdmin(RegisterAdmin):
+    """The bases an officer may choose from when recording an extension."""
+
+    list_display = ["label", "uses_option", "is_offered", "order"]
+    list_editable = ["is_offered", "order"]
+    list_filter = ["is_offered", "uses_option"]
+    search_fields = ["label", "code"]
+    prepopulated_fields = {"code": ["label"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the basis's key, which extensions cite: it is set once.
+        return ["code"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
+
+@admin.register(Notice)
+class NoticeAdmin(RegisterAdmin):
+    list_display = ["__str__", "kind", "published_on", "contract", "phase"]
+    list_filter = ["kind"]
+    search_fields = ["identifier", "url", "contract__reference", "phase__name"]
+    list_select_related = ["contract", "phase__programme"]
 
 
 class PartnerInline(TabularInline):

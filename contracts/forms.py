@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commissioning.dates import PreciseDatesMixin
 from commissioning.forms import GovukDeleteMixin, GovukFormMixin
 from contracts import models as register
 from decisions.models import Decision
@@ -18,6 +19,29 @@ def money_field(form, name: str) -> None:
     field = form.fields[name]
     field.widget = forms.TextInput(attrs=MONEY_INPUT)
     field.error_messages["invalid"] = f"{field.label} must be an amount of money, like 12500.00"
+
+
+class CpvCodesField(forms.CharField):
+    """CPV codes as an officer types them, separated by commas, semicolons or spaces; stored
+    as the model keeps them ("85312300-2; 85000000-9")."""
+
+    def clean(self, value):
+        return register.parse_cpv_codes(super().clean(value))
+
+
+CPV_LABEL = "CPV codes (optional)"
+CPV_HELP = (
+    "Common Procurement Vocabulary codes, separated by commas. For example, 85312300-2, 85312310-5"
+)
+OUTCOME_CHOICES = [("", "Not recorded"), *register.PhaseOutcome.choices]
+
+
+def not_recorded_choice(form, name: str, words: str = "Not recorded") -> None:
+    """A choice field's empty choice, in words."""
+    form.fields[name].choices = [
+        (value, label) for value, label in form.fields[name].choices if value
+    ]
+    form.fields[name].choices = [("", words), *form.fields[name].choices]
 
 
 class ProviderForm(GovukFormMixin, forms.ModelForm):
@@ -78,7 +102,11 @@ class ProgrammeForm(GovukFormMixin, forms.ModelForm):
         }
 
 
-class PhaseForm(GovukFormMixin, forms.ModelForm):
+class PhaseForm(PreciseDatesMixin, GovukFormMixin, forms.ModelForm):
+    """A procurement phase; each date may be a day, a month or a year."""
+
+    precise_dates = ("starts_on", "ends_on", "prior_information_notice_on", "service_starts_on")
+
     class Meta:
         model = register.ProcurementPhase
         fields = [
@@ -89,8 +117,13 @@ class PhaseForm(GovukFormMixin, forms.ModelForm):
             "route",
             "service_starts_on",
             "description",
+            "cpv_codes",
+            "tender_value",
+            "number_of_bids",
+            "outcome",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"cpv_codes": CpvCodesField}
         labels = {
             "name": "Name",
             "starts_on": "Procurement starts (optional)",
@@ -99,20 +132,44 @@ class PhaseForm(GovukFormMixin, forms.ModelForm):
             "route": "Procurement route (optional)",
             "service_starts_on": "New services start (optional)",
             "description": "Description (optional)",
+            "cpv_codes": CPV_LABEL,
+            "tender_value": "Value of the tender, in pounds (optional)",
+            "number_of_bids": "Bids received (optional)",
+            "outcome": "Outcome (optional)",
         }
-        error_messages = {"name": {"required": "Enter the phase's name"}}
+        help_texts = {
+            "cpv_codes": CPV_HELP,
+            "tender_value": "The value the procurement was advertised at.",
+            "outcome": "",
+        }
+        error_messages = {
+            "name": {"required": "Enter the phase's name"},
+            "number_of_bids": {
+                "invalid": "Bids received must be a whole number, like 4",
+                "min_value": "Bids received cannot be negative",
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["route"].choices = [("", "Not decided")] + [
-            choice for choice in self.fields["route"].choices if choice[0]
-        ]
+        not_recorded_choice(self, "route", "Not decided")
+        not_recorded_choice(self, "outcome")
+        money_field(self, "tender_value")
+        self._set_classes("tender_value", error=False)
+        self.fields["tender_value"].error_messages["invalid"] = (
+            "The value of the tender must be an amount of money, like 2400000.00"
+        )
+        self.fields["number_of_bids"].widget.attrs["class"] = "govuk-input govuk-input--width-4"
+        self.fields["cpv_codes"].widget.attrs["class"] = "govuk-input govuk-!-width-two-thirds"
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
+        if starts and ends and ends.last_day < starts.first_day:
             self.add_error("ends_on", "The phase must end on or after the day it starts")
+        value = cleaned.get("tender_value")
+        if value is not None and value < 0:
+            self.add_error("tender_value", "The value of the tender cannot be negative")
         return cleaned
 
     def clean_name(self):
@@ -128,13 +185,16 @@ class PhaseForm(GovukFormMixin, forms.ModelForm):
 class LotForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = register.Lot
-        fields = ["number", "title", "service_area", "is_new"]
+        fields = ["number", "title", "service_area", "is_new", "cpv_codes"]
+        field_classes = {"cpv_codes": CpvCodesField}
         labels = {
             "number": "Lot number",
             "title": "Title",
             "service_area": "Service area (optional)",
             "is_new": "This lot is new in this cycle",
+            "cpv_codes": CPV_LABEL,
         }
+        help_texts = {"cpv_codes": CPV_HELP}
         error_messages = {
             "number": {
                 "required": "Enter the lot number",
@@ -155,7 +215,13 @@ class LotForm(GovukFormMixin, forms.ModelForm):
         return number
 
 
-class ContractForm(GovukFormMixin, forms.ModelForm):
+class ContractForm(PreciseDatesMixin, GovukFormMixin, forms.ModelForm):
+    """A contract. Its provider and dates may be left empty when not known (a preferred
+    bidder, a re-tender whose winner is not known, an old register row); a date may be a
+    day, a month or a year."""
+
+    precise_dates = ("starts_on", "ends_on", "review_on")
+
     class Meta:
         model = register.Contract
         fields = [
@@ -173,29 +239,33 @@ class ContractForm(GovukFormMixin, forms.ModelForm):
             "irrecoverable_vat",
             "extension_options_remaining",
             "route",
+            "cpv_codes",
             "status",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "status": forms.RadioSelect}
+        field_classes = {"cpv_codes": CpvCodesField}
         labels = {
             "reference": "Reference",
             "title": "Service",
             "description": "Description (optional)",
             "department": "Department (optional)",
-            "provider": "Provider",
+            "provider": "Provider (optional)",
             "lot": "Lot (optional)",
-            "starts_on": "Start date",
-            "ends_on": "End date",
+            "starts_on": "Start date (optional)",
+            "ends_on": "End date (optional)",
             "review_on": "Review date (optional)",
             "total_value": "Value over the term, in pounds (optional)",
             "annual_value": "Annual value, in pounds (optional)",
             "irrecoverable_vat": "Irrecoverable VAT, in pounds (optional)",
             "extension_options_remaining": "Extension options left",
             "route": "How it was let (optional)",
+            "cpv_codes": CPV_LABEL,
             "status": "Status",
         }
         help_texts = {
-            "starts_on": "For example, 1 4 2018",
-            "ends_on": "For example, 31 3 2023",
+            "cpv_codes": CPV_HELP,
+            "starts_on": "For example, 1 4 2018, or 4 2018 if the day is not known",
+            "ends_on": "For example, 31 3 2023, or 2023 if only the year is known",
             "extension_options_remaining": "How many extension options the contract still has.",
         }
         error_messages = {
@@ -204,9 +274,6 @@ class ContractForm(GovukFormMixin, forms.ModelForm):
                 "unique": "A contract with this reference is already on the register",
             },
             "title": {"required": "Enter the service the contract is for"},
-            "provider": {"required": "Select the provider"},
-            "starts_on": {"required": "Enter the start date"},
-            "ends_on": {"required": "Enter the end date"},
             "extension_options_remaining": {
                 "invalid": "Extension options left must be a whole number, like 0",
                 "min_value": "Extension options left cannot be negative",
@@ -215,13 +282,12 @@ class ContractForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].empty_label = "Choose a provider"
+        self.fields["provider"].empty_label = "Not known yet"
         self.fields["lot"].empty_label = "No lot"
         self.fields["lot"].queryset = register.Lot.objects.select_related("phase__programme")
         self.fields["lot"].label_from_instance = lambda lot: f"{lot.phase}: {lot}"
-        self.fields["route"].choices = [("", "Not recorded")] + [
-            choice for choice in self.fields["route"].choices if choice[0]
-        ]
+        not_recorded_choice(self, "route")
+        self.fields["cpv_codes"].widget.attrs["class"] = "govuk-input govuk-!-width-two-thirds"
         self.fields["status"].choices = list(register.Contract.Status.choices)
         widths = {"reference": 20, "extension_options_remaining": 3}
         for name, width in widths.items():
@@ -233,7 +299,7 @@ class ContractForm(GovukFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
+        if starts and ends and ends.last_day < starts.first_day:
             self.add_error("ends_on", "The contract must end on or after the day it starts")
         negative = {
             "total_value": "The value over the term cannot be negative",
@@ -344,6 +410,40 @@ CommissionerFormSet = forms.inlineformset_factory(
 )
 
 
+class NoticeForm(GovukFormMixin, forms.ModelForm):
+    """A notice published outside the register, of a procurement phase or a contract."""
+
+    class Meta:
+        model = register.Notice
+        fields = ["kind", "identifier", "url", "published_on"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "url": forms.TextInput(attrs={**WIDE, "spellcheck": "false"}),
+        }
+        labels = {
+            "kind": "Where was it published?",
+            "identifier": "Notice identifier (optional if you give the address)",
+            "url": "Address (optional if you give the identifier)",
+            "published_on": "Date published (optional)",
+        }
+        help_texts = {
+            "identifier": "As the notice gives it. For example, 2022/S 000-031247",
+            "url": "The notice's web address, starting https://",
+            "published_on": "For example, 1 11 2022",
+        }
+        error_messages = {"kind": {"required": "Select where the notice was published"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(register.Notice.Kind.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("identifier") and not cleaned.get("url") and "url" not in self.errors:
+            self.add_error("identifier", "Enter the notice's identifier, its address or both")
+        return cleaned
+
+
 class ExtensionForm(GovukFormMixin, forms.Form):
     """Record an extension (or a variation) of a contract, in one go."""
 
@@ -364,11 +464,20 @@ class ExtensionForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for the extension"},
     )
-    basis = forms.ChoiceField(
+    takes_effect_on = forms.DateField(
+        label="When did it take effect? (optional)",
+        required=False,
+        help_text="Leave empty if it is not known. For example, 1 4 2023",
+    )
+    basis = forms.ModelChoiceField(
         label="On what basis?",
-        choices=register.Extension.Basis.choices,
+        queryset=register.ExtensionBasis.objects.filter(is_offered=True),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the basis for the extension"},
+        empty_label=None,
+        error_messages={
+            "required": "Select the basis for the extension",
+            "invalid_choice": "Select the basis for the extension",
+        },
     )
     authorising_decision = forms.ModelChoiceField(
         label="Authorising decision (optional)",
@@ -386,31 +495,32 @@ class ExtensionForm(GovukFormMixin, forms.Form):
         )
         if contract.extension_options_remaining < 1:
             self.fields["basis"].help_text = (
-                "The contract has no extension options left, so an extension needs an "
-                "exemption from the Finance and Contract Regulations."
+                "The contract has no extension options left, so an extension needs another "
+                "basis, such as an exemption from the Finance and Contract Regulations."
             )
 
     def clean(self):
         cleaned = super().clean()
         new_end, kind = cleaned.get("new_end"), cleaned.get("kind")
         contract = self.contract
-        if new_end and kind == register.Extension.Kind.EXTENSION and new_end <= contract.ends_on:
+        if new_end and contract.ends_on is None:
             self.add_error(
                 "new_end",
-                f"The new end date must be after the current end, {contract.ends_on:%-d %B %Y}",
+                "The contract's end date is not recorded: add it to the contract first",
             )
-        if new_end and new_end < contract.starts_on:
+        elif new_end and kind == register.Extension.Kind.EXTENSION and new_end <= contract.ends_on:
+            self.add_error(
+                "new_end", f"The new end date must be after the current end, {contract.ends}"
+            )
+        if new_end and contract.starts_on and new_end < contract.starts_on:
             self.add_error(
                 "new_end",
-                f"The new end date cannot be before the contract starts, "
-                f"{contract.starts_on:%-d %B %Y}",
+                f"The new end date cannot be before the contract starts, {contract.starts}",
             )
-        if (
-            cleaned.get("basis") == register.Extension.Basis.CONTRACT_OPTION
-            and contract.extension_options_remaining < 1
-        ):
+        basis = cleaned.get("basis")
+        if basis and basis.uses_option and contract.extension_options_remaining < 1:
             self.add_error(
-                "basis", "The contract has no extension options left: it needs an exemption"
+                "basis", "The contract has no extension options left: it needs another basis"
             )
         return cleaned
 
@@ -443,7 +553,8 @@ class ArrangementForm(GovukFormMixin, forms.ModelForm):
             "provider"
         ).order_by("reference")
         self.fields["contracts"].label_from_instance = lambda contract: (
-            f"{contract.reference}: {contract.title} ({contract.provider})"
+            f"{contract.reference}: {contract.title}"
+            + (f" ({contract.provider})" if contract.provider_id else "")
         )
 
 

@@ -27,7 +27,6 @@ from commissioning.importing import (
     Import,
     PlannedRow,
     Record,
-    day,
     similar,
     squash,
 )
@@ -37,11 +36,15 @@ from contracts.models import (
     CommissionerRole,
     Contract,
     ContractStatus,
+    Lot,
+    Notice,
     PartnerBody,
     PartnerKind,
-    ProcurementRoute,
+    ProcurementPhase,
+    Programme,
     Provider,
 )
+from contracts.procurement_import import ROUTE_WORDS, ProcurementChecks
 
 CONTRACT_COLUMNS = {
     "reference": [
@@ -151,6 +154,29 @@ CONTRACT_COLUMNS = {
         "voluntary, community and social enterprise",
     ],
     "commissioners": ["partners", "partner bodies", "joint commissioners", "commissioned with"],
+    # Identifiers from outside the register, and the procurement a contract was let in: the
+    # columns /contracts.csv adds after the Transparency Code's (contracts.publication).
+    "cpv_codes": ["CPV", "CPV code", "CPV codes", "common procurement vocabulary"],
+    "notices": ["notice", "notices", "published notices"],
+    "phase": ["procurement phase", "procurement"],
+    "lot": ["lot", "lot number"],
+    "phase_route": ["procurement phase route"],
+    "phase_tender_value": [
+        "procurement phase tender value (GBP)",
+        "tender value",
+        "tender value (GBP)",
+        "value of the tender",
+    ],
+    "phase_bids": [
+        "procurement phase bids received",
+        "bids received",
+        "number of bids",
+        "number of tenderers",
+    ],
+    "phase_outcome": ["procurement phase outcome", "procurement outcome", "outcome"],
+    "phase_cpv_codes": ["procurement phase CPV codes", "phase CPV codes"],
+    "phase_notices": ["procurement phase notices", "phase notices"],
+    "lot_cpv_codes": ["lot CPV codes"],
     "status": ["contract status"],
     "extension_options_remaining": ["extension options", "options to extend"],
 }
@@ -163,34 +189,6 @@ REQUIRED = {
     "ends_on": "end date",
 }
 
-ROUTE_WORDS = {
-    **dict.fromkeys(
-        ["quotation", "quote", "quotes", "invitationtoquote", "requestforquotation", "rfq"],
-        ProcurementRoute.QUOTATION,
-    ),
-    **dict.fromkeys(
-        [
-            "publishedtender",
-            "tender",
-            "invitationtotender",
-            "publishedinvitationtotender",
-            "opentender",
-            "open",
-            "restricted",
-            "competitivetender",
-            "itt",
-        ],
-        ProcurementRoute.PUBLISHED_TENDER,
-    ),
-    **dict.fromkeys(
-        ["framework", "framework call-off", "call-off", "call-off from a framework"],
-        ProcurementRoute.FRAMEWORK,
-    ),
-    **dict.fromkeys(
-        ["direct award", "direct", "waiver", "single source", "single tender"],
-        ProcurementRoute.DIRECT_AWARD,
-    ),
-}
 STATUS_WORDS = {
     "planned": ContractStatus.PLANNED,
     "active": ContractStatus.ACTIVE,
@@ -271,11 +269,13 @@ def guess_partner_kind(name: str) -> str:
 class ContractDraft:
     record: Record
     contract: Contract
-    provider: Provider
+    provider: Provider | None
     commissioners: list[Commissioner] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    lot: Lot | None = None
 
 
-class ContractImport(Import):
+class ContractImport(ProcurementChecks, Import):
     """Contracts from a CSV file with the Transparency Code's columns (or JSON objects)."""
 
     noun = "contract"
@@ -303,23 +303,33 @@ class ContractImport(Import):
                     self.providers_by_number[registration_key(number)] = provider
         self.bodies = {name_key(b.name): b for b in PartnerBody.objects.all()}
         self.warned_pairs: set[tuple[str, str]] = set()
+        self.programmes = {squash(p.title): p for p in Programme.objects.all()}
+        self.phases = {
+            (squash(phase.programme.title), squash(phase.name)): phase
+            for phase in ProcurementPhase.objects.select_related("programme")
+        }
+        self.lots = {(lot.phase_id, lot.number): lot for lot in Lot.objects.select_related("phase")}
+        self.new_programmes: list[Programme] = []
+        self.new_phases: list[ProcurementPhase] = []
+        # The notices of each new phase, by the phase's id().
+        self.phase_notices: dict[int, list[Notice]] = {}
+        self.new_lots: list[Lot] = []
 
     def check_record(self, record: Record, seen: dict[str, int]) -> None:
         check = Checker(record, self.problems, self.warnings)
         plan = self.plan_row(check, seen)
         reference, title = plan.reference, plan.title
 
-        starts_on = check.date("starts_on")
-        ends_on = check.date("ends_on")
-        for key, value in (("starts_on", starts_on), ("ends_on", ends_on)):
-            if value is None and not check.has(key):
-                check.error(key, f"The contract's {REQUIRED[key]} is needed here.")
+        # A date may be a day, a month or a year, and an empty cell is a date not recorded
+        # (an old register row, a contract not yet let): nothing is made up for it.
+        starts = check.precise_date("starts_on")
+        ends = check.precise_date("ends_on")
         status = check.choice(
             "status", STATUS_WORDS, accepted="planned, active, ended or terminated"
         )
-        if status is None and ends_on is not None:
+        if status is None and ends is not None:
             # A historic contract whose end has passed has ended; anything else is running.
-            status = ContractStatus.ENDED if ends_on < self.today else ContractStatus.ACTIVE
+            status = ContractStatus.ENDED if ends.last_day < self.today else ContractStatus.ACTIVE
         options = check.whole_number("extension_options_remaining")
         route = check.choice(
             "route",
@@ -331,50 +341,57 @@ class ContractImport(Import):
             title=title,
             description=check.text("description"),
             department=check.text("department"),
-            starts_on=starts_on,
-            ends_on=ends_on,
-            review_on=check.date("review_on"),
             total_value=check.money("total_value"),
             annual_value=check.money("annual_value"),
             irrecoverable_vat=check.money("irrecoverable_vat"),
             extension_options_remaining=options or 0,
             route=route or "",
+            cpv_codes=self.check_cpv_codes(check, "cpv_codes"),
             status=status or ContractStatus.ACTIVE,
         )
-        if starts_on and ends_on:
-            check.model_errors(
-                contract,
-                fields={
-                    "reference": "reference",
-                    "title": "title",
-                    "description": "description",
-                    "department": "department",
-                    "starts_on": "starts_on",
-                    "ends_on": "ends_on",
-                    "review_on": "review_on",
-                    "total_value": "total_value",
-                    "annual_value": "annual_value",
-                    "irrecoverable_vat": "irrecoverable_vat",
-                    "route": "route",
-                    "status": "status",
-                },
-                constraints={
-                    "ends_after_start": "ends_on",
-                    "total_value_not_negative": "total_value",
-                    "annual_value_not_negative": "annual_value",
-                    "vat_not_negative": "irrecoverable_vat",
-                },
-                exclude=["provider", "lot"],
-            )
+        contract.starts, contract.ends = starts, ends
+        contract.review = check.precise_date("review_on")
+        check.model_errors(
+            contract,
+            fields={
+                "reference": "reference",
+                "title": "title",
+                "description": "description",
+                "department": "department",
+                "starts_on": "starts_on",
+                "ends_on": "ends_on",
+                "review_on": "review_on",
+                "total_value": "total_value",
+                "annual_value": "annual_value",
+                "irrecoverable_vat": "irrecoverable_vat",
+                "route": "route",
+                "cpv_codes": "cpv_codes",
+                "status": "status",
+            },
+            constraints={
+                "ends_after_start": "ends_on",
+                "total_value_not_negative": "total_value",
+                "annual_value_not_negative": "annual_value",
+                "vat_not_negative": "irrecoverable_vat",
+            },
+            exclude=["provider", "lot"],
+        )
         provider = self.check_provider(check, plan)
         commissioners = self.check_commissioners(check, plan)
+        notices = self.check_notices(check, plan)
+        lot = self.check_procurement(check, plan)
         if check.failed:
             return
-        self.drafts.append(ContractDraft(record, contract, provider, commissioners))
+        self.drafts.append(ContractDraft(record, contract, provider, commissioners, notices, lot))
         plan.actions.insert(
             0, f"Create contract {reference} ({contract.get_status_display().lower()})"
         )
-        plan.actions.append(f"Runs from {day(starts_on)} to {day(ends_on)}")
+        if starts or ends:
+            plan.actions.append(
+                f"Runs from {starts or 'a start not recorded'} to {ends or 'an end not recorded'}"
+            )
+        else:
+            plan.actions.append("Start and end dates not recorded")
         values = [
             f"{label} {pounds(amount)}"
             for label, amount in (
@@ -388,12 +405,15 @@ class ContractImport(Import):
             plan.actions.append(", ".join(values).capitalize())
         if contract.route:
             plan.actions.append(f"Let by {contract.get_route_display().lower()}")
+        if contract.cpv_codes:
+            plan.actions.append(f"CPV codes {contract.cpv_codes}")
         self.rows.append(plan)
 
-    # Suppliers.
+    # Identifiers from outside the register, and the procurement.
 
     def check_provider(self, check: Checker, plan: PlannedRow) -> Provider | None:
-        name = check.text("supplier_name", required=True, what="The supplier's name")
+        # No supplier is a supplier not known yet (a preferred bidder, a re-tender).
+        name = check.text("supplier_name")
         company = check.text("company_number")
         charity = check.text("charity_number")
         either = check.text("registration_number")
@@ -578,13 +598,26 @@ class ContractImport(Import):
             self.save(provider, by)
         for body in self.new_bodies.values():
             self.save(body, by)
+        for programme in self.new_programmes:
+            self.save(programme, by)
+        for phase in self.new_phases:
+            self.save(phase, by)
+            for notice in self.phase_notices.get(id(phase), []):
+                notice.phase = phase
+                self.save(notice, by)
+        for lot in self.new_lots:
+            self.save(lot, by)
         for draft in self.drafts:
             contract = draft.contract
             contract.provider = draft.provider
+            contract.lot = draft.lot
             self.save(contract, by)
             for commissioner in draft.commissioners:
                 commissioner.contract = contract
                 self.save(commissioner, by)
+            for notice in draft.notices:
+                notice.contract = contract
+                self.save(notice, by)
 
 
 def split_commissioner(item: str) -> tuple[str, str | None, Decimal | None]:

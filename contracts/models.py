@@ -5,14 +5,18 @@ constraints, so that a rule holds whichever way a row is written.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -102,11 +106,72 @@ class Programme(models.Model):
         return reverse("workspace:programme-detail", args=[self.pk])
 
 
+# The dates of a contract and of a procurement phase, each with its precision.
+CONTRACT_DATES = ["starts_on", "ends_on", "review_on"]
+PHASE_DATES = ["starts_on", "ends_on", "prior_information_notice_on", "service_starts_on"]
+
+
 class ProcurementRoute(models.TextChoices):
     QUOTATION = "quotation", "Quotation"
     PUBLISHED_TENDER = "published_tender", "Published tender"
     FRAMEWORK = "framework", "Framework call-off"
     DIRECT_AWARD = "direct_award", "Direct award"
+
+
+# Common Procurement Vocabulary codes: eight digits, a hyphen and a check digit. A record may
+# have several, kept in one field as "85312300-2; 85000000-9" (the form and the import accept
+# commas, semicolons or spaces between them and store them this way).
+CPV_CODE = r"[0-9]{8}-[0-9]"
+CPV_CODES = rf"^{CPV_CODE}(; {CPV_CODE})*$"
+CPV_SEPARATOR = "; "
+
+
+def parse_cpv_codes(text: str) -> str:
+    """Codes as typed ("85312300-2, 85000000-9") in the stored form; ValidationError naming
+    any code that is not one."""
+    codes = [code for code in re.split(r"[\s,;]+", str(text or "").strip()) if code]
+    wrong = [code for code in codes if not re.fullmatch(CPV_CODE, code)]
+    if wrong:
+        raise ValidationError(
+            f"{', '.join(wrong)} {'is not a CPV code' if len(wrong) == 1 else 'are not CPV codes'}"
+            ": a CPV code is eight digits, a hyphen and a check digit, like 85312300-2",
+            code="invalid_cpv",
+        )
+    return CPV_SEPARATOR.join(dict.fromkeys(codes))
+
+
+def validate_cpv_codes(value: str) -> None:
+    if value and parse_cpv_codes(value) != value:
+        raise ValidationError(
+            "CPV codes must be written like 85312300-2, separated by semicolons",
+            code="invalid_cpv",
+        )
+
+
+def cpv_codes_field() -> models.CharField:
+    return models.CharField(
+        "CPV codes",
+        max_length=400,
+        blank=True,
+        validators=[validate_cpv_codes],
+        help_text="Common Procurement Vocabulary codes, like 85312300-2.",
+    )
+
+
+def cpv_codes_constraint(model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(cpv_codes="") | Q(cpv_codes__regex=CPV_CODES),
+        name=f"{model}_cpv_codes_valid",
+        violation_error_message="CPV codes must be written like 85312300-2, separated by "
+        "semicolons",
+    )
+
+
+class PhaseOutcome(models.TextChoices):
+    COMPLETED = "completed", "Completed"
+    ABORTED = "aborted", "Aborted"
+    FAILED = "failed", "Failed"
+    RETENDERED = "retendered", "Re-tendered"
 
 
 class PhaseQuerySet(models.QuerySet):
@@ -127,17 +192,36 @@ class PhaseQuerySet(models.QuerySet):
 class ProcurementPhase(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(max_length=200)
+    # Each date with its precision: a day, a month or a year (commissioning.dates).
     starts_on = models.DateField(null=True, blank=True)
+    starts_on_precision = precision_field()
     ends_on = models.DateField(null=True, blank=True)
+    ends_on_precision = precision_field()
     prior_information_notice_on = models.DateField(
         "Prior Information Notice published", null=True, blank=True
     )
+    prior_information_notice_on_precision = precision_field()
     route = models.CharField(max_length=30, choices=ProcurementRoute.choices, blank=True)
     service_starts_on = models.DateField("new services start", null=True, blank=True)
+    service_starts_on_precision = precision_field()
     description = models.TextField(blank=True)
+    cpv_codes = cpv_codes_field()
+    tender_value = models.DecimalField("value of the tender (£)", **MONEY, null=True, blank=True)
+    number_of_bids = models.PositiveIntegerField("bids received", null=True, blank=True)
+    outcome = models.CharField(
+        max_length=20,
+        choices=PhaseOutcome.choices,
+        blank=True,
+        help_text="How the phase ended. Empty while it is not recorded.",
+    )
 
     objects = PhaseQuerySet.as_manager()
     history = HistoricalRecords()
+
+    starts = PreciseDateAttribute("starts_on")
+    ends = PreciseDateAttribute("ends_on")
+    prior_information_notice = PreciseDateAttribute("prior_information_notice_on")
+    service_starts = PreciseDateAttribute("service_starts_on")
 
     class Meta:
         ordering = ["programme", "starts_on", "name"]
@@ -148,9 +232,25 @@ class ProcurementPhase(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)
                 | Q(starts_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
+                | Q(ends_on__gte=models.F("starts_on"))
+                | ~Q(ends_on_precision="day"),
                 name="procurementphase_ends_after_start",
                 violation_error_message="The phase must end on or after the day it starts.",
+            ),
+            precisions_valid("procurementphase_date_precisions_valid", PHASE_DATES),
+            cpv_codes_constraint("procurementphase"),
+            models.CheckConstraint(
+                condition=Q(tender_value__isnull=True) | Q(tender_value__gte=0),
+                name="procurementphase_tender_value_not_negative",
+                violation_error_message="The value of the tender cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome__in=PhaseOutcome.values),
+                name="procurementphase_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(route="") | Q(route__in=ProcurementRoute.values),
+                name="procurementphase_route_valid",
             ),
         ]
 
@@ -166,6 +266,7 @@ class Lot(models.Model):
     is_new = models.BooleanField(
         "new lot", default=False, help_text="New in this cycle rather than carried over."
     )
+    cpv_codes = cpv_codes_field()
 
     history = HistoricalRecords()
 
@@ -173,6 +274,7 @@ class Lot(models.Model):
         ordering = ["phase", "number"]
         constraints = [
             models.UniqueConstraint(fields=["phase", "number"], name="lot_unique_number"),
+            cpv_codes_constraint("lot"),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +317,11 @@ class ContractQuerySet(models.QuerySet):
             .order_by("ends_on", "reference")
         )
 
+    def value_not_recorded(self) -> "ContractQuerySet":
+        """Listed (not planned) contracts with no value: for an officer to complete."""
+        unvalued = self.filter(total_value__isnull=True, annual_value__isnull=True)
+        return unvalued.exclude(status=ContractStatus.PLANNED).select_related("provider")
+
     def for_register(self) -> "ContractQuerySet":
         """What the workspace's contract register shows of each contract."""
         return self.select_related("provider", "lot__phase__programme")
@@ -226,7 +333,8 @@ class ContractQuerySet(models.QuerySet):
         return self.for_register().prefetch_related(
             "decisions",
             models.Prefetch(
-                "extensions", queryset=Extension.objects.select_related("authorising_decision")
+                "extensions",
+                queryset=Extension.objects.select_related("authorising_decision", "basis"),
             ),
         )
 
@@ -245,18 +353,26 @@ class Contract(models.Model):
     title = models.CharField("service", max_length=250)
     description = models.TextField(blank=True)
     department = models.CharField(max_length=200, blank=True)
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    # Not known at a preferred-bidder stage, in a re-tender, or on an old register row.
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts"
+    )
     lot = models.ForeignKey(
         Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts"
     )
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    # Each date with its precision (commissioning.dates); empty when not known.
+    starts_on = models.DateField(null=True, blank=True)
+    starts_on_precision = precision_field()
+    ends_on = models.DateField(null=True, blank=True)
+    ends_on_precision = precision_field()
     review_on = models.DateField("review date", null=True, blank=True)
+    review_on_precision = precision_field()
     total_value = models.DecimalField("value over the term (£)", **MONEY, null=True, blank=True)
     annual_value = models.DecimalField("annual value (£)", **MONEY, null=True, blank=True)
     irrecoverable_vat = models.DecimalField("irrecoverable VAT (£)", **MONEY, null=True, blank=True)
     extension_options_remaining = models.PositiveSmallIntegerField(default=0)
     route = models.CharField(max_length=30, choices=ProcurementRoute.choices, blank=True)
+    cpv_codes = cpv_codes_field()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -264,11 +380,21 @@ class Contract(models.Model):
     objects = ContractQuerySet.as_manager()
     history = HistoricalRecords()
 
+    starts = PreciseDateAttribute("starts_on")
+    ends = PreciseDateAttribute("ends_on")
+    review = PreciseDateAttribute("review_on")
+
     class Meta:
-        ordering = ["ends_on", "reference"]
+        # A contract whose end is not known sorts last.
+        ordering = [models.F("ends_on").asc(nulls_last=True), "reference"]
         constraints = [
+            precisions_valid("contract_date_precisions_valid", CONTRACT_DATES),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on"))
+                # "2023" may be any day of the year: only an end to the day is compared.
+                | ~Q(ends_on_precision="day"),
                 name="contract_ends_after_start",
                 violation_error_message="The contract must end on or after the day it starts.",
             ),
@@ -294,6 +420,7 @@ class Contract(models.Model):
                 condition=Q(route="") | Q(route__in=ProcurementRoute.values),
                 name="contract_route_valid",
             ),
+            cpv_codes_constraint("contract"),
         ]
         indexes = [models.Index(fields=["ends_on"], name="contract_ends_on_idx")]
 
@@ -312,37 +439,47 @@ class Contract(models.Model):
         *,
         new_end: datetime.date,
         reason: str,
-        basis: "Extension.Basis",
+        basis: "ExtensionBasis | str",
         by,
         authorising_decision=None,
         kind: "Extension.Kind | None" = None,
+        takes_effect_on: datetime.date | None = None,
     ) -> "Extension":
         """Record an extension and move the contract's end date in one transaction.
 
-        An extension under an option in the contract uses that option up; one granted by an
-        exemption from the Finance and Contract Regulations leaves the options as they were.
+        `basis` is an `ExtensionBasis` or its code. An extension on a basis that uses an
+        option in the contract uses that option up; one on any other basis (an exemption from
+        the Finance and Contract Regulations, say) leaves the options as they were.
         """
+        if not isinstance(basis, ExtensionBasis):
+            basis = ExtensionBasis.objects.get(code=basis)
         with transaction.atomic():
             contract = Contract.objects.select_for_update().get(pk=self.pk)
-            uses_option = basis == Extension.Basis.CONTRACT_OPTION
+            if contract.ends_on is None:
+                raise ValidationError(
+                    {"new_end": "The contract's end date is not recorded: add it first."}
+                )
+            uses_option = basis.uses_option
             if uses_option and contract.extension_options_remaining < 1:
                 raise ValidationError(
-                    {"basis": "The contract has no extension options left: it needs an exemption."}
+                    {"basis": "The contract has no extension options left: it needs another basis."}
                 )
             extension = Extension(
                 contract=contract,
                 kind=kind or Extension.Kind.EXTENSION,
                 previous_ends_on=contract.ends_on,
+                previous_ends_on_precision=contract.ends_on_precision,
                 new_ends_on=new_end,
                 reason=reason,
                 basis=basis,
+                takes_effect_on=takes_effect_on,
                 authorising_decision=authorising_decision,
             )
             extension._history_user = by
             extension.full_clean()
             extension.save()
-            contract.ends_on = new_end
-            if basis == Extension.Basis.CONTRACT_OPTION:
+            contract.ends = new_end  # a day
+            if uses_option:
                 contract.extension_options_remaining -= 1
             contract._history_user = by
             contract._change_reason = f"Extended to {new_end:%-d %B %Y}: {reason}"[:100]
@@ -422,14 +559,130 @@ class Commissioner(models.Model):
             )
 
 
+class NoticeKind(models.TextChoices):
+    FIND_A_TENDER = "find_a_tender", "Find a Tender"
+    CONTRACTS_FINDER = "contracts_finder", "Contracts Finder"
+    OTHER = "other", "Other"
+
+
+class Notice(models.Model):
+    """A notice published outside the register about a procurement phase or a contract: a
+    Find a Tender or Contracts Finder notice, or another service's. Each of its facts may be
+    unknown, but it says at least where it is or what it is called."""
+
+    Kind = NoticeKind
+
+    phase = models.ForeignKey(
+        ProcurementPhase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    kind = models.CharField("published on", max_length=30, choices=Kind.choices)
+    identifier = models.CharField(
+        "notice identifier", max_length=100, blank=True, help_text="For example, 2023/S 000-012345."
+    )
+    url = models.CharField(
+        "address",
+        max_length=500,
+        blank=True,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message="Enter the notice's web address, starting https:// or http://",
+            )
+        ],
+        help_text="The notice's web address, starting https://",
+    )
+    published_on = models.DateField("date published", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        # Oldest first; a notice whose date is not recorded last, on every database.
+        ordering = [models.F("published_on").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__isnull=True, contract__isnull=False)
+                | Q(phase__isnull=False, contract__isnull=True),
+                name="notice_of_a_phase_or_a_contract",
+                violation_error_message="A notice belongs to a procurement phase or a contract.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(identifier="", url=""),
+                name="notice_identified",
+                violation_error_message="Give the notice's identifier, its address or both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(url="")
+                | Q(url__istartswith="http://")
+                | Q(url__istartswith="https://"),
+                name="notice_address_is_web",
+                violation_error_message="Enter the notice's web address, starting https:// or "
+                "http://",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} notice {self.identifier or self.url}"
+
+    def get_absolute_url(self) -> str:
+        if self.contract_id:
+            return self.contract.get_absolute_url()
+        return self.phase.programme.get_absolute_url()
+
+
 class ExtensionKind(models.TextChoices):
     EXTENSION = "extension", "Extension"
     VARIATION = "variation", "Variation"
 
 
-class ExtensionBasis(models.TextChoices):
-    CONTRACT_OPTION = "option", "An extension option in the contract"
-    EXEMPTION = "exemption", "An exemption from the Finance and Contract Regulations"
+class ExtensionBasis(models.Model):
+    """A ground on which a contract may be extended or varied, in the office's own words.
+
+    Administrators keep the list in the admin. A basis an extension cites cannot be deleted;
+    one no longer used is taken off the form ("offered") and kept for the record. The first
+    list (migration 0008) has the codes below, which the demo and the tests name."""
+
+    CONTRACT_OPTION = "option"
+    EXEMPTION = "exemption"
+    PROCUREMENT_ABORTED = "procurement_aborted"
+
+    code = models.SlugField(
+        primary_key=True,
+        max_length=40,
+        help_text="A short name for the basis in data and addresses; it cannot be changed later.",
+    )
+    label = models.CharField("wording", max_length=200, unique=True)
+    uses_option = models.BooleanField(
+        "uses up one of the contract's extension options",
+        default=False,
+        help_text="Only a contract with an option left can be extended on this basis.",
+    )
+    is_offered = models.BooleanField(
+        "offered for new extensions",
+        default=True,
+        help_text="Untick to keep the basis for past extensions but offer it no more.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "label"]
+        verbose_name = "extension basis"
+        verbose_name_plural = "extension bases"
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Extension(models.Model):
@@ -442,9 +695,23 @@ class Extension(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EXTENSION)
     previous_ends_on = models.DateField("end date before")
+    # The contract's end may have been known only to the month or the year.
+    previous_ends_on_precision = precision_field()
     new_ends_on = models.DateField("new end date")
     reason = models.TextField()
-    basis = models.CharField("legal basis", max_length=20, choices=Basis.choices)
+    basis = models.ForeignKey(
+        ExtensionBasis,
+        on_delete=models.PROTECT,
+        db_column="basis",
+        related_name="extensions",
+        verbose_name="legal basis",
+    )
+    takes_effect_on = models.DateField(
+        "takes effect on",
+        null=True,
+        blank=True,
+        help_text="When the extension or variation took effect, if known.",
+    )
     authorising_decision = models.ForeignKey(
         "decisions.Decision",
         on_delete=models.PROTECT,
@@ -455,6 +722,8 @@ class Extension(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+
+    previous_ends = PreciseDateAttribute("previous_ends_on")
 
     class Meta:
         ordering = ["contract_id", "new_ends_on", "pk"]
@@ -467,9 +736,7 @@ class Extension(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=ExtensionKind.values), name="extension_kind_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(basis__in=ExtensionBasis.values), name="extension_basis_valid"
-            ),
+            precisions_valid("extension_date_precisions_valid", ["previous_ends_on"]),
         ]
 
     def __str__(self) -> str:

@@ -15,10 +15,13 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import checks
 from django.utils import timezone
 
+from commissioning.dates import PreciseDate, Precision
 from contracts.publication import (
     PublicContract,
+    PublicNotice,
     PublicParty,
     PublicProcurement,
     contracts_last_changed,
@@ -27,8 +30,6 @@ from contracts.publication import (
     public_procurements,
 )
 
-# Until the office registers its own prefix with the Open Contracting Partnership.
-DEFAULT_OCDS_PREFIX = "ocds-xxxxxx"
 OCDS_VERSION = "1.1"
 OPEN_GOVERNMENT_LICENCE = (
     "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -50,22 +51,71 @@ PROCUREMENT_METHODS = {
     "direct_award": "direct",
 }
 CONTRACT_STATUSES = {"active": "active", "ended": "terminated", "terminated": "terminated"}
+# How a phase ended, in the tenderStatus codelist. A phase re-tendered was stopped and run
+# again as another process: this one was cancelled. With no outcome recorded, a phase whose
+# tender period has passed has no status: it is not known how it ended.
+TENDER_STATUSES = {
+    "completed": "complete",
+    "aborted": "cancelled",
+    "failed": "unsuccessful",
+    "retendered": "cancelled",
+}
 REGISTRATION_SCHEMES = {"company": "GB-COH", "charity": "GB-CHC"}
 
 
+# What the deploy check and the OCDS address say when production has no registered prefix.
+NO_PREFIX = (
+    "The Open Contracting Data Standard data is not published: this register has no ocid "
+    "prefix of its own. Every release is named by the prefix the Open Contracting Partnership "
+    "registers for the office, so that its identifiers are unique the world over; without one "
+    "they would be made up. The office registers a prefix with the Open Contracting "
+    "Partnership and sets it as OCDS_PREFIX; the data is published from then on.\n"
+)
+
+
 def ocds_prefix() -> str:
-    return getattr(settings, "OCDS_PREFIX", "") or DEFAULT_OCDS_PREFIX
+    return settings.OCDS_PREFIX
+
+
+def missing_prefix() -> bool:
+    """Whether production lacks a registered prefix (none, or the test prefix)."""
+    return settings.PRODUCTION and settings.OCDS_PREFIX in {"", settings.OCDS_TEST_PREFIX}
+
+
+def check_ocds_prefix(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy` fails in production until the office's registered prefix is set
+    (registered in contracts/apps.py)."""
+    if not missing_prefix():
+        return []
+    return [
+        checks.Error(
+            "OCDS_PREFIX is not set to the office's registered ocid prefix.",
+            hint=NO_PREFIX.strip(),
+            id="contracts.E001",
+        )
+    ]
 
 
 def ocid(key: str) -> str:
     return f"{ocds_prefix()}-{key}"
 
 
-def _datetime(value: datetime.date | datetime.datetime | None, *, end: bool = False) -> str | None:
+def _datetime(
+    value: PreciseDate | datetime.date | datetime.datetime | None, *, end: bool = False
+) -> str | None:
     """An RFC 3339 date-time in the office's time zone; a date starts (or with `end`, ends)
-    at midnight."""
+    at midnight. None (a date not recorded) stays None, and the field is left out.
+
+    OCDS has date-times only. A date known to the month or the year (commissioning.dates) is
+    given as the period's first day, as the register stores it: that is all OCDS can hold of
+    it. The CSV and the workspace keep the precision ("2023-03"), and a day is never guessed.
+    """
     if value is None:
         return None
+    if isinstance(value, PreciseDate):
+        if value.precision != Precision.DAY:
+            end = False  # the first day of the period, not the end of a made-up one
+        value = value.value
     if not isinstance(value, datetime.datetime):
         at = datetime.time(23, 59, 59) if end else datetime.time.min
         value = timezone.make_aware(datetime.datetime.combine(value, at))
@@ -129,10 +179,48 @@ def _release(process_key: str, release_id: str, date, tags: list[str], **content
     )
 
 
+def _classified(item: dict, cpv_codes: list[str]) -> dict:
+    """An item with its CPV codes: the first is its classification, any others additional."""
+    if cpv_codes:
+        first, *others = cpv_codes
+        item["classification"] = {"scheme": "CPV", "id": first}
+        if others:
+            item["additionalClassifications"] = [{"scheme": "CPV", "id": code} for code in others]
+    return item
+
+
 def _items(procurement: PublicProcurement) -> list[dict]:
+    """The lots as the tender's items. A lot without CPV codes of its own has the phase's,
+    which describe the whole procurement; a phase with no lots is one item."""
+    if not procurement.lots:
+        if not procurement.cpv_codes:
+            return []
+        return [_classified({"id": "1", "description": procurement.title}, procurement.cpv_codes)]
     return [
-        {"id": f"lot-{lot.number}", "description": f"Lot {lot.number}: {lot.title}"}
+        _classified(
+            {"id": f"lot-{lot.number}", "description": f"Lot {lot.number}: {lot.title}"},
+            lot.cpv_codes or procurement.cpv_codes,
+        )
         for lot in procurement.lots
+    ]
+
+
+def _documents(notices: list[PublicNotice]) -> list[dict]:
+    """Notices published elsewhere, as documents of the tender or the contract.
+
+    A notice is a published document with an address and a date, which is what OCDS's
+    `documents` describe. `relatedProcesses` would be wrong: it links contracting processes
+    by their ocid, and a notice's identifier is not an ocid (a Find a Tender notice number
+    never is). Which stage a notice announced (planning, tender, award) is not recorded, so
+    its `documentType` is left out rather than guessed."""
+    return [
+        {
+            "id": notice.key,
+            "title": " ".join(part for part in (notice.kind, "notice", notice.identifier) if part),
+            "url": notice.url,
+            "datePublished": _datetime(notice.published_on),
+        }
+        for notice in notices
     ]
 
 
@@ -146,8 +234,11 @@ def procurement_releases(procurement: PublicProcurement, today: datetime.date) -
         "items": _items(procurement),
         "procurementMethod": PROCUREMENT_METHODS.get(procurement.route_code),
         "procurementMethodDetails": procurement.route,
+        "value": _value(procurement.tender_value),
+        "numberOfTenderers": procurement.number_of_bids,
+        "documents": _documents(procurement.notices),
     }
-    planned_on = procurement.prior_information_notice_on or procurement.needs_assessment_on
+    planned_on = procurement.prior_information_notice or procurement.needs_assessment_on
     if planned_on:
         parties = Parties()
         buyer = parties.add(office, ["buyer", "procuringEntity"])
@@ -166,31 +257,36 @@ def procurement_releases(procurement: PublicProcurement, today: datetime.date) -
     if procurement.starts_on:
         parties = Parties()
         buyer = parties.add(office, ["buyer", "procuringEntity"])
-        finished = procurement.ends_on is not None and procurement.ends_on < today
+        finished = procurement.ends is not None and procurement.ends.last_day < today
+        if procurement.outcome_code:
+            status = TENDER_STATUSES[procurement.outcome_code]
+        else:
+            status = None if finished else "active"
         releases.append(
             _release(
                 procurement.key,
                 f"{procurement.key}-tender",
-                procurement.starts_on,
+                procurement.starts,
                 ["tender"],
                 buyer=buyer,
                 parties=parties.as_list(),
                 tender={
                     **tender_core,
-                    "status": "complete" if finished else "active",
+                    "status": status,
                     "procuringEntity": buyer,
                     "tenderPeriod": {
-                        "startDate": _datetime(procurement.starts_on),
-                        "endDate": _datetime(procurement.ends_on, end=True),
+                        "startDate": _datetime(procurement.starts),
+                        "endDate": _datetime(procurement.ends, end=True),
                     },
-                    "contractPeriod": {"startDate": _datetime(procurement.service_starts_on)},
+                    "contractPeriod": {"startDate": _datetime(procurement.service_starts)},
                 },
             )
         )
     return releases
 
 
-def _contract_parties(contract: PublicContract) -> tuple[Parties, dict, dict]:
+def _contract_parties(contract: PublicContract) -> tuple[Parties, dict, dict | None]:
+    """The parties of a contract's releases; a supplier not known is left out."""
     parties = Parties()
     buyer = None
     for commissioner in contract.commissioners:
@@ -199,8 +295,17 @@ def _contract_parties(contract: PublicContract) -> tuple[Parties, dict, dict]:
             buyer = reference
     if buyer is None:
         buyer = parties.add(office_party(), ["buyer"])
-    supplier = parties.add(contract.supplier, ["supplier"])
+    supplier = parties.add(contract.supplier, ["supplier"]) if contract.supplier else None
     return parties, buyer, supplier
+
+
+def _contract_items(contract: PublicContract) -> list[dict]:
+    """What the contract buys: its lot, or itself, classified by its CPV codes (or its
+    lot's)."""
+    cpv_codes = contract.cpv_codes or contract.lot_cpv_codes
+    if not contract.lot and not cpv_codes:
+        return []
+    return [_classified({"id": "1", "description": contract.lot or contract.title}, cpv_codes)]
 
 
 def contract_releases(contract: PublicContract) -> list[dict]:
@@ -223,7 +328,7 @@ def contract_releases(contract: PublicContract) -> list[dict]:
                         "id": award_id,
                         "title": contract.title,
                         "value": value,
-                        "suppliers": [supplier],
+                        "suppliers": [supplier] if supplier else [],
                     }
                 ],
                 contracts=[
@@ -237,26 +342,28 @@ def contract_releases(contract: PublicContract) -> list[dict]:
             )
         ]
 
-    original_end = (
-        contract.extensions[0].previous_ends_on if contract.extensions else contract.ends_on
-    )
+    original_end = contract.extensions[0].previous_ends if contract.extensions else contract.ends
     original_period = {
-        "startDate": _datetime(contract.starts_on),
+        "startDate": _datetime(contract.starts),
         "endDate": _datetime(original_end, end=True),
     }
+    # A release is dated; a contract whose start is not recorded is dated by when it was
+    # put on the register, which is when the register first said anything of it.
+    dated = contract.starts or contract.recorded_at
     contract_core = {
         "id": contract.key,
         "awardID": award_id,
         "title": contract.title,
         "description": contract.description,
         "value": value,
-        "items": [{"id": "1", "description": contract.lot}] if contract.lot else [],
+        "items": _contract_items(contract),
+        "documents": _documents(contract.notices),
     }
     releases = [
         _release(
             process,
             f"{contract.key}-award",
-            contract.starts_on,
+            dated,
             ["award"],
             buyer=buyer,
             parties=parties.as_list(),
@@ -266,9 +373,9 @@ def contract_releases(contract: PublicContract) -> list[dict]:
                     "title": contract.title,
                     "description": contract.description,
                     "status": "active",
-                    "date": _datetime(contract.starts_on),
+                    "date": _datetime(contract.starts),
                     "value": value,
-                    "suppliers": [supplier],
+                    "suppliers": [supplier] if supplier else [],
                     "contractPeriod": original_period,
                 }
             ],
@@ -276,7 +383,7 @@ def contract_releases(contract: PublicContract) -> list[dict]:
         _release(
             process,
             f"{contract.key}-contract",
-            contract.starts_on,
+            dated,
             ["contract"],
             buyer=buyer,
             parties=parties.as_list(),
@@ -294,7 +401,7 @@ def contract_releases(contract: PublicContract) -> list[dict]:
     for extension in contract.extensions:
         release_id = f"{extension.key}-amendment"
         description = (
-            f"{extension.kind}: the end date moves from {extension.previous_ends_on:%-d %B %Y} "
+            f"{extension.kind}: the end date moves from {extension.previous_ends} "
             f"to {extension.new_ends_on:%-d %B %Y}. Basis: {extension.basis}."
         )
         if extension.decision:
@@ -305,7 +412,9 @@ def contract_releases(contract: PublicContract) -> list[dict]:
         amendments.append(
             {
                 "id": extension.key,
-                "date": _datetime(extension.recorded_at),
+                # When it took effect; left out when that is not recorded (the day it was
+                # typed in is the release's date, not the amendment's).
+                "date": _datetime(extension.takes_effect_on),
                 "rationale": extension.reason,
                 "description": description,
                 "amendsReleaseID": previous_release,
@@ -328,7 +437,7 @@ def contract_releases(contract: PublicContract) -> list[dict]:
                         if is_last
                         else "active",
                         "period": {
-                            "startDate": _datetime(contract.starts_on),
+                            "startDate": _datetime(contract.starts),
                             "endDate": _datetime(extension.new_ends_on, end=True),
                         },
                         "amendments": list(amendments),

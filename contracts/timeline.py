@@ -108,22 +108,27 @@ class Timeline:
 
 
 def contract_row(contract, decisions: Iterable) -> Row:
-    """A contract's bar: its original term, then each extension or variation in turn."""
+    """A contract's bar: its original term, then each extension or variation in turn.
+
+    A term known to the month or the year is drawn over the whole period it names; a term
+    whose start or end is not recorded has no bar, and its row says so."""
     changes = sorted(contract.extensions.all(), key=lambda e: (e.created_at, e.pk))
-    original_end = changes[0].previous_ends_on if changes else contract.ends_on
+    original_end = changes[0].previous_ends if changes else contract.ends
+    starts = contract.starts
     row = Row(
         label=shorten(f"{contract.reference} {contract.title}"),
-        full_label=f"{contract.reference} {contract.title} ({contract.provider})",
+        full_label=f"{contract.reference} {contract.title} ({provider_name(contract)})",
         contract=contract,
     )
-    row.segments.append(
-        Segment(
-            "term",
-            contract.starts_on,
-            max(original_end, contract.starts_on),
-            description=f"Term {long_date(contract.starts_on)} to {long_date(original_end)}",
+    if starts and original_end:
+        row.segments.append(
+            Segment(
+                "term",
+                starts.first_day,
+                max(original_end.last_day, starts.first_day),
+                description=f"Term {starts} to {original_end}",
+            )
         )
-    )
     for change in changes:
         start = min(change.previous_ends_on, change.new_ends_on)
         end = max(change.previous_ends_on, change.new_ends_on)
@@ -133,23 +138,27 @@ def contract_row(contract, decisions: Iterable) -> Row:
                 start,
                 end,
                 description=(
-                    f"{change.get_kind_display()} from {long_date(change.previous_ends_on)} "
-                    f"to {long_date(change.new_ends_on)}: {change.get_basis_display()}"
+                    f"{change.get_kind_display()} from {change.previous_ends} "
+                    f"to {long_date(change.new_ends_on)}: {change.basis.label}"
                 ),
             )
         )
     seen = set()
     for decision in decisions:
-        if decision.decided_on and decision.pk not in seen:
+        if decision.decided and decision.pk not in seen:
             seen.add(decision.pk)
             row.markers.append(
                 Marker(
                     "decision",
-                    decision.decided_on,
-                    f"Decision {decision.reference}, {long_date(decision.decided_on)}",
+                    decision.decided.first_day,
+                    f"Decision {decision.reference}, {decision.decided}",
                 )
             )
     return row
+
+
+def provider_name(contract) -> str:
+    return contract.provider.name if contract.provider_id else "provider not recorded"
 
 
 def phase_row(phase) -> Row:
@@ -158,31 +167,29 @@ def phase_row(phase) -> Row:
         full_label=f"{phase.programme}: {phase.name}",
         phase=phase,
     )
-    if phase.starts_on and phase.ends_on:
+    if phase.starts and phase.ends:
         row.segments.append(
             Segment(
                 "phase",
-                phase.starts_on,
-                phase.ends_on,
-                description=(
-                    f"Procurement {long_date(phase.starts_on)} to {long_date(phase.ends_on)}"
-                ),
+                phase.starts.first_day,
+                max(phase.ends.last_day, phase.starts.first_day),
+                description=f"Procurement {phase.starts} to {phase.ends}",
             )
         )
-    if phase.prior_information_notice_on:
+    if phase.prior_information_notice:
         row.markers.append(
             Marker(
                 "notice",
-                phase.prior_information_notice_on,
-                f"Prior Information Notice, {long_date(phase.prior_information_notice_on)}",
+                phase.prior_information_notice.first_day,
+                f"Prior Information Notice, {phase.prior_information_notice}",
             )
         )
-    if phase.service_starts_on:
+    if phase.service_starts:
         row.markers.append(
             Marker(
                 "service-start",
-                phase.service_starts_on,
-                f"New services start, {long_date(phase.service_starts_on)}",
+                phase.service_starts.first_day,
+                f"New services start, {phase.service_starts}",
             )
         )
     return row
@@ -199,6 +206,8 @@ def group_label(contract, group_by: str) -> tuple[tuple, str]:
             (0, f"{phase.programme}/{phase.name}", lot.number),
             f"{phase.programme}, {phase.name}: {lot}",
         )
+    if not contract.provider_id:
+        return ((1, "", 0), "Provider not recorded")
     return ((0, contract.provider.name.lower(), 0), str(contract.provider))
 
 
@@ -229,7 +238,17 @@ def build_timeline(
     ]
     if phase_rows:
         ordered.append(Group(label="Procurement phases", rows=phase_rows))
+    return lay_out(ordered, today=today, window=window)
 
+
+def lay_out(
+    ordered: list[Group],
+    *,
+    today: datetime.date,
+    window: tuple[datetime.date, datetime.date] | None = None,
+) -> Timeline:
+    """Place the groups' rows, their bars and markers, the years and today in the picture.
+    The public page of a contract draws its one row this way too."""
     if window:
         start, end = window
     else:

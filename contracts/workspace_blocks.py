@@ -45,7 +45,9 @@ class FilteredListView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset())
+        filterset = self.filterset_class(
+            self.request.GET, queryset=self.get_queryset(), request=self.request
+        )
         paginator = self.get_paginator(filterset)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(

@@ -7,11 +7,14 @@ the contracts the register would list.
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from commissioning.filters import (
     MAX_SEARCH_LENGTH,
+    PoundsFilter,
     SortMixin,
     one_of,
     search_filter,
@@ -30,12 +33,18 @@ from contracts.models import (
     Provider,
 )
 
+# A contract whose end or provider is not recorded sorts last, on every database.
+ENDS = F("ends_on").asc(nulls_last=True)
+VALUE = Coalesce("total_value", "annual_value")
 CONTRACT_SORTS = {
-    "ends": ("End date, soonest first", ["ends_on", "reference"]),
-    "-ends": ("End date, latest first", ["-ends_on", "reference"]),
+    "ends": ("End date, soonest first", [ENDS, "reference"]),
+    "-ends": ("End date, latest first", [F("ends_on").desc(nulls_last=True), "reference"]),
     "reference": ("Reference, A to Z", ["reference"]),
-    "provider": ("Provider, A to Z", ["provider__name", "ends_on"]),
-    "-value": ("Value, highest first", ["-total_value", "-annual_value", "reference"]),
+    "provider": ("Provider, A to Z", [F("provider__name").asc(nulls_last=True), ENDS]),
+    # The value over the term, or the annual value where that is all there is; a contract
+    # with neither sorts last, either way.
+    "-value": ("Value, highest first", [VALUE.desc(nulls_last=True), "reference"]),
+    "value": ("Value, lowest first", [VALUE.asc(nulls_last=True), "reference"]),
 }
 
 
@@ -62,11 +71,44 @@ class ContractFilter(SortMixin, django_filters.FilterSet):
         lookup_expr="lt",
         help_text="For example, 1 4 2025",
     )
+    # The dashboard's "Contracts at risk" panel links here to list them all.
+    risk = django_filters.ChoiceFilter(
+        label="Risk",
+        choices=[("at_risk", "Ending within 12 months with nothing decided")],
+        empty_label="Any",
+        method="with_risk",
+        widget=Select,
+    )
+    value_from = PoundsFilter(
+        label="Value from (£)",
+        method="value_between",
+        help_text="The value over the term, or the annual value where that is all there is",
+    )
+    value_to = PoundsFilter(label="Value to (£)", method="value_between")
+    # The dashboard's "Contracts with no recorded value" panel links here to list them all.
+    value = django_filters.ChoiceFilter(
+        label="Value",
+        choices=[("not_recorded", "Not recorded, on the public register")],
+        empty_label="Any",
+        method="with_value",
+        widget=Select,
+    )
     sort = sort_filter(CONTRACT_SORTS)
 
     class Meta:
         model = Contract
-        fields = ["q", "provider", "lot", "partner", "status", "ends_before"]
+        fields = [
+            "q",
+            "provider",
+            "lot",
+            "partner",
+            "status",
+            "ends_before",
+            "risk",
+            "value_from",
+            "value_to",
+            "value",
+        ]
         form = FilterForm
 
     def __init__(self, *args, **kwargs):
@@ -82,6 +124,17 @@ class ContractFilter(SortMixin, django_filters.FilterSet):
         return queryset.filter(
             Exists(Commissioner.objects.filter(contract=OuterRef("pk"), body=value))
         )
+
+    def with_risk(self, queryset, name, value):
+        return queryset.filter(pk__in=Contract.objects.at_risk().values("pk"))
+
+    def value_between(self, queryset, name, value):
+        """A contract with no recorded value meets neither bound."""
+        bound = GreaterThanOrEqual if name == "value_from" else LessThanOrEqual
+        return queryset.filter(bound(VALUE, value))
+
+    def with_value(self, queryset, name, value):
+        return queryset.filter(pk__in=Contract.objects.value_not_recorded().values("pk"))
 
 
 YEARS_EITHER_SIDE = 2  # the timeline shows this year and two either side, unless asked
@@ -138,7 +191,14 @@ class TimelineFilter(ContractFilter):
 
     def filter_queryset(self, queryset):
         start, end = self.window()
-        return super().filter_queryset(queryset).filter(starts_on__lt=end, ends_on__gte=start)
+        # A contract whose start or end is not recorded is listed in every window, with
+        # "Not recorded" for its term, so that it is seen and put right.
+        return (
+            super()
+            .filter_queryset(queryset)
+            .filter(Q(starts_on__lt=end) | Q(starts_on__isnull=True))
+            .filter(Q(ends_on__gte=start) | Q(ends_on__isnull=True))
+        )
 
 
 class ProviderFilter(django_filters.FilterSet):

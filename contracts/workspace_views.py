@@ -9,8 +9,8 @@ the blocks in contracts/workspace_blocks.py.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Max, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.db.models import Count, F, Max, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from contracts.forms import (
     ContractForm,
     ExtensionForm,
     LotForm,
+    NoticeForm,
     PartnerBodyForm,
     PartnerPositionForm,
     PhaseForm,
@@ -38,6 +39,7 @@ from contracts.forms import (
     ProviderForm,
     RiskForm,
 )
+from contracts.spend import staff_spend
 from contracts.timeline import GROUPINGS, build_timeline
 from contracts.workspace_blocks import (
     ChildFormMixin,
@@ -62,7 +64,7 @@ TIMELINE_PAGE_SIZE = 50
 # The timeline reads contracts in the order of its groups, so that a group is not split
 # across pages more than it must be.
 TIMELINE_ORDER = {
-    "provider": ["provider__name"],
+    "provider": [F("provider__name").asc(nulls_last=True)],
     "lot": ["lot__phase__programme__title", "lot__phase__name", "lot__number"],
 }
 
@@ -93,6 +95,10 @@ def contract_tracks(contract) -> list[Track]:
             register.Extension.history.filter(contract_id=contract.pk),
             lambda r: f"{r.get_kind_display()} to {r.new_ends_on:%-d %B %Y}",
         ),
+        Track(
+            register.Notice.history.filter(contract_id=contract.pk),
+            lambda r: f"Notice: {r.identifier or r.url}",
+        ),
     ]
 
 
@@ -110,14 +116,16 @@ class ContractDetailView(RecordDetailView):
     def rows(self, contract) -> dict:
         return {
             "commissioners": contract.commissioners.select_related("body"),
-            "extensions": contract.extensions.select_related("authorising_decision").order_by(
-                "created_at", "pk"
-            ),
+            "extensions": contract.extensions.select_related(
+                "authorising_decision", "basis"
+            ).order_by("created_at", "pk"),
             "decisions": contract.decisions.order_by("-decided_on", "-created_at"),
+            "notices": contract.notices.all(),
             "arrangements": contract.arrangements.all(),
             "today": timezone.localdate(),
             # The timeline, showing this contract's provider.
-            "timeline_url": f"{reverse('workspace:timeline')}?provider={contract.provider_id}",
+            "timeline_url": reverse("workspace:timeline")
+            + (f"?provider={contract.provider_id}" if contract.provider_id else ""),
         }
 
 
@@ -241,6 +249,7 @@ class ContractExtendView(OfficerRequiredMixin, HistoryMixin, StaleEditMixin, Tem
                     reason=data["reason"],
                     basis=data["basis"],
                     kind=data["kind"],
+                    takes_effect_on=data["takes_effect_on"],
                     authorising_decision=data["authorising_decision"],
                     by=self.request.user,
                 )
@@ -265,6 +274,117 @@ class ContractHistoryView(RecordHistory):
     history_of = staticmethod(contract_tracks)
 
 
+# -- notices of phases and contracts ---------------------------------------------------------------
+
+
+class NoticeCreateMixin(ChildFormMixin):
+    """Adding a notice to a contract, or to a procurement phase (shown on its programme)."""
+
+    model = register.Notice
+    form_class = NoticeForm
+    parent_field = ""
+    submit_label = "Add notice"
+    success_message = "Notice added."
+
+    def get_heading(self):
+        return "Add a notice"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = register.Notice(**{self.parent_field: self.parent})
+        return kwargs
+
+
+class ContractNoticeCreateView(NoticeCreateMixin, RecordCreateView):
+    parent_model = register.Contract
+    parent_field = "contract"
+    section = "contracts"
+
+
+class PhaseNoticeCreateView(NoticeCreateMixin, RecordCreateView):
+    parent_model = register.ProcurementPhase
+    parent_field = "phase"
+    section = "programmes"
+    shown_on = "programme"
+
+
+class NoticeUpdateView(ChildFormMixin, RecordUpdateView):
+    model = register.Notice
+    form_class = NoticeForm
+
+    def get_queryset(self):
+        return register.Notice.objects.select_related("contract", "phase__programme")
+
+    def get_parent(self):
+        return self.object.contract or self.object.phase
+
+    def parent_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def get_heading(self):
+        return "Change a notice"
+
+    def get_context_data(self, **kwargs):
+        self.section = "contracts" if self.object.contract_id else "programmes"
+        return super().get_context_data(**kwargs)
+
+
+class NoticeDeleteView(OfficerRequiredMixin, HistoryMixin, StaleEditMixin, TemplateView):
+    """Deleting a notice of a contract or a phase, once confirmed. The notice's history keeps
+    it, with who deleted it; a confirmation opened before the notice was changed is refused.
+    A second send of the form (a double click) finds it gone and goes back to its record."""
+
+    template_name = "workspace/contracts/notice_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = (
+                register.Notice.objects.select_related("contract", "phase__programme")
+                .filter(pk=kwargs["pk"])
+                .first()
+            )
+            if self.object is None:
+                return self.already_deleted(kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def already_deleted(self, pk: int):
+        deleted = register.Notice.history.filter(id=pk, history_type="-").first()
+        if deleted is None:
+            raise Http404("No notice has that number.")
+        record = (
+            register.Contract.objects.filter(pk=deleted.contract_id).first()
+            or register.Programme.objects.filter(phases=deleted.phase_id).first()
+        )
+        if record is None:
+            raise Http404("That notice's record has gone too.")
+        messages.info(self.request, "That notice has already been deleted.")
+        return HttpResponseRedirect(record.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notice = self.object
+        context.update(
+            {
+                "workspace_section": "contracts" if notice.contract_id else "programmes",
+                "notice": notice,
+                "parent": notice.contract or notice.phase,
+                "back_url": notice.get_absolute_url(),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        return self.save_if_current({}, self.delete)
+
+    def delete(self, forms: dict):
+        notice, back = self.object, self.object.get_absolute_url()
+        notice._history_user = self.request.user
+        notice._change_reason = "Deleted"
+        notice.delete()
+        messages.success(self.request, f"{notice} has been deleted.")
+        return HttpResponseRedirect(back)
+
+
 # -- providers -------------------------------------------------------------------------------------
 
 
@@ -279,6 +399,10 @@ class ProviderListView(FilteredListView):
             contract_count=Count("contracts", distinct=True),
             last_end=Max("contracts__ends_on"),
         ).order_by("name")
+
+    def get_context_data(self, **kwargs):
+        # The spend charts beneath the list: three grouped queries, however many contracts.
+        return super().get_context_data(**kwargs) | {"spend": staff_spend()}
 
 
 class ProviderDetailView(RecordDetailView):
@@ -392,6 +516,10 @@ def programme_tracks(programme) -> list[Track]:
             register.Lot.history.filter(phase_id__in=phase_ids),
             lambda r: f"Lot {r.number}: {r.title}",
         ),
+        Track(
+            register.Notice.history.filter(phase_id__in=phase_ids),
+            lambda r: f"Notice: {r.identifier or r.url}",
+        ),
     ]
 
 
@@ -408,7 +536,8 @@ class ProgrammeDetailView(RecordDetailView):
                 queryset=register.Lot.objects.annotate(contract_count=Count("contracts")).order_by(
                     "number"
                 ),
-            )
+            ),
+            "notices",
         )
         return {
             "phases": phases,
@@ -684,7 +813,9 @@ def timeline_page(filterset, group_by: str, number) -> tuple:
     running in the window, in the order of their groups, and the procurement phases in the
     same window, only those of the contracts shown when the contracts are filtered.
     Returns the page, its contracts and the phases in date order."""
-    contracts = filterset.qs.order_by(*TIMELINE_ORDER[group_by], "ends_on", "reference", "pk")
+    contracts = filterset.qs.order_by(
+        *TIMELINE_ORDER[group_by], F("ends_on").asc(nulls_last=True), "reference", "pk"
+    )
     page = RegisterPaginator(contracts, TIMELINE_PAGE_SIZE, cap=0).get_page(number)
     rows = list(page.object_list)
     start, end = filterset.window()

@@ -24,6 +24,9 @@ from decisions.models import (
     DecisionStatus,
     DecisionTemplate,
     Delegation,
+    FieldValue,
+    FormElement,
+    Office,
     Signature,
     StatutoryComment,
     TemplateSection,
@@ -38,6 +41,65 @@ class TemplateSectionInline(TabularInline):
     fields = ["position", "heading", "part", "is_mandatory", "guidance"]
 
 
+class FormElementForm(forms.ModelForm):
+    """One element of a form's layout. Its place is a number to sort by, not the stored
+    position: the elements are numbered 1, 2, 3... again on saving, so that moving several
+    at once (or giving two the same place) is never refused."""
+
+    place = forms.IntegerField(
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text="Its place in the form. Empty: at the end.",
+    )
+
+    class Meta:
+        model = FormElement
+        fields = [
+            "kind",
+            "label",
+            "part",
+            "is_public",
+            "is_required",
+            "text",
+            "name",
+            "field_type",
+            "choices",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].initial = self.instance.position
+        self.fields["text"].widget.attrs["rows"] = 2
+        self.fields["choices"].widget.attrs["rows"] = 1
+
+
+class FormElementInline(StackedInline):
+    """The form's layout on its page: each element on three labelled lines (what it is and
+    where; the printed wording; and, for a field of the form's own, its name, type and
+    choices), so that the page fits a 1,280-pixel screen."""
+
+    model = FormElement
+    form = FormElementForm
+    extra = 0
+    verbose_name = "element of the record"
+    verbose_name_plural = "The record's elements, in the form's order"
+    fieldsets = [
+        (None, {"fields": [("place", "kind", "label", "part"), ("is_public", "is_required")]}),
+        (
+            "Printed wording, or a field of the form's own",
+            {"fields": ["text", ("name", "field_type", "choices")], "classes": ["collapse"]},
+        ),
+    ]
+
+
+@admin.register(Office)
+class OfficeAdmin(RegisterAdmin):
+    list_display = ["name", "address"]
+    search_fields = ["name"]
+    fields = ["name", "logo", "logo_description", "address", "approval_statement"]
+
+
 @admin.register(DecisionTemplate)
 class DecisionTemplateAdmin(RegisterAdmin):
     list_display = [
@@ -47,9 +109,34 @@ class DecisionTemplateAdmin(RegisterAdmin):
         "requires_monitoring_officer",
         "is_active",
     ]
-    list_filter = ["is_active", "requires_treasurer", "requires_monitoring_officer"]
+    list_filter = ["is_active", "office", "requires_treasurer", "requires_monitoring_officer"]
     search_fields = ["name", "description"]
-    inlines = [TemplateSectionInline]
+    inlines = [TemplateSectionInline, FormElementInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if not form.instance.elements.exists():
+            # A new form starts from the register's first layout, to edit.
+            form.instance.lay_out_default(by=request.user)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not FormElement:
+            super().save_formset(request, form, formset, change)
+            return
+        changed = formset.save(commit=False)
+        for element in formset.deleted_objects:
+            element._history_user = request.user
+            element.delete()
+        kept = [
+            (each.cleaned_data.get("place") or 1000, index, each.instance)
+            for index, each in enumerate(formset.forms)
+            if each.instance.pk is not None or each.has_changed()
+            if each.instance not in formset.deleted_objects
+        ]
+        order = [element for _place, _index, element in sorted(kept, key=lambda k: k[:2])]
+        form.instance.save_in_order(
+            order, by=request.user, changed=frozenset(e for e in changed if e.pk)
+        )
 
 
 @admin.register(TemplateSection)
@@ -326,6 +413,18 @@ class LinkInline(SubmittedDecisionPartsLocked, TabularInline):
     raw_id_fields = ["to_decision"]
 
 
+class FieldValueInline(SubmittedDecisionPartsLocked, StackedInline):
+    """The values of the form's own fields (and of the report's date and author and the
+    protective marking), by name."""
+
+    model = FieldValue
+    formset = DecisionPartsFormSet
+    extra = 0
+    verbose_name = "value of the form's own fields"
+    verbose_name_plural = "Values of the form's own fields"
+    fields = [("name", "value", "is_not_recorded"), *WITHHOLDING_FIELDS]
+
+
 @admin.register(Decision)
 class DecisionAdmin(SubmittedDecisionsLocked, WithheldReadsRecorded, RegisterAdmin):
     list_display = [
@@ -352,7 +451,14 @@ class DecisionAdmin(SubmittedDecisionsLocked, WithheldReadsRecorded, RegisterAdm
     readonly_fields = ["confidentiality"]
     filter_horizontal = ["contracts", "programmes", "arrangements"]
     raw_id_fields = ["author"]
-    inlines = [SectionInline, AppendixInline, CommentInline, AwardInline, LinkInline]
+    inlines = [
+        SectionInline,
+        FieldValueInline,
+        AppendixInline,
+        CommentInline,
+        AwardInline,
+        LinkInline,
+    ]
 
 
 class SectionAdminForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from commissioning.dates import PreciseDate, PreciseDateField, PreciseDatesMixin
 from commissioning.forms import GovukDeleteMixin, GovukFormMixin
 from contracts.models import Contract, Extension, JointArrangement, Programme
 from decisions.models import (
@@ -18,8 +19,13 @@ from decisions.models import (
     DecisionLink,
     DecisionSection,
     DecisionTemplate,
+    ElementKind,
     Exemption,
+    FieldType,
+    FieldValue,
 )
+from decisions.models.layout import clean_value as stored_value
+from decisions.models.layout import precise_value
 from decisions.record_text import decision_too_long
 
 # How a section or an appendix is withheld, and until when.
@@ -49,6 +55,40 @@ DETAIL_FIELDS = [
 ]
 
 
+# The record's own fields each element of a form's layout asks for (`follow_layout`).
+LAYOUT_FIELDS = {
+    ElementKind.TITLE: ["title"],
+    ElementKind.CATEGORY: ["category"],
+    ElementKind.AUTHOR: ["author_name", "author_job_role"],
+    ElementKind.LEAD_OFFICERS: ["lead_officers"],
+    ElementKind.DECISION_MAKER: ["decision_maker", "decision_maker_name", "delegation"],
+    ElementKind.FORCE_BUSINESS: ["is_force_business", "chief_officer_approved_on"],
+    ElementKind.RECEIVED: ["received_on"],
+    ElementKind.SUMMARY: ["summary"],
+    ElementKind.DECLARATION: ["declaration_of_interests"],
+}
+# Rows not asked for when the form has no place for them. The others are always asked for:
+# the title and summary are the record's, the decision maker is who signs, and the author
+# and the date received are the office's own bookkeeping.
+OPTIONAL_KINDS = frozenset(
+    {
+        ElementKind.CATEGORY,
+        ElementKind.LEAD_OFFICERS,
+        ElementKind.FORCE_BUSINESS,
+        ElementKind.DECLARATION,
+    }
+)
+
+
+# A record published with its summary and decision maker, its papers restricted: the editor's.
+PAPERS_FIELDS = [
+    "papers_restricted",
+    "papers_exemption",
+    "papers_exemption_other",
+    "papers_public_interest",
+]
+
+
 class TemplateChoiceForm(GovukFormMixin, forms.Form):
     template = forms.ModelChoiceField(
         queryset=DecisionTemplate.objects.filter(is_active=True),
@@ -62,13 +102,17 @@ class TemplateChoiceForm(GovukFormMixin, forms.Form):
     )
 
 
-class DecisionDetailsForm(GovukFormMixin, forms.ModelForm):
-    """The record's own fields, labelled as the decision's form labels them."""
+class DecisionDetailsForm(PreciseDatesMixin, GovukFormMixin, forms.ModelForm):
+    """The record's own fields, labelled as the decision's form labels them. Its dates may be
+    a day, a month or a year (commissioning.dates)."""
+
+    precise_dates = ("chief_officer_approved_on", "received_on")
 
     class Meta:
         model = Decision
-        fields = DETAIL_FIELDS
+        fields = [*DETAIL_FIELDS, *PAPERS_FIELDS]
         widgets = {
+            "papers_public_interest": forms.Textarea(attrs={"rows": 3}),
             "decision_maker": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 5}),
             "declaration_of_interests": forms.Textarea(attrs={"rows": 3}),
@@ -85,30 +129,60 @@ class DecisionDetailsForm(GovukFormMixin, forms.ModelForm):
             "is_force_business": "This is force business",
             "public_subject": "One-line subject for the public register",
             "declaration_of_interests": "Declaration of interests",
+            "papers_restricted": "Publish the summary and decision maker only",
+            "papers_exemption": "Exemption the papers are restricted under",
+            "papers_exemption_other": "If another exemption, which",
+            "papers_public_interest": "Why the public interest favours restricting the papers",
         }
         help_texts = {
+            "papers_restricted": (
+                "The public record then shows the summary, the decision maker, the exemption "
+                "and the public-interest statement, and nothing else."
+            ),
             "decision_maker_name": "For example, the Commissioner's name.",
             "delegation": "Only for a decision taken by an officer under delegation.",
             "is_force_business": "The Chief Officer approves force business first.",
             "public_subject": (
                 "Needed if every section is withheld: the public register shows this instead."
             ),
-            "chief_officer_approved_on": "Only for force business. For example, 27 3 2022",
+            "chief_officer_approved_on": (
+                "Only for force business. For example, 27 3 2022, or 3 2022 if the day is not known"
+            ),
         }
         error_messages = {
             "title": {"required": "Enter a title"},
         }
 
-    def __init__(self, *args, template: DecisionTemplate, **kwargs):
+    def __init__(self, *args, template: DecisionTemplate, layout: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
         self.fields["decision_maker"].choices = list(Decision.Maker.choices)
         self.fields["summary"].label = template.summary_label
         self.fields["received_on"].label = template.received_label
-        self.fields["received_on"].help_text = "For example, 1 6 2022"
+        self.fields[
+            "received_on"
+        ].help_text = "For example, 1 6 2022, or 6 2022 if the day is not known"
         self.fields["delegation"].empty_label = "None"
         self.fields["category"].empty_label = "Not categorised"
         self.fields["chief_officer_approved_on"].label = "Date approved by the Chief Officer"
+        self.follow_layout(layout or template.layout_data())
+
+    def follow_layout(self, layout: dict) -> None:
+        """Ask for the record's own fields in its form's order, with its labels, leaving out
+        the rows the form has no place for (`LAYOUT_FIELDS`)."""
+        elements = layout["elements"]
+        kinds = {element["kind"] for element in elements}
+        for kind in OPTIONAL_KINDS - kinds:
+            for name in LAYOUT_FIELDS[kind]:
+                self.fields.pop(name, None)
+        order = []
+        for element in elements:
+            names = [name for name in LAYOUT_FIELDS.get(element["kind"], ()) if name in self.fields]
+            # The title keeps its own label: every form has one, and "Title" says it.
+            if len(names) == 1 and element["label"] and element["kind"] != ElementKind.TITLE:
+                self.fields[names[0]].label = element["label"]
+            order.extend(name for name in names if name not in order)
+        self.order_fields([*(["reference"] if "reference" in self.fields else []), *order])
 
     def clean(self):
         cleaned = super().clean()
@@ -120,6 +194,26 @@ class DecisionDetailsForm(GovukFormMixin, forms.ModelForm):
                 "chief_officer_approved_on",
                 "Only force business is approved by the Chief Officer: leave the date empty",
             )
+        if cleaned.get("papers_restricted"):
+            if not cleaned.get("papers_exemption"):
+                self.add_error(
+                    "papers_exemption", "Choose the exemption the papers are restricted under"
+                )
+            elif cleaned["papers_exemption"] == "other" and not cleaned.get(
+                "papers_exemption_other"
+            ):
+                self.add_error("papers_exemption_other", "Name the exemption")
+            if not cleaned.get("papers_public_interest", "").strip():
+                self.add_error(
+                    "papers_public_interest",
+                    "Say why the public interest favours restricting the papers",
+                )
+        elif "papers_restricted" in self.fields:
+            # Not restricted: nothing of a restriction is kept.
+            cleaned["papers_exemption"] = cleaned["papers_exemption_other"] = ""
+            cleaned["papers_public_interest"] = ""
+            self.instance.papers_exemption = self.instance.papers_exemption_other = ""
+            self.instance.papers_public_interest = ""
         return cleaned
 
     def _post_clean(self):
@@ -133,7 +227,7 @@ class NewDecisionForm(DecisionDetailsForm):
     """The details asked for before a draft is opened, with the reference the scheme offers."""
 
     class Meta(DecisionDetailsForm.Meta):
-        fields = ["reference", *DETAIL_FIELDS]
+        fields = ["reference", *DETAIL_FIELDS]  # a restriction is set in the editor
         labels = {**DecisionDetailsForm.Meta.labels, "reference": "Reference"}
         help_texts = {
             **DecisionDetailsForm.Meta.help_texts,
@@ -154,53 +248,30 @@ class NewDecisionForm(DecisionDetailsForm):
             self.initial["reference"] = self.template.next_reference()
         # The public subject is asked for when a section is withheld, later.
         for name in ("public_subject", "declaration_of_interests"):
-            del self.fields[name]
+            self.fields.pop(name, None)
 
 
-class SectionForm(GovukFormMixin, forms.ModelForm):
-    """One section's text and whether it is withheld from publication, and why."""
+# The labels of the withholding fields, the same on every part that can be withheld.
+WITHHOLDING_LABELS = {
+    "exemption": "Exemption",
+    "exemption_other": "Name the exemption",
+    "public_interest_statement": "Public interest statement",
+    "release_on": "Release date (optional)",
+}
 
-    def _post_clean(self):
-        # A section sent back unchanged is not checked against the model's rules again: the
-        # stored row already keeps them (the database enforces its constraints), and Django
-        # checks each constraint with a query inside a savepoint, three queries apiece. The
-        # editor sends every section with every save; it saves only the changed ones.
-        if self.instance.pk is not None and not self.has_changed():
-            return
-        super()._post_clean()
 
-    class Meta:
-        model = DecisionSection
-        fields = ["text", *WITHHOLDING_FIELDS]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 6}),
-            "public_interest_statement": forms.Textarea(attrs={"rows": 3}),
-        }
-        labels = {
-            "is_withheld": "Withhold this section",
-            "exemption": "Exemption",
-            "exemption_other": "Name the exemption",
-            "public_interest_statement": "Public interest statement",
-            "release_on": "Release date (optional)",
-        }
-        help_texts = {
-            "is_withheld": "Its heading and the exemption are published; its text is not.",
-            "public_interest_statement": (
-                "Why the public interest favours withholding. Needed for section 43 and section 31."
-            ),
-            "release_on": (
-                "When the reason for withholding no longer applies. For example, 1 4 2024"
-            ),
-        }
+class WithholdingFormMixin:
+    """A form of a part that can be withheld (a section, a field's value, an appendix, the
+    figures): the exemption's choices, the checkbox that reveals the withholding fields, and
+    their rules. A form whose part cannot be withheld drops the fields; the rest still works."""
+
+    fields: dict
+    prefix: str | None
+    is_bound: bool
+    instance: object
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        section = self.instance
-        self.fields["text"].label = section.heading
-        hints = [section.guidance] if section.guidance else []
-        if section.is_mandatory:
-            hints.append("Must be completed before the decision is submitted.")
-        self.fields["text"].help_text = " ".join(hints)
         self.fields["exemption"].choices = [("", "Choose an exemption"), *Exemption.choices]
         self.fields["is_withheld"].widget.attrs["data-aria-controls"] = self.conditional_id
 
@@ -211,11 +282,13 @@ class SectionForm(GovukFormMixin, forms.ModelForm):
     @property
     def reveal_withholding(self) -> bool:
         if self.is_bound:
-            return self["is_withheld"].value() in (True, "on", "true", "True")
-        return self.instance.is_withheld
+            return self["is_withheld"].value() in (True, "on", "true", "True")  # type: ignore[index]
+        return self.instance.is_withheld  # type: ignore[attr-defined]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # type: ignore[misc]
+        if "is_withheld" not in self.fields:
+            return cleaned
         return clean_withholding(self, cleaned)
 
 
@@ -243,6 +316,136 @@ def clean_withholding(form, cleaned: dict) -> dict:
     if exemption != Exemption.OTHER:
         cleaned["exemption_other"] = ""
     return cleaned
+
+
+class SectionForm(WithholdingFormMixin, GovukFormMixin, forms.ModelForm):
+    """One section's text and whether it is withheld from publication, and why."""
+
+    def _post_clean(self):
+        # A section sent back unchanged is not checked against the model's rules again: the
+        # stored row already keeps them (the database enforces its constraints), and Django
+        # checks each constraint with a query inside a savepoint, three queries apiece. The
+        # editor sends every section with every save; it saves only the changed ones.
+        if self.instance.pk is not None and not self.has_changed():
+            return
+        super()._post_clean()
+
+    class Meta:
+        model = DecisionSection
+        fields = ["text", *WITHHOLDING_FIELDS]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "public_interest_statement": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "is_withheld": "Withhold this section",
+            **WITHHOLDING_LABELS,
+        }
+        help_texts = {
+            "is_withheld": "Its heading and the exemption are published; its text is not.",
+            "public_interest_statement": (
+                "Why the public interest favours withholding. Needed for section 43 and section 31."
+            ),
+            "release_on": (
+                "When the reason for withholding no longer applies. For example, 1 4 2024"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        section = self.instance
+        self.fields["text"].label = section.heading
+        hints = [section.guidance] if section.guidance else []
+        if section.is_mandatory:
+            hints.append("Must be completed before the decision is submitted.")
+        self.fields["text"].help_text = " ".join(hints)
+
+
+class FieldValueForm(WithholdingFormMixin, GovukFormMixin, forms.ModelForm):
+    """The decision's value of one of its form's own fields (or of the report's date and
+    author, or the protective marking), labelled and typed as the form's layout gives it
+    (`element`, one element of `DecisionTemplate.layout_data`), withheld like a section."""
+
+    class Meta:
+        model = FieldValue
+        fields = ["value", "is_not_recorded", *WITHHOLDING_FIELDS]
+        labels = {
+            "is_not_recorded": "Not recorded",
+            "is_withheld": "Withhold this",
+            **WITHHOLDING_LABELS,
+        }
+        help_texts = {
+            "is_not_recorded": "The record, taken outside the register, does not give it.",
+            "is_withheld": "Its label and the exemption are published; its value is not.",
+        }
+
+    HINTS = {
+        FieldType.MONEY: "In pounds, for example 1250.00",
+    }
+
+    def __init__(self, *args, element: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.element = element
+        self.instance.heading = element["label"]  # named in withholding's messages
+        field_type = element["type"]
+        value = self.fields["value"]
+        value.label = element["label"]
+        value.help_text = self.HINTS.get(field_type, "")
+        if field_type == FieldType.DATE:
+            # A day, a month or a year, in GOV.UK's date input (commissioning.dates).
+            self.fields["value"] = PreciseDateField(
+                label=element["label"],
+                required=False,
+                help_text="For example, 15 3 2021, or 3 2021 or 2021 if that is all the "
+                "record says",
+            )
+            self.initial["value"] = precise_value(self.instance.value)
+        elif field_type == FieldType.LONG_TEXT:
+            value.widget = forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"})
+        elif field_type in (FieldType.CHOICE, FieldType.YES_NO):
+            options = (
+                [("yes", "Yes"), ("no", "No")]
+                if field_type == FieldType.YES_NO
+                else [(choice, choice) for choice in element["choices"]]
+            )
+            value.widget = forms.RadioSelect(choices=[("", "Not given"), *options])
+            value.widget.attrs = {"class": "govuk-radios__input"}
+        else:
+            value.widget = forms.TextInput(attrs={"class": "govuk-input"})
+        if not element["public"]:
+            for name in WITHHOLDING_FIELDS:
+                del self.fields[name]
+
+    def clean_value(self) -> str:
+        value = self.cleaned_data.get("value", "")
+        if isinstance(value, PreciseDate):
+            return value.iso
+        return stored_value(self.element["type"], value or "", self.element["choices"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_not_recorded") and cleaned.get("value"):
+            self.add_error("is_not_recorded", "Give a value or say it is not recorded, not both")
+        return cleaned
+
+
+def own_field_forms(decision, data=None, layout: dict | None = None) -> list[FieldValueForm]:
+    """A form for each value the decision's form's layout holds by name, in the form's
+    order."""
+    values = {value.name: value for value in decision.field_values.all()}
+    forms_ = []
+    for element in (layout or decision.template.layout_data())["elements"]:
+        if not element["type"]:
+            continue
+        instance = values.get(element["name"]) or FieldValue(
+            decision=decision, name=element["name"]
+        )
+        forms_.append(
+            FieldValueForm(
+                data, instance=instance, element=element, prefix=f"own-{element['name']}"
+            )
+        )
+    return forms_
 
 
 class BaseSectionFormSet(forms.BaseModelFormSet):
@@ -542,7 +745,7 @@ def detect_document_type(upload) -> str | None:
     return None
 
 
-class AppendixForm(GovukFormMixin, forms.ModelForm):
+class AppendixForm(WithholdingFormMixin, GovukFormMixin, forms.ModelForm):
     """An appendix: a PDF, Word, Excel or OpenDocument file, withheld or not."""
 
     class Meta:
@@ -553,10 +756,7 @@ class AppendixForm(GovukFormMixin, forms.ModelForm):
             "title": "Title",
             "file": "Upload a file",
             "is_withheld": "Withhold this appendix",
-            "exemption": "Exemption",
-            "exemption_other": "Name the exemption",
-            "public_interest_statement": "Public interest statement",
-            "release_on": "Release date (optional)",
+            **WITHHOLDING_LABELS,
         }
         help_texts = {
             "file": (
@@ -570,16 +770,8 @@ class AppendixForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["file"].required = True
         self.fields["file"].error_messages["required"] = "Select a file to upload"
-        self.fields["exemption"].choices = [("", "Choose an exemption"), *Exemption.choices]
-        self.fields["is_withheld"].widget.attrs["data-aria-controls"] = self.conditional_id
 
     conditional_id = "conditional-appendix-withhold"
-
-    @property
-    def reveal_withholding(self) -> bool:
-        if self.is_bound:
-            return self["is_withheld"].value() in (True, "on", "true", "True")
-        return self.instance.is_withheld
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -605,7 +797,3 @@ class AppendixForm(GovukFormMixin, forms.ModelForm):
         upload.seek(0)
         self.instance.sha256 = digest.hexdigest()
         return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        return clean_withholding(self, cleaned)

@@ -31,7 +31,8 @@ def _decision(reference: str) -> Decision:
     return get_object_or_404(Decision.objects.with_form(), reference=reference)
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+def staff_pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """A PDF for staff, shown in the browser and never kept by a cache on the way."""
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -48,7 +49,7 @@ def internal_decision_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     except PdfUnavailable:
         return service_unavailable()
     record_withheld_read("read.internal_pdf", request.user, decision, decision.sections.all())
-    return _pdf_response(pdf, pdf_filename(decision.reference, suffix="-internal"))
+    return staff_pdf_response(pdf, pdf_filename(decision.reference, suffix="-internal"))
 
 
 def record_withheld_read(action: str, user, decision: Decision, sections) -> None:
@@ -82,7 +83,7 @@ def publish_preview_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         pdf = public_pdf(public_record(decision))
     except PdfUnavailable:
         return service_unavailable()
-    return _pdf_response(pdf, pdf_filename(decision.reference, suffix="-preview"))
+    return staff_pdf_response(pdf, pdf_filename(decision.reference, suffix="-preview"))
 
 
 PUBLISHING = STEPS[WorkflowStep.PUBLISH]

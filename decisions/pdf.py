@@ -28,19 +28,35 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django_tasks import task
 
+from commissioning.background import READERS_FIRST, enqueue_on_commit, retried
 from commissioning.speed import kept
 from decisions.models import Decision
-from decisions.publication import PublicRecord, PublicSection, record_fingerprint
+from decisions.models.layout import ElementKind
+from decisions.models.offices import office_name
+from decisions.publication import (
+    PublicRecord,
+    PublicSection,
+    public_record_of,
+    record_fingerprint,
+    record_layout,
+    record_version,
+)
+from decisions.staff_layout import staff_layout
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports each rendering step at INFO; only its warnings are worth a log line.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Bump when the PDF templates change, so that cached PDFs are rendered again.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 PDF_VARIANT = "pdf/ua-1"
+# Public PDFs are kept in the storage under this folder, named by a hash of their content.
+STORED_PDF_FOLDER = "public-pdfs"
 
 
 # WeasyPrint, left to itself, makes a new font configuration for every document: it loads
@@ -210,37 +226,117 @@ def sample_record() -> PublicRecord:
 
 def public_pdf_html(record: PublicRecord) -> str:
     return render_to_string(
-        "pdf/public_decision.html", {"record": record, "office_name": settings.OFFICE_NAME}
+        "pdf/public_decision.html",
+        {
+            "record": record,
+            "office_name": record.office_name or settings.OFFICE_NAME,
+            "site_url": settings.SITE_URL,
+        },
     )
 
 
 def public_pdf_cache_key(record: PublicRecord) -> str:
-    office = hashlib.sha256(settings.OFFICE_NAME.encode("utf-8")).hexdigest()[:12]
+    # The office's name and the site's address are printed in the PDF, but not in the record.
+    office = hashlib.sha256(f"{settings.OFFICE_NAME}\n{settings.SITE_URL}".encode()).hexdigest()[
+        :12
+    ]
     return f"public-pdf:{LAYOUT_VERSION}:{office}:{record_fingerprint(record)}"
 
 
+def stored_pdf_name(key: str) -> str:
+    """Where the public PDF of the content `key` names is kept in the storage (the same
+    storage as appendices; never served from there directly: the public PDF view reads it)."""
+    return f"{STORED_PDF_FOLDER}/{hashlib.sha256(key.encode('utf-8')).hexdigest()}.pdf"
+
+
+def stored_pdf(key: str) -> bytes | None:
+    """The stored public PDF of the content `key` names; None if there is none."""
+    return _stored_pdf(key)
+
+
+def _stored_pdf(key: str) -> bytes | None:
+    try:
+        with default_storage.open(stored_pdf_name(key), "rb") as stored:
+            return stored.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _store_pdf(key: str, pdf: bytes) -> None:
+    name = stored_pdf_name(key)
+    try:
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(pdf))
+    except OSError:
+        logger.exception("Could not keep the public PDF %s in the storage", name)
+
+
 def public_pdf(record: PublicRecord) -> bytes:
-    """The public PDF of a record, from the cache when this exact record was rendered before.
+    """The public PDF of a record: from this process's cache, else from the storage (where the
+    background job rendering it on publication put it), else rendered now and stored. The key
+    is a hash of the record's content, so a changed record is never given an older PDF.
     Raises PdfUnavailable when it cannot be made now."""
     key = public_pdf_cache_key(record)
-    pdf = kept.get(key)  # the key is a hash of the record's content
+    pdf = kept.get(key)
     if pdf is None:
-        if has_failed(key):
-            raise PdfFailed(key)
-        pdf = _render_once(key, public_pdf_html(record))
+        pdf = _stored_pdf(key)
+        if pdf is None:
+            if has_failed(key):
+                raise PdfFailed(key)
+            pdf = _render_once(key, public_pdf_html(record))
+            _store_pdf(key, pdf)
         kept.put(key, pdf, timeout=None)
     return pdf
 
 
+def version_pointer(version_etag: str) -> str:
+    """The cache key under which the content key of a record version's PDF is kept, so that a
+    request for the PDF finds it without building the record (decisions.public_views.pdf)."""
+    return f"public-pdf-version:{version_etag}"
+
+
+# How long a version's pointer is kept unused (the public pages' PAGE_CACHE_SECONDS).
+POINTER_SECONDS = 60 * 60
+
+
+@task(priority=READERS_FIRST)
+def render_public_pdf(reference: str, attempt: int = 1) -> None:
+    """Render and store the public PDF of a published decision, so that its first reader gets
+    it from the storage, and point the record's version at it, so that the reader's request
+    does not build the record either. Queued when a decision is published or its public
+    record changes."""
+    with retried(render_public_pdf, attempt, reference=reference):
+        # The version is read before the record, so that a change made in between points an
+        # older version at newer content, never the current one at older content.
+        version = record_version(reference)
+        record = public_record_of(reference)
+        if version is None or record is None:  # taken off before the job ran: nothing to do
+            return
+        public_pdf(record)
+        kept.put(version_pointer(version.etag), public_pdf_cache_key(record), POINTER_SECONDS)
+
+
+def render_public_pdf_later(reference: str) -> None:
+    enqueue_on_commit(render_public_pdf, reference=reference)
+
+
 def internal_pdf(decision: Decision, *, record: PublicRecord) -> bytes:
-    """The whole record, withheld parts included, for staff. Never cached or published."""
+    """The whole record, withheld parts included, for staff, laid out as its form (the
+    layout it was published with, or its form's). Never cached or published."""
+    layout = record_layout(decision)
+    sections = sorted(decision.sections.all(), key=lambda s: s.position)
+    values = {value.name: value for value in decision.field_values.all()}
+    staff = staff_layout(layout, decision, values, sections)
     html = render_to_string(
         "pdf/internal_decision.html",
         {
             "decision": decision,
-            "sections": sorted(decision.sections.all(), key=lambda s: s.position),
             "record": record,
-            "office_name": settings.OFFICE_NAME,
+            "office_name": office_name(layout),
+            "record_layout": staff,
+            # What the PDF prints of the record beyond its form (not the contracts it
+            # concerns: the staff page links them).
+            "beyond": [e for e in staff["beyond"] if e.kind != ElementKind.CONTRACTS],
         },
     )
     return _render_once("internal:" + hashlib.sha256(html.encode("utf-8")).hexdigest(), html)

@@ -9,24 +9,73 @@ register, while the date order lets PostgreSQL stop after one page. SQLite has n
 there each word must appear somewhere in the text.
 
 A wholly confidential decision is public only by its reference, title, subject and dates, so
-filters on anything else (its category, who decided it) never match it.
+filters on anything else (its category, who decided it, the providers it concerns) never match
+it. Its dates are public, so the range of dates finds it. One whose papers are restricted shows
+no providers either, so the provider filter does not find it.
+
+The range of values and the sort by value read the value the public may see
+(`decisions.publication.money.public_value`): a withheld value, or the value of a record
+whose figures are not public at all, is never matched by a range and sorts as no value.
 """
 
 import django_filters
 from django import forms
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
-from commissioning.forms import RefuseNulMixin, drawn_in_one_pass
-from decisions.models import Confidentiality, Decision, DecisionCategory, DecisionMaker
+from commissioning.forms import GovukDateInput, MoneyField, RefuseNulMixin, drawn_in_one_pass
+from contracts.models import Provider
+from decisions.models import Award, Confidentiality, Decision, DecisionCategory, DecisionMaker
+from decisions.models.decision import PROVIDERS_NOT_SHOWN
+from decisions.publication.money import public_value
 
 # Qualified with the table: the public queryset joins tables of its own.
 FULL_TEXT_MATCH = '"decisions_decision"."search_vector" @@ websearch_to_tsquery(\'english\', %s)'
 MAX_QUERY_LENGTH = 200
 REGISTER_ORDER = ("-published_on", "-decided_on", "reference")
+# The register's sorts: the parameter's value, its label and its order. Newest is the default.
+REGISTER_SORTS = {
+    "newest": ("Newest first", REGISTER_ORDER),
+    "oldest": ("Oldest first", ("published_on", "decided_on", "reference")),
+    "reference": ("Reference, A to Z", ("reference",)),
+    "title": ("Title, A to Z", ("title", "reference")),
+    # A decision with no public value comes last either way.
+    "value_high": (
+        "Value, highest first",
+        (F("public_value").desc(nulls_last=True), *REGISTER_ORDER),
+    ),
+    "value_low": ("Value, lowest first", (F("public_value").asc(nulls_last=True), *REGISTER_ORDER)),
+}
+VALUE_SORTS = ("value_high", "value_low")
+
+
+class MoneyFilter(django_filters.NumberFilter):
+    """An amount in pounds, typed with or without "£" and commas."""
+
+    field_class = MoneyField
+
+
+def with_public_value(queryset):
+    """The decisions with the value the public may see of each, as `public_value`."""
+    if "public_value" in queryset.query.annotations:
+        return queryset
+    return queryset.alias(public_value=public_value())
+
+
+def linked_to_provider(queryset, name: str):
+    """Decisions whose public record names a provider or recipient whose name holds `name`:
+    linked to such a provider by any route the public record shows
+    (`Decision.objects.linked_to_provider`), or making an award to a recipient of that name
+    as recorded. A record that shows no providers is never found this way."""
+    providers = Provider.objects.filter(name__icontains=name)
+    linked = Decision.objects.linked_to_provider(providers, public=True)
+    by_recipient = Award.objects.filter(recipient__icontains=name).values("decision_id")
+    return queryset.filter(Q(pk__in=linked.values("pk")) | Q(pk__in=by_recipient)).exclude(
+        confidentiality__in=PROVIDERS_NOT_SHOWN
+    )
 
 
 def search(queryset, text: str):
@@ -54,11 +103,16 @@ def _filter_choices() -> dict:
         .distinct()
         .order_by("-year")
     )
-    # Only categories a listed decision shows: a wholly confidential one shows none.
+    # Only categories a listed decision shows: a wholly confidential one shows none, nor one
+    # whose papers are restricted.
     categories = DecisionCategory.objects.filter(
-        pk__in=published.exclude(confidentiality=Confidentiality.CONFIDENTIAL).values("category")
+        pk__in=published.exclude(confidentiality__in=CATEGORY_NOT_SHOWN).values("category")
     ).values_list("slug", "name")
     return {"years": list(years), "categories": list(categories)}
+
+
+# What the public record of these shows no category of (`decisions.publication.record`).
+CATEGORY_NOT_SHOWN = [Confidentiality.CONFIDENTIAL, Confidentiality.RESTRICTED]
 
 
 def filter_choices(version: str | None = None) -> dict:
@@ -116,10 +170,52 @@ class PublicDecisionFilter(django_filters.FilterSet):
         method="filter_decision_maker",
         empty_label="Anyone",
     )
+    provider = django_filters.CharFilter(
+        label="Provider or recipient",
+        method="filter_provider",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Part of the name of a provider the decision concerns or an award's recipient",
+    )
+    decided_from = django_filters.DateFilter(
+        label="Decided on or after",
+        field_name="decided_on",
+        lookup_expr="gte",
+        widget=GovukDateInput,
+        input_formats=["%Y-%m-%d"],
+        help_text="For example, 1 4 2023",
+    )
+    decided_to = django_filters.DateFilter(
+        label="Decided on or before",
+        field_name="decided_on",
+        lookup_expr="lte",
+        widget=GovukDateInput,
+        input_formats=["%Y-%m-%d"],
+        help_text="For example, 31 3 2024",
+    )
+    value_min = MoneyFilter(label="Value from", method="filter_value_min")
+    value_max = MoneyFilter(label="Value to", method="filter_value_max")
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _order) in REGISTER_SORTS.items()],
+        method="sort_by",
+        empty_label=None,
+    )
 
     class Meta:
         model = Decision
-        fields = ["q", "year", "category", "confidentiality", "decision_maker"]
+        fields = [
+            "q",
+            "year",
+            "category",
+            "confidentiality",
+            "decision_maker",
+            "provider",
+            "decided_from",
+            "decided_to",
+            "value_min",
+            "value_max",
+            "sort",
+        ]
         form = RegisterForm
 
     def __init__(self, data=None, queryset=None, *, version: str | None = None, **kwargs):
@@ -130,6 +226,11 @@ class PublicDecisionFilter(django_filters.FilterSet):
         choices = filter_choices(version)
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in choices["years"]]
         self.filters["category"].extra["choices"] = choices["categories"]
+        for name in ("decided_from", "decided_to"):
+            label = self.filters[name].label
+            self.filters[name].extra["error_messages"] = {
+                "invalid": f"{label} must be a real date, like 15 6 2022"
+            }
 
     @property
     def form(self):
@@ -144,21 +245,38 @@ class PublicDecisionFilter(django_filters.FilterSet):
         return queryset.filter(decided_on__year=int(value))
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(category__slug=value).exclude(
-            confidentiality=Confidentiality.CONFIDENTIAL
-        )
+        return queryset.filter(category__slug=value).exclude(confidentiality__in=CATEGORY_NOT_SHOWN)
 
     def filter_decision_maker(self, queryset, name, value):
         return queryset.filter(decision_maker=value).exclude(
             confidentiality=Confidentiality.CONFIDENTIAL
         )
 
+    def filter_provider(self, queryset, name, value):
+        return linked_to_provider(queryset, value.strip())
+
+    def filter_value_min(self, queryset, name, value):
+        return with_public_value(queryset).filter(public_value__gte=value)
+
+    def filter_value_max(self, queryset, name, value):
+        return with_public_value(queryset).filter(public_value__lte=value)
+
+    def sort_by(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort")
+        if sort in VALUE_SORTS:
+            queryset = with_public_value(queryset)
+        if sort in REGISTER_SORTS:
+            return queryset.order_by(*REGISTER_SORTS[sort][1])
         if not self.form.cleaned_data.get("q"):
             queryset = queryset.order_by(*REGISTER_ORDER)
         return queryset
 
     @property
     def is_filtered(self) -> bool:
-        return self.is_bound and any(self.form.cleaned_data.get(name) for name in self.filters)
+        return self.is_bound and any(
+            self.form.cleaned_data.get(name) for name in self.filters if name != "sort"
+        )

@@ -21,11 +21,14 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.views.decorators.http import condition, require_safe
 
+from commissioning import stored_exports
+from commissioning.addresses import site_address
+from commissioning.licence import licence_metadata, licensed
 from commissioning.middleware import service_unavailable
-from commissioning.pagination import CappedPaginator, KeptCountPaginator
+from commissioning.pagination import public_list_paginator
 from commissioning.speed import kept
 from decisions.export import published_decisions_json
 from decisions.models import Appendix
@@ -35,6 +38,8 @@ from decisions.pdf import (
     pdf_filename,
     public_pdf,
     public_pdf_cache_key,
+    stored_pdf,
+    version_pointer,
 )
 from decisions.public_filters import PublicDecisionFilter
 from decisions.publication import (
@@ -44,12 +49,15 @@ from decisions.publication import (
     listed_record,
     listed_rows,
     no_longer_published,
+    public_decisions,
     public_record_of,
     record_version,
     register_version,
 )
 
 PAGE_SIZE = 20
+# The register's parameters whose values are typed: their pages and counts are never kept.
+TYPED = ("q", "provider")
 # A search counts its matches only this far: counting every match of a common word costs as
 # much as the search itself. Beyond it the page says "more than" and offers the first pages.
 SEARCH_COUNT_LIMIT = 1000
@@ -66,7 +74,17 @@ def _page_layout() -> str:
 # Cached pages are keyed on their version and never go stale; the timeout only bounds how
 # long an unused page takes up room.
 PAGE_CACHE_SECONDS = 60 * 60
-REGISTER_PARAMETERS = {"year", "category", "confidentiality", "decision_maker", "page"}
+# The parameters of the register's pages that are kept (a provider's name is typed, as a
+# search is, so a page with one is built each time).
+REGISTER_PARAMETERS = {
+    "year",
+    "category",
+    "confidentiality",
+    "decision_maker",
+    *(f"decided_{end}_{part}" for end in ("from", "to") for part in ("day", "month", "year")),
+    "sort",
+    "page",
+}
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -92,20 +110,6 @@ def _cached_page(request: HttpRequest, key: str | None, build) -> HttpResponse:
     if response.status_code == 200 and _cacheable(request):
         kept.put(key, response.content, PAGE_CACHE_SECONDS)
     return response
-
-
-def _register_count_key(request: HttpRequest, filterset) -> str | None:
-    """Where the count of a register list is kept: under its filters' values and the
-    register's version, the version its pages are cached under, so that a change to the
-    register counts again. A search or filters that do not validate are counted each time."""
-    values = []
-    if filterset.is_bound:
-        form = filterset.form
-        if not form.is_valid() or form.cleaned_data.get("q"):
-            return None
-        values = sorted((name, str(value)) for name, value in form.cleaned_data.items() if value)
-    key = f"{values}|{_register_changed(request).etag}"
-    return f"public-register-count:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
 
 
 # -- the register ---------------------------------------------------------------------------
@@ -165,10 +169,14 @@ def _register_page(request: HttpRequest) -> HttpResponse:
     )
     form = filterset.form
     query = form.cleaned_data.get("q", "") if filterset.is_bound else ""
-    paginator = (
-        CappedPaginator(decisions, PAGE_SIZE, SEARCH_COUNT_LIMIT)
-        if query
-        else KeptCountPaginator(decisions, PAGE_SIZE, _register_count_key(request, filterset))
+    paginator = public_list_paginator(
+        decisions,
+        PAGE_SIZE,
+        filterset,
+        name="public-register-count",
+        version=_register_changed(request).etag,
+        typed=TYPED,
+        search_limit=SEARCH_COUNT_LIMIT,
     )
     page = paginator.get_page(request.GET.get("page"))
     resolving = get_script_prefix(), get_urlconf()
@@ -196,15 +204,47 @@ def _register_page(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest) -> bytes:
-    """The export's content, built once per request."""
+    """The export's content, built once per request: every published decision, or with the
+    register's search, filters or sort the list the reader is looking at, every page of it."""
     if not hasattr(request, "_decisions_json"):
-        request._decisions_json = published_decisions_json()
+        filterset = PublicDecisionFilter(
+            request.GET or None,
+            queryset=public_decisions(),
+            version=_register_changed(request).etag,
+        )
+        request._decisions_json = published_decisions_json(
+            filterset.qs if filterset.is_bound else None,
+            publisher=settings.OFFICE_NAME,
+            licence=licence_metadata(),
+            source=request.build_absolute_uri(),
+        )
     return request._decisions_json
 
 
+def full_export() -> bytes:
+    """Every published decision, as the worker keeps it in the storage
+    (commissioning.stored_exports) and /decisions.json without a query string serves it."""
+    return published_decisions_json(
+        publisher=settings.OFFICE_NAME,
+        licence=licence_metadata(),
+        source=site_address(reverse("decisions:json")),
+    )
+
+
+def export_version() -> str:
+    """The version of the full export, as the worker reads it."""
+    return register_version().etag
+
+
+JSON_EXPORT = "decisions-json"  # registered by decisions.apps
+
+
 def export_etag(request: HttpRequest) -> str:
-    """A hash of the content itself, the same for every visitor: the export does not depend
-    on who asks, and a renamed form or category changes it without changing any decision."""
+    """The same for every visitor: the export does not depend on who asks. The whole export's
+    names the register's version (which a renamed form or category changes too); a filtered
+    one's is a hash of its content."""
+    if not request.GET:
+        return stored_exports.export(JSON_EXPORT).etag(_register_changed(request).etag)
     return hashlib.sha256(_export(request)).hexdigest()
 
 
@@ -215,10 +255,19 @@ def export_last_modified(request: HttpRequest):
 @require_safe
 @condition(etag_func=export_etag, last_modified_func=export_last_modified)
 def export_json(request: HttpRequest) -> HttpResponse:
-    """Every published decision as JSON, in the shape the decision import reads."""
-    response = HttpResponse(_export(request), content_type="application/json")
+    """Published decisions as JSON, in the shape the decision import reads: all of them from
+    the copy the worker keeps in the storage (built here, and a rebuild queued, while there is
+    no copy of the register's current version), or the list asked for built here."""
+    response: HttpResponse | None = None
+    if not request.GET:
+        response = stored_exports.stored_response(JSON_EXPORT, _register_changed(request).etag)
+        if response is None:
+            stored_exports.rebuild_soon()
+            response = HttpResponse(full_export(), content_type="application/json")
+    else:
+        response = HttpResponse(_export(request), content_type="application/json")
     response["Content-Disposition"] = 'inline; filename="decisions.json"'
-    return response
+    return licensed(response)
 
 
 # -- one decision ---------------------------------------------------------------------------
@@ -284,7 +333,10 @@ def gone_when_taken_off(view):
 @condition(etag_func=detail_etag, last_modified_func=detail_last_modified)
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     def build() -> HttpResponse:
-        return render(request, "public/detail.html", {"record": _record(request, reference)})
+        record = _record(request, reference)
+        # The page is headed with the record's own office (its form's), not the install's.
+        context = {"record": record, "office_name": record.office_name or settings.OFFICE_NAME}
+        return render(request, "public/detail.html", context)
 
     if not _anonymous(request):
         return build()
@@ -307,9 +359,17 @@ def pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The public PDF. The PDF cache is keyed on a hash of the public record's content; this
     view also remembers which content key belongs to the record's current version, so that a
     repeat request finds the PDF without building the record."""
-    pointer = f"public-pdf-version:{_version(request, reference).etag}"
+    pointer = version_pointer(_version(request, reference).etag)
     content_key = kept.get(pointer)
-    document = kept.get(content_key) if content_key else None
+    document = None
+    if content_key:  # set by an earlier request, or by the worker that rendered it
+        # This process's copy, else the stored file (a plain read, where the shared cache
+        # would read, decompress and unpickle it), kept in this process for the next reader.
+        document = kept.get_here(content_key)
+        if document is None:
+            document = stored_pdf(content_key)
+            if document is not None:
+                kept.put_here(content_key, document)
     if document is None:
         if content_key and has_failed(content_key):
             return service_unavailable()  # this version failed lately: not built again
@@ -322,6 +382,29 @@ def pdf(request: HttpRequest, reference: str) -> HttpResponse:
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf_filename(reference)}"'
     return response
+
+
+def record_json_etag(request: HttpRequest, reference: str) -> str:
+    return "json-" + _version(request, reference).etag
+
+
+@require_safe
+@gone_when_taken_off
+@condition(etag_func=record_json_etag, last_modified_func=pdf_last_modified)
+def record_json(request: HttpRequest, reference: str) -> HttpResponse:
+    """One published decision as JSON, at an address beside its page: the same document as
+    /decisions.json (which the import reads) holding this one decision."""
+    document = published_decisions_json(
+        [get_object_or_404(public_decisions(), reference=reference)],
+        publisher=settings.OFFICE_NAME,
+        licence=licence_metadata(),
+        source=request.build_absolute_uri(),
+    )
+    response = HttpResponse(document, content_type="application/json")
+    response["Content-Disposition"] = (
+        f'inline; filename="{pdf_filename(reference).removesuffix(".pdf")}.json"'
+    )
+    return licensed(response)
 
 
 @require_safe

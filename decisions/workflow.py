@@ -21,18 +21,25 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from commissioning.addresses import site_address
+from commissioning.background import send_email
+from commissioning.money import amount, pounds
+
 logger = logging.getLogger(__name__)
 
-# Bumped if the content that is signed ever changes shape, so old fingerprints stay checkable.
+# The shapes of the content a signature vouches for. Each signature records the shape it was
+# taken on (`Signature.content_format`), so that old fingerprints stay checkable when a new
+# shape is added. The content: what every sign-off vouches for. The decision: the content with
+# the date of decision and the decision maker's name as the record holds them, which the
+# decision maker's approval binds (the sign-offs before it do not: the date is set then).
 CONTENT_FORMAT = 1
+DECISION_FORMAT = 2
 
 
 class WorkflowError(ValidationError):
@@ -135,11 +142,12 @@ def _rows(decision, relation: str, order: tuple[str, ...], loaded: bool) -> list
     return sorted(manager.all(), key=key)
 
 
-def signed_content(decision, *, loaded: bool = False) -> dict:
+def signed_content(decision, *, loaded: bool = False, content_format: int = CONTENT_FORMAT) -> dict:
     """The content a signature vouches for, read afresh from the database.
 
     The reference, title and summary; every section's heading, text and withholding; each
-    appendix's title, file fingerprint and withholding; each award.
+    appendix's title, file fingerprint and withholding; each award. In `DECISION_FORMAT`,
+    also the date of decision and the decision maker's name.
 
     With `loaded`, the rows the caller has already read (a page's prefetched sections,
     appendices and awards) are used instead, in the same order. That is for showing whether
@@ -172,13 +180,13 @@ def signed_content(decision, *, loaded: bool = False) -> dict:
     awards = [
         {
             "recipient": _text(award.recipient),
-            "amount": f"{Decimal(award.amount):.2f}",
+            "amount": amount(award.amount),
             "purpose": _text(award.purpose),
         }
         for award in _rows(decision, "awards", ("pk",), loaded)
     ]
-    return {
-        "format": CONTENT_FORMAT,
+    content = {
+        "format": content_format,
         "reference": decision.reference,
         "title": _text(decision.title),
         "summary": _text(decision.summary),
@@ -186,6 +194,50 @@ def signed_content(decision, *, loaded: bool = False) -> dict:
         "appendices": appendices,
         "awards": awards,
     }
+    figures = _figures(decision, loaded)
+    if figures:
+        # Only a decision with figures has them in its content: a signature given before
+        # figures were recorded still matches a record that has none.
+        content["figures"] = figures
+    if content_format == DECISION_FORMAT:
+        decided_on = decision.decided_on
+        content["decided_on"] = decided_on.isoformat() if decided_on else None
+        content["decision_maker_name"] = _text(decision.decision_maker_name)
+    return content
+
+
+def _figures(decision, loaded: bool) -> dict:
+    """The decision's figures (`decisions.models.money`) as signed: its value, kind of
+    spending, budget and withholding, its yearly figures and funding sources."""
+    if loaded and getattr(decision, "has_figures", None) is False:
+        return {}  # read with the decision (`figures_recorded`): it has none
+    money = next(iter(_rows(decision, "money_records", ("pk",), loaded)), None)
+    years = _rows(decision, "yearly_figures", ("year",), loaded)
+    funders = _rows(decision, "funding_sources", ("pk",), loaded)
+    if money is None and not years and not funders:
+        return {}
+
+    figures: dict = {
+        "years": [[year.year, amount(year.amount)] for year in years],
+        "funding": [
+            [
+                funder.partner_id,
+                _text(funder.funder),
+                amount(funder.amount),
+                amount(funder.percentage),
+            ]
+            for funder in funders
+        ],
+    }
+    if money is not None:
+        figures.update(
+            value=amount(money.value),
+            spend_type=money.spend_type,
+            budget=_text(money.budget),
+            is_withheld=money.is_withheld,
+            exemption=money.exemption,
+        )
+    return figures
 
 
 def canonical_json(content: dict) -> bytes:
@@ -194,27 +246,41 @@ def canonical_json(content: dict) -> bytes:
     )
 
 
-def content_hash(decision, *, loaded: bool = False) -> str:
-    """SHA-256 (hex) of the decision's content as canonical JSON (`loaded`: see
-    `signed_content`)."""
-    return hashlib.sha256(canonical_json(signed_content(decision, loaded=loaded))).hexdigest()
+def content_hash(decision, *, loaded: bool = False, content_format: int = CONTENT_FORMAT) -> str:
+    """SHA-256 (hex) of the decision's content as canonical JSON (`loaded` and
+    `content_format`: see `signed_content`)."""
+    content = signed_content(decision, loaded=loaded, content_format=content_format)
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def signature_matches(signature, decision, *, loaded: bool = False, hashes=None) -> bool:
+    """Whether a signature still matches the decision, in the shape it was signed in.
+    `hashes` (format: fingerprint) saves working the same fingerprint out again."""
+    content_format = signature.content_format
+    if hashes is None:
+        hashes = {}
+    if content_format not in hashes:
+        hashes[content_format] = content_hash(
+            decision, loaded=loaded, content_format=content_format
+        )
+    return signature.content_sha256 == hashes[content_format]
 
 
 # -- delegations -----------------------------------------------------------------------------
 
 
 def decision_value(decision) -> Decimal:
-    """What a decision commits: its awards plus the values of the contracts it concerns."""
+    """What a decision commits, for a delegation's value limit: its recorded value (the
+    figures the Treasurer signs off), or its awards plus the values of the contracts it
+    concerns, whichever is more, so that a low figure typed in never takes a decision under a
+    limit its awards and contracts exceed."""
     awards = sum((award.amount for award in decision.awards.all()), Decimal("0"))
     contracts = sum(
         (contract.value for contract in decision.contracts.all() if contract.value is not None),
         Decimal("0"),
     )
-    return awards + contracts
-
-
-def money(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
+    recorded = [money.value for money in decision.money_records.all() if money.value is not None]
+    return max([awards + contracts, *recorded])
 
 
 def delegation_refusal(delegation, decision, on: datetime.date) -> str | None:
@@ -237,7 +303,7 @@ def delegation_refusal(delegation, decision, on: datetime.date) -> str | None:
         if value > delegation.value_limit:
             return (
                 f"Your delegation ({delegation.instrument}) covers decisions up to "
-                f"{money(delegation.value_limit)}; this one commits {money(value)}."
+                f"{pounds(delegation.value_limit)}; this one commits {pounds(value)}."
             )
     return None
 
@@ -298,23 +364,23 @@ def notify_after_step(decision_pk: int, event_pk: int, warnings: list[str]) -> N
         return
     if not recipients:
         return
-    link = getattr(settings, "SITE_URL", "").rstrip("/") + decision_page_url(decision)
+    link = site_address(decision_page_url(decision))
+    # The e-mails go on the background queue: the page never waits for the mail server, and
+    # a refused send is tried again (commissioning.background.retried).
     failed = []
-    connection = mail.get_connection()
     for person in recipients:
         context = {"decision": decision, "event": event, "recipient": person, "link": link}
-        message = mail.EmailMessage(
-            subject=" ".join(render_to_string("emails/workflow_step_subject.txt", context).split()),
-            body=render_to_string("emails/workflow_step.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[person.email],
-            connection=connection,
-        )
         try:
-            message.send()
+            send_email.enqueue(
+                subject=" ".join(
+                    render_to_string("emails/workflow_step_subject.txt", context).split()
+                ),
+                body=render_to_string("emails/workflow_step.txt", context),
+                to=[person.email],
+            )
         except Exception:
             logger.exception(
-                "Could not e-mail %s about %s (%s)",
+                "Could not queue the e-mail to %s about %s (%s)",
                 person.email,
                 decision.reference,
                 event.get_step_display(),
@@ -360,7 +426,13 @@ class Panel:
 
 
 # What the panel reads of a decision; DecisionQuerySet.for_workspace_page prefetches it all.
-PANEL_RELATIONS = ("sections", "appendices", "awards", "signatures", "workflow_events")
+PANEL_RELATIONS = (
+    "sections",
+    "appendices",
+    "awards",
+    "signatures",
+    "workflow_events",
+)
 
 
 def _prefetched(decision, *relations: str) -> bool:
@@ -376,7 +448,11 @@ def panel_for(decision, user) -> Panel:
     if not _prefetched(decision, *PANEL_RELATIONS):
         decision = type(decision).objects.for_workspace_page().get(pk=decision.pk)
     current = content_hash(decision, loaded=True)
-    signatures = [SignatureCheck(s, s.content_sha256 == current) for s in decision.signatures.all()]
+    hashes = {CONTENT_FORMAT: current}
+    signatures = [
+        SignatureCheck(s, signature_matches(s, decision, loaded=True, hashes=hashes))
+        for s in decision.signatures.all()
+    ]
     events = list(decision.workflow_events.all())
     panel = Panel(
         decision=decision,

@@ -1,7 +1,9 @@
-"""Sign-off workflow steps, inside the workspace namespace."""
+"""Sign-off workflow steps, inside the workspace namespace; and recording decisions already
+taken and correcting decided records (decisions.recording_views)."""
 
 from django.urls import path
 
+from decisions import recording_views as recording
 from decisions import workflow_views as views
 
 urlpatterns = [
@@ -54,5 +56,22 @@ urlpatterns = [
         "decisions/<path:reference>/workflow/supersede/",
         views.SupersedeView.as_view(),
         name="workflow-supersede",
+    ),
+    # Decisions already taken, and corrections: for those who may record them.
+    path("record-decided/", recording.RecordStartView.as_view(), name="decision-record-start"),
+    path(
+        "decisions/<path:reference>/record-decided/",
+        recording.RecordDecidedView.as_view(),
+        name="decision-record-decided",
+    ),
+    path(
+        "decisions/<path:reference>/correct/",
+        recording.CorrectView.as_view(),
+        name="decision-correct",
+    ),
+    path(
+        "decisions/<path:reference>/signed-copies/<int:pk>/",
+        recording.SignedCopyDownloadView.as_view(),
+        name="decision-signed-copy",
     ),
 ]

@@ -25,10 +25,13 @@ from django.views import View
 from django.views.decorators.http import require_safe
 
 from commissioning.concurrency import changes_since, make_token
+from commissioning.forms import GovukFormMixin, field_anchor
 from commissioning.history import Track, Version, latest_ids
 from commissioning.permissions import StaffRequiredMixin, is_staff_member
 from decisions.models import STEPS, Award, Decision, WorkflowEvent, WorkflowStep
-from decisions.workflow import ContentChanged, WorkflowError, content_hash, decision_page_url
+from decisions.models.decision import figures_recorded, money_prefetches
+from decisions.models.workflow import person_name
+from decisions.workflow import ContentChanged, WorkflowError, decision_page_url, today
 from decisions.workspace_views import decision_tracks
 
 # The hidden fields of a confirmation: the fingerprint of the content it showed, and the
@@ -79,6 +82,36 @@ class CommentsForm(forms.Form):
         field.error_messages["required"] = message
 
 
+class ApproveForm(GovukFormMixin, CommentsForm):
+    """The approval: the date of decision (today unless the signer says otherwise, never in
+    the future) and optional comments."""
+
+    decided_on = forms.DateField(
+        label="Date of decision",
+        help_text="The day the decision was taken. For example, 15 6 2022",
+        error_messages={"required": "Enter the date of the decision"},
+    )
+    field_order = ["decided_on", "comments"]
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        if not self.is_bound:
+            self.initial["decided_on"] = decision.decided_on or today()
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"]
+        if decided_on > today():
+            raise forms.ValidationError("The date of the decision cannot be in the future")
+        received_on = self.decision.received_on
+        if received_on and decided_on < received_on:
+            raise forms.ValidationError(
+                "The date of the decision cannot be before the date it was received, "
+                f"{received_on:%-d %B %Y}"
+            )
+        return decided_on
+
+
 class SupersedeForm(forms.Form):
     later_reference = forms.CharField(
         label="Reference of the later decision",
@@ -121,7 +154,7 @@ class StepView(StaffRequiredMixin, View):
         showed."""
         raise NotImplementedError
 
-    def get_form(self, data=None) -> forms.Form:
+    def get_form(self, data=None, decision: Decision | None = None) -> forms.Form:
         return CommentsForm(
             data,
             label=self.comments_label,
@@ -139,26 +172,29 @@ class StepView(StaffRequiredMixin, View):
         decision = self.get_decision(reference)
         if not self.permitted(request.user, decision):
             raise PermissionDenied("You cannot take this step.")
-        return self.confirmation(request, decision, self.get_form())
+        return self.confirmation(request, decision, self.get_form(decision=decision))
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         decision = self.get_decision(reference)
         if not self.permitted(request.user, decision):
-            WorkflowEvent.record_refusal(
+            self.record_refusal(
+                request,
                 decision,
-                self.step,
-                request.user,
-                request.POST.get("comments", ""),
                 "Refused by the page: the user does not have the permission for this step.",
-                decision.status,
             )
             raise PermissionDenied("You cannot take this step.")
         if request.POST.get("confirm") != "yes":
             # A button on the decision page: show the confirmation page first.
-            return self.confirmation(request, decision, self.get_form())
-        form = self.get_form(request.POST)
+            return self.confirmation(request, decision, self.get_form(decision=decision))
+        form = self.get_form(request.POST, decision=decision)
+        refusal = decision.workflow_refusal(self.step, request.user)
+        if refusal:
+            # Refused whatever the form says (the model asks again under the row lock).
+            self.record_refusal(request, decision, refusal)
+            messages.error(request, refusal)
+            return redirect(decision_page_url(decision))
         if not form.is_valid():
-            return self.confirmation(request, decision, form)
+            return self.invalid(request, decision, form)
         data = {**form.cleaned_data, "seen": seen_fingerprint(request)}
         try:
             self.perform(decision, request.user, data)
@@ -178,6 +214,33 @@ class StepView(StaffRequiredMixin, View):
             messages.warning(request, warning)
         return redirect(decision_page_url(decision))
 
+    def record_refusal(self, request, decision: Decision, reason: str) -> None:
+        """Record an attempt at the step that the page refused, with what was sent."""
+        WorkflowEvent.record_refusal(
+            decision,
+            self.step,
+            request.user,
+            request.POST.get("comments", ""),
+            reason,
+            decision.status,
+        )
+
+    def invalid(self, request, decision: Decision, form) -> HttpResponse:
+        """The page again with the form's errors; and, as the step itself would say, with
+        what changed when the content is no longer what the page showed (409)."""
+        seen = seen_fingerprint(request)
+        current = decision.confirmation_fingerprint(self.step)
+        if seen == current:
+            return self.confirmation(request, decision, form)
+        changed = ContentChanged(self.spec.verb, seen, current)
+        self.record_refusal(request, decision, changed.message)
+        changes = changes_since_seen(decision, request.POST.get(VERSION_FIELD, ""))
+        return self.confirmation(request, decision, form, changed=changed, changes=changes)
+
+    def extra_context(self, decision: Decision, user) -> dict:
+        """What a step's page shows besides the common parts."""
+        return {}
+
     def confirmation(
         self,
         request,
@@ -195,7 +258,7 @@ class StepView(StaffRequiredMixin, View):
             messages.error(request, refusal)
             return redirect(decision_page_url(decision))
         error_list = [
-            {"href": f"#{form[name].auto_id}", "text": " ".join(errors)}
+            {"href": f"#{field_anchor(form[name])}", "text": " ".join(errors)}
             for name, errors in form.errors.items()
         ]
         if changed is not None:
@@ -209,7 +272,7 @@ class StepView(StaffRequiredMixin, View):
             "button": self.spec.label,
             "button_style": self.spec.style,
             "signs": self.spec.signs,
-            "content_sha256": content_hash(decision),
+            "content_sha256": decision.confirmation_fingerprint(self.step),
             "version_token": make_token(latest_ids(content_tracks(decision))),
             "changed": changed,
             "changes": changes or [],
@@ -220,6 +283,7 @@ class StepView(StaffRequiredMixin, View):
                 if self.step == WorkflowStep.SUBMIT
                 else []
             ),
+            **self.extra_context(decision, request.user),
         }
         return render(
             request, "workflow/confirm.html", context, status=409 if changed is not None else 200
@@ -255,6 +319,15 @@ class SignOffView(StepView):
 
     def perform(self, decision, user, data) -> None:
         decision.sign_off(by=user, comments=data["comments"], seen=data["seen"])
+
+    def extra_context(self, decision: Decision, user) -> dict:
+        # The figures beside the prose: what the Treasurer checks the costs against.
+        figures = (
+            Decision.objects.annotate(has_figures=figures_recorded())
+            .prefetch_related(*money_prefetches())
+            .get(pk=decision.pk)
+        )
+        return {"figures": figures}
 
 
 class CommentView(StepView):
@@ -294,13 +367,32 @@ class ApproveView(StepView):
     step = WorkflowStep.APPROVE
     heading = "Approve and sign {reference}"
     explanation = (
-        "You take the decision and sign it. If no date of decision has been entered, today's "
-        "date is recorded as the date of the decision and the date signed."
+        "You take the decision and sign it. Your signature binds the record's content, the "
+        "decision maker named below and the date of decision you give."
     )
     success = "You have approved and signed {reference}."
 
+    def get_form(self, data=None, decision: Decision | None = None) -> forms.Form:
+        return ApproveForm(
+            data,
+            decision=decision,
+            label=self.comments_label,
+            hint=self.comments_hint,
+            required=False,
+            message=self.comments_message,
+        )
+
+    def extra_context(self, decision: Decision, user) -> dict:
+        # The decision maker as the editor holds it: the approval never overwrites it.
+        return {
+            "decision_maker_name": decision.decision_maker_name.strip(),
+            "signer_name": person_name(user),
+        }
+
     def perform(self, decision, user, data) -> None:
-        decision.approve(by=user, comments=data["comments"], seen=data["seen"])
+        decision.approve(
+            by=user, comments=data["comments"], seen=data["seen"], decided_on=data["decided_on"]
+        )
 
 
 class DeclineView(StepView):
@@ -354,7 +446,7 @@ class SupersedeView(StepView):
     explanation = "Name the later decision that replaces this one. The two are linked."
     success = "{reference} has been marked as superseded."
 
-    def get_form(self, data=None) -> forms.Form:
+    def get_form(self, data=None, decision: Decision | None = None) -> forms.Form:
         return SupersedeForm(data)
 
     def perform(self, decision, user, data) -> None:

@@ -1,10 +1,10 @@
 """The filters of the workspace's decision register (and of its CSV export)."""
 
 import django_filters
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 
 from commissioning.filters import SortMixin, one_of, search_filter, search_words, sort_filter
-from commissioning.forms import FilterForm, Select
+from commissioning.forms import FilterForm, MoneyField, Select
 from contracts.models import (
     ArrangementPartner,
     Commissioner,
@@ -22,7 +22,16 @@ SORTS = {
     "-reference": ("Reference, Z to A", ["-reference"]),
     "title": ("Title, A to Z", ["title"]),
     "status": ("Status", ["status", "-decided_on"]),
+    # Officers see every recorded value, withheld or not; one not recorded comes last.
+    "-value": ("Value, highest first", [F("money_records__value").desc(nulls_last=True)]),
+    "value": ("Value, lowest first", [F("money_records__value").asc(nulls_last=True)]),
 }
+
+
+class MoneyFilter(django_filters.NumberFilter):
+    """An amount in pounds, typed with or without "£" and commas."""
+
+    field_class = MoneyField
 
 
 def decision_years() -> list[tuple[str, str]]:
@@ -76,11 +85,24 @@ class DecisionFilter(SortMixin, django_filters.FilterSet):
     programme = one_of(Programme.objects.order_by("title"), "Programme", "in_programme", "title")
     provider = one_of(Provider.objects.all(), "Provider", "for_provider", "name")
     partner = one_of(PartnerBody.objects.all(), "Partner body", "with_partner", "name")
+    # A decision has at most one row of figures, so the join adds no rows.
+    value_min = MoneyFilter(
+        label="Value from", field_name="money_records__value", lookup_expr="gte"
+    )
+    value_max = MoneyFilter(label="Value to", field_name="money_records__value", lookup_expr="lte")
+    # The dashboard's panels link here to list all of the signed-in user's own.
+    mine = django_filters.ChoiceFilter(
+        label="Yours",
+        choices=[("waiting", "Waiting for you"), ("drafts", "Your drafts")],
+        empty_label="Any",
+        method="of_mine",
+        widget=Select,
+    )
     sort = sort_filter(SORTS)
 
     class Meta:
         model = Decision
-        fields = ["q", "status", "confidentiality", "category", "decision_maker", "year"]
+        fields = ["q", "mine", "status", "confidentiality", "category", "decision_maker", "year"]
         form = FilterForm
 
     def search(self, queryset, name, value):
@@ -98,6 +120,12 @@ class DecisionFilter(SortMixin, django_filters.FilterSet):
                 Q(reference__icontains=word) | Q(title__icontains=word) | Q(summary__icontains=word)
             )
         return queryset
+
+    def of_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value == "waiting":
+            return queryset.filter(pk__in=Decision.objects.awaiting(user).values("pk"))
+        return queryset.filter(pk__in=Decision.objects.drafts_of(user).values("pk"))
 
     def in_year(self, queryset, name, value):
         return queryset.filter(decided_on__year=int(value))

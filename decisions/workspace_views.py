@@ -1,4 +1,5 @@
-"""The officer workspace for decisions: the dashboard, the register, the editor and history.
+"""The officer workspace for decisions: the register, the editor and history (the dashboard is
+`decisions.dashboard_views`).
 
 Officers and administrators create and edit; every other staff role reads (see
 commissioning/permissions.py). Status changes belong to the sign-off workflow, never to
@@ -8,20 +9,23 @@ these views: an officer edits a draft, and sees any later record read-only.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, DateField, F, OuterRef, Subquery, Value
+from django.db.models import Case, CharField, DateField, F, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import TemplateView
 
 from commissioning import audit, once, spreadsheets
 from commissioning.concurrency import StaleEditMixin
+from commissioning.dates import NOT_RECORDED
 from commissioning.forms import error_summary
 from commissioning.history import RecordHistoryView, Track, latest_ids_of
 from commissioning.pagination import RegisterPaginator
@@ -32,8 +36,9 @@ from commissioning.permissions import (
     may_record_decided,
 )
 from commissioning.speed import precompiled
-from contracts.models import Contract, Extension, JointArrangement, PartnerPosition, Programme
+from contracts.models import Contract, Extension, JointArrangement, Programme
 from contracts.workspace_blocks import FilteredListView
+from decisions.figures import FIGURE_COLUMNS, figure_tracks, with_figures
 from decisions.forms import (
     DOCUMENT_TYPES,
     AppendixForm,
@@ -44,70 +49,36 @@ from decisions.forms import (
     SectionFormSet,
     TemplateChoiceForm,
     detect_document_type,
+    own_field_forms,
 )
 from decisions.internal_views import record_withheld_read
 from decisions.models import (
     Appendix,
+    Award,
     Decision,
     DecisionLink,
+    DecisionProvider,
     DecisionSection,
     DecisionTemplate,
+    EditorDraft,
+    ElementKind,
+    FieldValue,
+    FormElement,
     LinkKind,
+    ProviderRole,
     StatutoryComment,
+    WorkflowOutcome,
+    WorkflowStep,
 )
-from decisions.publication import appendices_due_for_release, sections_due_for_release
+from decisions.models.decision import read_figures
+from decisions.models.offices import office_name
+from decisions.publication import (
+    record_layout,
+)
+from decisions.staff_layout import staff_layout
 from decisions.workspace_filters import DecisionFilter
 
 REGISTER_PAGE_SIZE = 25
-POSITION_WINDOW_DAYS = 90
-
-
-# -- the dashboard -------------------------------------------------------------------------------
-
-
-def recent_position_changes(today: datetime.date):
-    """Partners whose position in a joint arrangement changed in the last 90 days."""
-    earlier = PartnerPosition.objects.filter(
-        partner=OuterRef("partner"), as_of__lt=OuterRef("as_of")
-    ).order_by("-as_of", "-pk")
-    return (
-        PartnerPosition.objects.filter(
-            as_of__gte=today - datetime.timedelta(days=POSITION_WINDOW_DAYS), as_of__lte=today
-        )
-        .annotate(previous=Subquery(earlier.values("position")[:1]))
-        .filter(previous__isnull=False)
-        .exclude(previous=F("position"))
-        .select_related("partner__arrangement", "partner__body")
-        .order_by("-as_of", "-pk")
-    )
-
-
-class DashboardView(StaffRequiredMixin, TemplateView):
-    template_name = "workspace/dashboard.html"
-    section = "dashboard"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        today = timezone.localdate()
-        position_labels = dict(PartnerPosition.Position.choices)
-        changes = list(recent_position_changes(today)[:20])
-        for change in changes:
-            change.previous_display = position_labels.get(change.previous, change.previous)
-        context.update(
-            {
-                "workspace_section": self.section,
-                "drafts": list(Decision.objects.drafts_of(user)[:10]),
-                "awaiting": list(Decision.objects.awaiting(user)[:10]),
-                "at_risk": list(Contract.objects.at_risk(today)[:20]),
-                "position_changes": changes,
-                "published": list(Decision.objects.recently_published()[:5]),
-                "due_sections": list(sections_due_for_release(today)[:20]),
-                "due_appendices": list(appendices_due_for_release(today)[:20]),
-                "today": today,
-            }
-        )
-        return context
 
 
 # -- the register --------------------------------------------------------------------------------
@@ -133,7 +104,8 @@ class DecisionListView(FilteredListView):
     numbered_caption = True
 
     def get_queryset(self):
-        return Decision.objects.for_register()
+        # With the recorded value, withheld or not, for the list's Value column.
+        return with_figures(Decision.objects.for_register())
 
     def get_paginator(self, filterset) -> RegisterPaginator:
         return register_paginator(filterset)
@@ -154,6 +126,7 @@ EXPORT_COLUMNS = [
     ("Reference", lambda d: d.reference),
     ("Title", lambda d: d.title),
     ("Form", lambda d: d.template.name),
+    ("Office", lambda d: d.template.office.name if d.template.office_id else settings.OFFICE_NAME),
     ("Status", lambda d: d.get_status_display()),
     ("Confidentiality", lambda d: d.get_confidentiality_display()),
     ("Category", lambda d: d.category.name if d.category_id else ""),
@@ -161,33 +134,61 @@ EXPORT_COLUMNS = [
     ("Name of the decision maker", lambda d: d.decision_maker_name),
     ("Delegation", lambda d: str(d.delegation) if d.delegation_id else ""),
     ("Force business", lambda d: "Yes" if d.is_force_business else "No"),
-    ("Date received", lambda d: iso(d.received_on)),
-    ("Date of decision", lambda d: iso(d.decided_on)),
-    ("Date signed", lambda d: iso(d.signed_on)),
-    ("Date published", lambda d: iso(d.published_on)),
+    ("Date received", lambda d: iso(d.received)),
+    ("Date of decision", lambda d: iso(d.decided)),
+    ("Date signed", lambda d: iso(d.signed)),
+    ("Date published", lambda d: iso(d.published)),
     ("Lead officers", lambda d: d.lead_officers),
     ("Summary", lambda d: d.summary),
+    *FIGURE_COLUMNS,
 ]
 
 
 def iso(value) -> str:
-    return value.isoformat() if value else ""
+    """A date at its precision ("2021-03" for a month), or an empty cell when not known."""
+    return value.iso if value else ""
 
 
 class DecisionExportView(StaffRequiredMixin, View):
     """The register as CSV, with the same filters and order as the page, all pages at once."""
 
     def get(self, request):
-        filterset = DecisionFilter(request.GET, queryset=Decision.objects.for_register())
+        filterset = DecisionFilter(
+            request.GET, queryset=Decision.objects.for_register(), request=request
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="decisions-{stamp}.csv"'
         response.write("\ufeff")  # so that Excel reads the file as UTF-8
         writer = spreadsheets.writer(response)
-        writer.writerow([name for name, _value in EXPORT_COLUMNS])
-        for decision in filterset.qs.iterator(chunk_size=500):
-            writer.writerow([value(decision) for _name, value in EXPORT_COLUMNS])
+        # The forms' own fields follow, a column each under its name.
+        names, values = own_field_values(filterset.qs)
+        writer.writerow([*(name for name, _value in EXPORT_COLUMNS), *names])
+        for decision in with_figures(filterset.qs).iterator(chunk_size=500):
+            own = [values.get((decision.pk, name), "") for name in names]
+            writer.writerow([*(value(decision) for _name, value in EXPORT_COLUMNS), *own])
         return response
+
+
+def own_field_values(decisions) -> tuple[list[str], dict[tuple[int, str], str]]:
+    """The names of the forms' own fields (in the order of the forms and their layouts), and
+    the decisions' values of them by (decision id, name): a withheld value says "Withheld",
+    one recorded as not recorded says "Not recorded"; an empty cell is a value not given (or
+    a field the decision's form does not have)."""
+    names = list(
+        dict.fromkeys(
+            FormElement.objects.filter(kind=ElementKind.FIELD)
+            .order_by("form__name", "position")
+            .values_list("name", flat=True)
+        )
+    )
+    values = {
+        (decision_id, name): "Withheld" if withheld else NOT_RECORDED if not_recorded else value
+        for decision_id, name, value, withheld, not_recorded in FieldValue.objects.filter(
+            name__in=names, decision__in=decisions.order_by().values("pk")
+        ).values_list("decision_id", "name", "value", "is_withheld", "is_not_recorded")
+    }
+    return names, values
 
 
 # -- one decision --------------------------------------------------------------------------------
@@ -216,6 +217,12 @@ def decision_tracks_of(pk: int) -> list[Track]:
         Track(
             DecisionLink.history.filter(from_decision_id=pk), lambda r: "Link to another decision"
         ),
+        Track(Award.history.filter(decision_id=pk), lambda r: "A grant or award"),
+        *figure_tracks(pk),
+        Track(
+            DecisionProvider.history.filter(decision_id=pk),
+            lambda r: "A provider the decision concerns",
+        ),
         Track(
             StatutoryComment.history.filter(decision_id=pk),
             lambda r: f"Comments from the {r.get_role_display()}",
@@ -240,8 +247,9 @@ class Concern:
     pk: int  # of the contract, programme, arrangement or other decision the row links to
     reference: str
     title: str
-    note: str  # the provider, the kind of extension or the kind of link
+    note: str  # the provider, the kind of extension or link, or a provider's role
     on: datetime.date | None = None
+    address: str = ""  # of a decision outside the register, if it was given
 
 
 def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
@@ -261,11 +269,12 @@ def concerns_of(decision: Decision) -> dict[str, list[Concern]]:
     else:
         rows = _concerns_query(decision.pk)
     labels = {"extensions": dict(Extension.Kind.choices), "links_out": dict(LinkKind.choices)}
-    labels["links_in"] = labels["links_out"]
+    labels["links_in"] = labels["links_outside"] = labels["links_out"]
+    labels["providers"] = dict(ProviderRole.choices)
     found: dict[str, list[Concern]] = {kind: [] for kind in CONCERN_KINDS}
-    for kind, pk, reference, title, note, on in rows:
+    for kind, pk, reference, title, note, on, address in rows:
         note = labels.get(kind, {}).get(note, note)
-        found[kind].append(Concern(pk, reference, title, note, on))
+        found[kind].append(Concern(pk, reference, title, note, on, address or ""))
     return found
 
 
@@ -273,7 +282,7 @@ def _concerns_query(pk: int):
     """The UNION ALL of `concerns_of` for the decision with key `pk`."""
     text, day = CharField(), DateField()
 
-    def part(queryset, kind, key, reference, title, note, on=None):
+    def part(queryset, kind, key, reference, title, note, on=None, address=None):
         def column(name, field):  # a field of the row, or None for a blank
             if name is None:
                 return Value("" if field is text else None, output_field=field)
@@ -288,8 +297,17 @@ def _concerns_query(pk: int):
                 row_title=column(title, text),
                 row_note=column(note, text),
                 row_on=column(on, day),
+                row_address=column(address, text),
             )
-            .values_list("row_kind", "row_pk", "row_reference", "row_title", "row_note", "row_on")
+            .values_list(
+                "row_kind",
+                "row_pk",
+                "row_reference",
+                "row_title",
+                "row_note",
+                "row_on",
+                "row_address",
+            )
         )
 
     parts = [
@@ -320,7 +338,7 @@ def _concerns_query(pk: int):
             None,
         ),
         part(
-            DecisionLink.objects.filter(from_decision=pk),
+            DecisionLink.objects.filter(from_decision=pk, to_decision__isnull=False),
             "links_out",
             "to_decision_id",
             "to_decision__reference",
@@ -335,11 +353,44 @@ def _concerns_query(pk: int):
             "from_decision__title",
             "kind",
         ),
+        # Links to decisions the register does not hold, as they were given.
+        part(
+            DecisionLink.objects.filter(from_decision=pk, to_decision__isnull=True),
+            "links_outside",
+            "pk",
+            "to_reference",
+            "to_title",
+            "kind",
+            "to_date",
+            "to_url",
+        ),
+        # Providers it concerns directly, with their roles (another role in its own words).
+        part(
+            DecisionProvider.objects.filter(decision=pk).annotate(
+                role_words=Case(
+                    When(role=ProviderRole.OTHER, then=F("role_other")), default=F("role")
+                )
+            ),
+            "providers",
+            "provider_id",
+            None,
+            "provider__name",
+            "role_words",
+        ),
     ]
     return parts[0].union(*parts[1:], all=True).order_by("row_kind", "row_reference", "row_title")
 
 
-CONCERN_KINDS = ["contracts", "extensions", "programmes", "arrangements", "links_out", "links_in"]
+CONCERN_KINDS = [
+    "contracts",
+    "extensions",
+    "programmes",
+    "arrangements",
+    "links_out",
+    "links_in",
+    "links_outside",
+    "providers",
+]
 
 
 class DecisionDetailView(StaffRequiredMixin, TemplateView):
@@ -348,17 +399,25 @@ class DecisionDetailView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision = decision_or_404(self.kwargs["reference"], Decision.objects.for_workspace_page())
+        read_figures(decision)
         sections = list(decision.sections.all())
         # The page shows withheld sections in full to staff: the read goes in the audit log.
         record_withheld_read("read.withheld_sections", self.request.user, decision, sections)
+        layout = record_layout(decision)
+        values = {value.name: value for value in decision.field_values.all()}
         context.update(
             {
                 "workspace_section": "decisions",
                 "decision": decision,
                 "sections": sections,
+                "office_of_record": office_name(layout),
+                "record_layout": staff_layout(layout, decision, values, sections),
                 **concerns_of(decision),
                 "editable": is_editable(decision),
                 "may_edit": can_edit(self.request.user) and is_editable(decision),
+                # A withheld part of a published record is released from beside it.
+                "may_release": can_edit(self.request.user)
+                and decision.status == Decision.Status.PUBLISHED,
                 "pdf_url": f"/workspace/decisions/{decision.reference}.pdf",
             }
         )
@@ -495,28 +554,43 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
 
     def forms(self, data=None):
         decision = self.object
+        layout = decision.template.layout_data()
         return {
-            "details": DecisionDetailsForm(data, template=decision.template, instance=decision),
+            "details": DecisionDetailsForm(
+                data, template=decision.template, layout=layout, instance=decision
+            ),
             "sections": SectionFormSet(
                 data,
                 queryset=decision.sections.order_by("position"),
                 prefix="sections",
             ),
+            "own_fields": own_field_forms(decision, data, layout),
             "links": LinksForm(data, instance=decision, prefix="links"),
             "decision_links": DecisionLinkFormSet(
                 data,
                 instance=decision,
                 prefix="decision_links",
-                queryset=DecisionLink.objects.filter(from_decision=decision).select_related(
-                    "to_decision"
-                ),
+                queryset=DecisionLink.objects.filter(
+                    from_decision=decision, to_decision__isnull=False
+                ).select_related("to_decision"),
             ),
         }
 
     def get(self, request, *args, **kwargs):
         if not is_editable(self.object):
             return self.read_only()
-        return self.render_to_response(self.get_context_data(**self.forms()))
+        unsaved = EditorDraft.objects.filter(decision=self.object, author=request.user).first()
+        if unsaved is not None and "restore" in request.GET:
+            # The kept copy, drawn as the form it was typed into, on the version it was
+            # typed on: saving it is refused if the record has changed since.
+            context = self.get_context_data(
+                **self.forms(unsaved.as_data()), restored=unsaved, version_token=unsaved.version
+            )
+        else:
+            context = self.get_context_data(**self.forms(), unsaved=unsaved)
+        response = self.render_to_response(context)
+        add_never_cache_headers(response)
+        return response
 
     def read_only(self):
         messages.info(
@@ -532,8 +606,11 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
             {
                 "workspace_section": "decisions",
                 "decision": self.object,
+                "returned": self.returned(),
+                "autosave_seconds": settings.EDITOR_AUTOSAVE_SECONDS,
                 "error_summary": error_summary(
                     kwargs.get("details"),
+                    *kwargs.get("own_fields", []),
                     kwargs.get("sections"),
                     kwargs.get("links"),
                     kwargs.get("decision_links"),
@@ -541,6 +618,19 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
             }
         )
         return context
+
+    def returned(self):
+        """For a draft sent back to its author, the step that returned it: who, when and
+        their comments, shown at the top of the editor."""
+        if self.object.status != Decision.Status.DRAFT:
+            return None
+        return (
+            self.object.workflow_events.filter(
+                step=WorkflowStep.RETURN_TO_DRAFT, outcome=WorkflowOutcome.ALLOWED
+            )
+            .order_by("-at", "-pk")
+            .first()
+        )
 
     def post(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -552,6 +642,7 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
             response = self.save_if_current(self.forms(request.POST), self.save_if_valid)
         if response.status_code == 302:
             messages.success(request, "Your changes have been saved.")
+        add_never_cache_headers(response)
         return response
 
     def save_if_valid(self, forms: dict):
@@ -559,6 +650,7 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
         valid = all(
             [
                 forms["details"].is_valid(),
+                *[form.is_valid() for form in forms["own_fields"]],
                 forms["sections"].is_valid(),
                 forms["links"].is_valid(),
                 forms["decision_links"].is_valid(),
@@ -596,6 +688,11 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
                 section = form.save(commit=False)
                 section._history_user = user
                 section.save()
+        for form in forms["own_fields"]:
+            if form.has_changed():
+                value = form.save(commit=False)
+                value._history_user = user
+                value.save()
         links = forms["links"]
         for name in links.changed_links():
             decision._history_user = user
@@ -617,7 +714,14 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
             link._history_user = user
             link.save()
         decision.refresh_from_db()
-        decision.content_edited(by=user)
+        self.after_save(decision)
+        # The changes are the record's now: the copy kept while typing them goes.
+        EditorDraft.objects.filter(decision=decision, author=self.request.user).delete()
+
+    def after_save(self, decision: Decision) -> None:
+        """What follows a save: the content's confidentiality and signatures kept in step
+        (the correction page, decisions.recording_views, says what kind of change it was)."""
+        decision.content_edited(by=self.request.user)
 
 
 class AppendixCreateView(OfficerRequiredMixin, TemplateView):

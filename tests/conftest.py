@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import settings as hypothesis_settings
 
 from commissioning.roles import Role
@@ -18,6 +18,48 @@ from tests.factories import UserFactory
 hypothesis_settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
     hypothesis_settings.load_profile("ci")
+
+
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "exports"],
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def background_work_at_once():
+    """Background jobs run as they are queued, so a test sees their effect (an e-mail in the
+    outbox) at once. tests/workflow/test_background.py runs the real queue: the database and
+    the worker. (Not through the `settings` fixture: a test's own `settings` changes, such as
+    an unreachable cache, must be undone before `empty_cache` clears the cache.)"""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def media_of_its_own(tmp_path):
+    """Uploads and stored PDFs go to a folder of the test's own, never the project's."""
+    with override_settings(MEDIA_ROOT=tmp_path / "media"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def public_pdfs_not_rendered_on_publication(request, monkeypatch):
+    """Publishing queues a render of the public PDF. Most tests publish without reading the
+    PDF, so here that job is not queued, unless a test asks for `pdf_rendered_on_publication`
+    (tests/publication/test_stored_pdf.py). A PDF asked for is rendered as before."""
+    if "pdf_rendered_on_publication" in request.fixturenames:
+        return
+    from decisions import pdf
+
+    monkeypatch.setattr(pdf, "render_public_pdf_later", lambda reference: None)
+
+
+@pytest.fixture
+def pdf_rendered_on_publication():
+    """Publishing renders and stores the public PDF, as in production."""
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +87,24 @@ def public_versions_read_afresh():
 
     with override_settings(PUBLIC_FRESHNESS_SECONDS=0):
         yield
+
+
+@pytest.fixture(autouse=True)
+def extension_bases(request):
+    """A transactional test (a live server's, say) may follow another's flush, which empties
+    the rows migrations made: the extension bases of contracts migration 0007 are made again
+    for it. Other tests see the migrations' rows as they are."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))):
+        transactional = True
+    if transactional:
+        from tests.factories import seed_extension_bases
+
+        request.getfixturevalue("transactional_db")
+        seed_extension_bases()
 
 
 def give_permission(user, permission: str):

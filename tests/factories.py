@@ -72,6 +72,23 @@ def role_group(role: Role) -> Group:
     return group
 
 
+def extension_basis(code: str) -> contracts.ExtensionBasis:
+    """One of the bases contracts/migrations/0007 made, made again if a transactional test's
+    flush emptied them."""
+    basis = contracts.ExtensionBasis.objects.filter(code=code).first()
+    if basis is None:
+        seed_extension_bases()
+        basis = contracts.ExtensionBasis.objects.get(code=code)
+    return basis
+
+
+def seed_extension_bases() -> None:
+    migration = importlib.import_module(
+        "contracts.migrations.0007_identifiers_notices_cpv_extension_bases"
+    )
+    migration.seed_bases(apps, None)
+
+
 def user_in_role(role: Role, **fields):
     return UserFactory(roles=[role], **fields)
 
@@ -148,6 +165,13 @@ class CommissionerFactory(DjangoModelFactory):
         model = contracts.Commissioner
 
 
+class OfficeFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Office of the Police and Crime Commissioner {n}")
+
+    class Meta:
+        model = decisions.Office
+
+
 class ExtensionFactory(DjangoModelFactory):
     """An extension row as stored. To extend a contract, call `Contract.extend`."""
 
@@ -157,10 +181,33 @@ class ExtensionFactory(DjangoModelFactory):
         lambda extension: extension.previous_ends_on + datetime.timedelta(days=366)
     )
     reason = "Interim measure while the joint commissioning process runs."
-    basis = contracts.ExtensionBasis.EXEMPTION
+    basis = factory.LazyFunction(lambda: extension_basis(contracts.ExtensionBasis.EXEMPTION))
 
     class Meta:
         model = contracts.Extension
+
+
+class ExtensionBasisFactory(DjangoModelFactory):
+    code = factory.Sequence(lambda n: f"basis-{n}")
+    label = factory.Sequence(lambda n: f"A ground for extending a contract ({n})")
+
+    class Meta:
+        model = contracts.ExtensionBasis
+
+
+class NoticeFactory(DjangoModelFactory):
+    contract = factory.SubFactory(ContractFactory)
+    kind = contracts.NoticeKind.FIND_A_TENDER
+    identifier = factory.Sequence(lambda n: f"2022/S 000-{n:06}")
+    url = factory.LazyAttribute(
+        lambda notice: (
+            f"https://www.find-tender.service.gov.uk/Notice/{notice.identifier[-6:]}-2022"
+        )
+    )
+    published_on = datetime.date(2022, 11, 1)
+
+    class Meta:
+        model = contracts.Notice
 
 
 class JointArrangementFactory(DjangoModelFactory):
@@ -342,6 +389,17 @@ class DecisionSectionFactory(DjangoModelFactory):
         )
 
 
+class FieldValueFactory(DjangoModelFactory):
+    """A decision's value of one of its form's own fields."""
+
+    decision = factory.SubFactory(DecisionFactory)
+    name = factory.Sequence(lambda n: f"field_{n}")
+    value = "Reducing reoffending"
+
+    class Meta:
+        model = decisions.FieldValue
+
+
 class AppendixFactory(DjangoModelFactory):
     decision = factory.SubFactory(DecisionFactory)
     title = factory.Sequence(lambda n: f"Appendix {n}: briefing note")
@@ -385,6 +443,15 @@ class DecisionLinkFactory(DjangoModelFactory):
 
     class Meta:
         model = decisions.DecisionLink
+
+
+class DecisionProviderFactory(DjangoModelFactory):
+    decision = factory.SubFactory(DecisionFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    role = decisions.ProviderRole.PREFERRED_BIDDER
+
+    class Meta:
+        model = decisions.DecisionProvider
 
 
 class SignatureFactory(DjangoModelFactory):

@@ -14,9 +14,9 @@ from commissioning.importing.files import (
     csv_records,
     decode,
     file_format,
-    holds_nul,
     json_items,
     read_csv,
+    unstorable_character,
 )
 from commissioning.importing.problems import ImportRefused, PlannedRow, Problem
 from commissioning.importing.values import (
@@ -48,7 +48,6 @@ __all__ = [
     "day",
     "decode",
     "file_format",
-    "holds_nul",
     "is_blank",
     "json_items",
     "normalise_header",
@@ -58,4 +57,5 @@ __all__ = [
     "read_csv",
     "similar",
     "squash",
+    "unstorable_character",
 ]

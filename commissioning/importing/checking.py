@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from commissioning.dates import PreciseDate, parse_precise
 from commissioning.importing.files import Record
 from commissioning.importing.problems import Problem
 from commissioning.importing.values import (
@@ -65,6 +66,21 @@ class Checker:
             self.error(
                 key,
                 f"{value!r} is not a date: write it as 2018-04-01, 01/04/2018 or 1 April 2018.",
+            )
+            return None
+
+    def precise_date(self, key: str) -> PreciseDate | None:
+        """A date to the day, the month or the year, as precise as the file gives it."""
+        value = self.raw(key)
+        if is_blank(value):
+            return None
+        try:
+            return parse_precise(value)
+        except (ValueError, TypeError):
+            self.error(
+                key,
+                f"{value!r} is not a date: write it as 2018-04-01, 01/04/2018, 1 April 2018, "
+                "April 2018 or 2018.",
             )
             return None
 

@@ -57,6 +57,7 @@ class Import:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.rows: list[PlannedRow] = []
+        self.record_rows: set[int] = set()  # the rows of the file's records, sound or not
         self.format = ""
         self.text = ""
         if isinstance(content, bytes) and len(content) > MAX_FILE_BYTES:
@@ -186,8 +187,9 @@ class Import:
             records = [self.json_record(number, item) for number, item in items]
         else:
             records = self.csv_records(text, self.columns, self.required)
-            if self.problems:
-                return
+        self.record_rows = {record.row for record in records}
+        if self.format != "json" and self.problems:
+            return
         self.load_register(records)
         seen: dict[str, int] = {}
         for record in records:

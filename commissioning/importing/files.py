@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -161,21 +162,45 @@ def json_items(text: str, container: str, problems: list[Problem]) -> list[dict]
         if not isinstance(item, dict):
             problems.append(Problem(number, "", "Each record must be a JSON object."))
             continue
-        if holds_nul(item):
-            problems.append(
-                Problem(number, "", "This record holds a null character (\\u0000): remove it.")
-            )
+        unstorable = unstorable_character(item)
+        if unstorable:
+            problems.append(Problem(number, "", UNSTORABLE_MESSAGES[unstorable]))
             continue
         items.append((number, item))
     return items
 
 
-def holds_nul(value) -> bool:
-    """Whether a JSON value holds a NUL character anywhere, keys included."""
+# What a database cannot keep in text, although JSON can spell it: PostgreSQL refuses a NUL
+# character, and a lone half of a surrogate pair ("\\ud800") is not a character at all in
+# UTF-8, so a record holding either would be a server error at the save, not a problem.
+UNSTORABLE_MESSAGES = {
+    "nul": "This record holds a null character (\\u0000): remove it.",
+    "surrogate": (
+        "This record holds half of a surrogate pair (\\ud800 to \\udfff) that is not a "
+        "character: remove it, or give the whole character."
+    ),
+}
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable_character(value) -> str:
+    """Which character a JSON value holds anywhere, keys included, that no database keeps.
+
+    "nul", "surrogate", or "" when the value can be stored.
+    """
     if isinstance(value, str):
-        return "\x00" in value
+        if "\x00" in value:
+            return "nul"
+        return "surrogate" if _LONE_SURROGATE.search(value) else ""
     if isinstance(value, dict):
-        return any(holds_nul(key) or holds_nul(each) for key, each in value.items())
+        for key, each in value.items():
+            found = unstorable_character(key) or unstorable_character(each)
+            if found:
+                return found
+        return ""
     if isinstance(value, list):
-        return any(holds_nul(each) for each in value)
-    return False
+        for each in value:
+            found = unstorable_character(each)
+            if found:
+                return found
+    return ""

@@ -146,3 +146,15 @@ def forget_on_new_caches(*, setting: str, **kwargs: object) -> None:
     if setting == "CACHES":
         memo.clear()
         recent.clear()
+
+
+def get_here(key: str) -> Any:
+    """The value under a content-addressed key if this process keeps it (not the shared
+    cache: for a value with a cheaper home of its own, such as a stored file)."""
+    return None if _switched_off() else memo.get(key)
+
+
+def put_here(key: str, value: object) -> None:
+    """Keep a content-addressed value in this process only."""
+    if not _switched_off():
+        memo.put(key, value)

@@ -8,10 +8,16 @@ is wired up.
 
 from django import template
 
+from commissioning.roles import Role, roles_of
+
 register = template.Library()
 
 # (path, label): the public pages, then the workspace or signing in.
-PUBLIC = (("/decisions/", "Published decisions"), ("/contracts/", "Contracts"))
+PUBLIC = (
+    ("/decisions/", "Published decisions"),
+    ("/forward-plan/", "Forward plan"),
+    ("/contracts/", "Contracts"),
+)
 SIGNED_IN = ("/workspace/", "Workspace")
 SIGNED_OUT = ("/accounts/login/", "Sign in")
 
@@ -19,6 +25,7 @@ SIGNED_OUT = ("/accounts/login/", "Sign in")
 WORKSPACE = (
     ("/workspace/", "Dashboard", "dashboard"),
     ("/workspace/decisions/", "Decisions", "decisions"),
+    ("/workspace/forward-plan/", "Forward plan", "plans"),
     ("/workspace/contracts/", "Contracts", "contracts"),
     ("/workspace/timeline/", "Timeline", "timeline"),
     ("/workspace/providers/", "Providers", "providers"),
@@ -42,3 +49,17 @@ def workspace_navigation(context) -> list[tuple[str, str, bool]]:
     """(path, label, current): the current item is the section the view names."""
     section = context.get("workspace_section")
     return [(href, text, key == section) for href, text, key in WORKSPACE]
+
+
+@register.simple_tag(takes_context=True)
+def signed_in_as(context) -> tuple[str, str] | None:
+    """(name, roles) of the signed-in user for the header, None for nobody. The roles are read
+    with the user on sign-in (`roles_of`), so the header asks the database nothing more."""
+    user = context.get("user")
+    if not getattr(user, "is_authenticated", False):
+        return None
+    held = roles_of(user)
+    roles = [role.label for role in Role if role.value in held]
+    if user.is_superuser:
+        roles.append("Administrator")
+    return user.get_full_name() or user.get_username(), ", ".join(roles) or "no staff role"

@@ -12,7 +12,9 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from commissioning.templatetags.registers import long_date, pk_url
+from commissioning.dates import NOT_RECORDED
+from commissioning.templatetags.dates import precise
+from commissioning.templatetags.registers import pk_url
 
 register = template.Library()
 
@@ -59,9 +61,14 @@ def timeline_table_row(context, row) -> str:
     contract = row.contract
     url = escape(pk_url(context, "workspace:contract-detail", contract.pk))
     segments = row.segments
-    term = f"{long_date(segments[0].start)} to {long_date(segments[0].end)}" if segments else " to "
-    changes = "".join(f"{escape(segment.description)}<br>" for segment in segments[1:])
-    if len(segments) == 1:
+    # The term as recorded, at its precision ("March 2021 to 2025"); none drawn when its start
+    # or end is not recorded.
+    terms = [segment for segment in segments if segment.kind == "term"]
+    term = escape(terms[0].description.removeprefix("Term ")) if terms else NOT_RECORDED
+    changes = "".join(
+        f"{escape(segment.description)}<br>" for segment in segments if segment.kind != "term"
+    )
+    if not changes:
         changes = "None"
     markers = "".join(f"{escape(marker.description)}<br>" for marker in row.markers) or "None"
     drawn = (
@@ -71,7 +78,7 @@ def timeline_table_row(context, row) -> str:
         f'<td class="govuk-table__cell">{term}</td>'
         f'<td class="govuk-table__cell">{changes}</td>'
         f'<td class="govuk-table__cell">{markers}</td>'
-        f'<td class="govuk-table__cell">{long_date(contract.ends_on)}</td>'
+        f'<td class="govuk-table__cell">{precise(contract.ends)}</td>'
         "</tr>"
     )
     # Every text above was escaped; the dates are digits and month names.

@@ -10,6 +10,7 @@ from decisions.models import (
     DecisionStatus,
     Exemption,
     LinkKind,
+    ProviderRole,
     WorkflowStep,
 )
 
@@ -63,6 +64,17 @@ def _comment_aliases() -> dict[str, list[str]]:
     return aliases
 
 
+# A record's figures (`decisions.importing.money`).
+MONEY_COLUMNS = {
+    "value": ["total value", "decision value", "value (£)", "total cost", "cost"],
+    "spend_type": ["capital or revenue", "spend type", "expenditure type", "type of spend"],
+    "budget": ["budget line", "funded from", "budget it is met from", "budget source"],
+    "value_withheld": ["figures withheld", "value is withheld"],
+    "value_exemption": ["value withheld under", "figures exemption"],
+    "value_exemption_other": ["value other exemption"],
+    "value_public_interest": ["value public interest", "figures public interest"],
+}
+
 DECISION_COLUMNS = {
     "reference": ["decision reference", "decision reference number", "reference number", "ref"],
     "title": ["decision title"],
@@ -78,6 +90,13 @@ DECISION_COLUMNS = {
     "delegate_role": ["delegate job title"],
     "delegation_instrument": ["delegation", "instrument", "delegated under"],
     "delegation_starts_on": ["delegation start date"],
+    "delegation_ends_on": ["delegation end date"],
+    "delegation_instrument_reference": ["delegation reference", "instrument reference"],
+    "delegation_instrument_url": ["delegation address", "instrument address", "delegation url"],
+    # A record whose papers are restricted (confidentiality "restricted"): why.
+    "papers_exemption": ["restricted papers exemption", "papers restricted under"],
+    "papers_exemption_other": ["restricted papers other exemption"],
+    "papers_public_interest": ["restricted papers public interest", "papers public interest"],
     "force_business": ["is force business"],
     # Taken outside the register and recorded from the office's signed record: yes unless the
     # file says no (a record exported by another register, signed in its own sign-off).
@@ -104,6 +123,7 @@ DECISION_COLUMNS = {
     "signature_step": ["signature step"],
     "contracts": ["contract references"],
     **_comment_aliases(),
+    **MONEY_COLUMNS,
 }
 
 
@@ -116,7 +136,17 @@ def section_key(normalised: str) -> str | None:
     return f"section_{int(match[1])}_{attribute}" if attribute else None
 
 
-DECISION_FILE_COLUMNS = Columns(DECISION_COLUMNS, [section_key])
+# A column or key the import does not know otherwise may be one of the form's own fields, by
+# its name: kept under this prefix and matched once the record's form is known
+# (`DecisionImport.check_own_fields`), or ignored then with a warning.
+OWN_FIELD = "own:"
+
+
+def own_field_key(normalised: str) -> str | None:
+    return f"{OWN_FIELD}{normalised}" if normalised[:1].isalpha() else None
+
+
+DECISION_FILE_COLUMNS = Columns(DECISION_COLUMNS, [section_key, own_field_key])
 
 STATUS_WORDS = {
     "published": DecisionStatus.PUBLISHED,
@@ -148,6 +178,9 @@ CONFIDENTIALITY_WORDS = {
     "partconfidential": Confidentiality.PARTLY,
     "confidential": Confidentiality.CONFIDENTIAL,
     "whollyconfidential": Confidentiality.CONFIDENTIAL,
+    "restricted": Confidentiality.RESTRICTED,
+    "publicsummarypapersrestricted": Confidentiality.RESTRICTED,
+    "publicsummaryrestrictedpapers": Confidentiality.RESTRICTED,
 }
 SIGNATURE_KINDS = {"electronic": "electronic", "wet": "wet", "wetsignature": "wet"}
 # The steps of the sign-off that record a signature, by code or by name.
@@ -177,6 +210,55 @@ AWARD_FIELDS = {
     "value": "amount",
     "purpose": "purpose",
     "for": "purpose",
+    "conditions": "conditions",
+    "crimereduction": "crime_reduction",
+    "howitservescrimereduction": "crime_reduction",
+    # A round of grants recorded as a whole: no recipient, its counts and total.
+    "applications": "applications",
+    "applicationsreceived": "applications",
+    "bids": "applications",
+    "funded": "funded",
+    "applicationsfunded": "funded",
+    "total": "amount",
+}
+
+# The fields of one provider in a JSON record's "providers" list: a provider the decision
+# concerns directly, and its role.
+PROVIDER_FIELDS = {
+    "name": "name",
+    "provider": "name",
+    "role": "role",
+    "roleother": "role_other",
+}
+PROVIDER_ROLE_WORDS = {normalise_header(value): value for value in ProviderRole.values} | {
+    normalise_header(label): value for value, label in ProviderRole.choices
+}
+
+# The fields of one delegation in a "delegation_made_under" list: a delegation the decision's
+# own was made under, the nearest first.
+MADE_UNDER_FIELDS = {
+    normalise_header(name): name
+    for name in (
+        "delegate_name",
+        "delegate_role",
+        "instrument",
+        "instrument_reference",
+        "instrument_url",
+        "starts_on",
+        "ends_on",
+    )
+}
+
+
+# The fields of one correction in a JSON record's "corrections" list: a fix to the record made
+# after it was decided, when and why. The export gives each in the public record's words
+# ("Corrected on 3 March 2026: reason"), which the import reads as these two.
+CORRECTION_FIELDS = {
+    "madeon": "made_on",
+    "on": "made_on",
+    "date": "made_on",
+    "reason": "reason",
+    "text": "reason",
 }
 
 
@@ -187,6 +269,11 @@ LINK_FIELDS = {
     "reference": "reference",
     "to": "reference",
     "decision": "reference",
+    # For a decision outside the register.
+    "title": "title",
+    "date": "date",
+    "url": "url",
+    "address": "url",
 }
 LINK_KIND_WORDS = {normalise_header(value): value for value in LinkKind.values} | {
     normalise_header(label): value for value, label in LinkKind.choices
@@ -311,4 +398,7 @@ DECISION_FIELD_KEYS = {
     "declaration_of_interests": "declaration_of_interests",
     "status": "status",
     "confidentiality": "confidentiality",
+    "papers_exemption": "papers_exemption",
+    "papers_exemption_other": "papers_exemption_other",
+    "papers_public_interest": "papers_public_interest",
 }

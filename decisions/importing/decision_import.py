@@ -1,27 +1,30 @@
 """The import of decision records: each record checked, then the file written in one go."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 
+from commissioning.dates import PreciseDate, write_precise
 from commissioning.importing import (
     Checker,
     Import,
     PlannedRow,
     Problem,
     Record,
+    normalise_header,
     squash,
 )
-from contracts.models import Contract
+from contracts.models import Contract, Provider
 from decisions.importing.columns import (
     CONFIDENTIALITY_WORDS,
     DECISION_FIELD_KEYS,
     DECISION_FILE_COLUMNS,
     MAKER_WORDS,
+    OWN_FIELD,
     STATUS_WORDS,
     heading_key,
 )
+from decisions.importing.delegations import DelegationChecks
 from decisions.importing.flattening import flatten_decision
+from decisions.importing.money import MoneyChecks
 from decisions.importing.parts import PartChecks
 from decisions.importing.sections import (
     NewTemplate,
@@ -39,15 +42,21 @@ from decisions.models import (
     DecisionStatus,
     DecisionTemplate,
     Delegation,
+    FieldValue,
 )
-
-IMPORTED_DELEGATION_SCOPE = (
-    "Not recorded. This delegation was added when historic decisions citing it were imported; "
-    "its instrument sets out what the delegate may decide."
-)
+from decisions.models.decision import DATES
+from decisions.models.layout import clean_value
 
 
-class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter, Import):
+class DecisionImport(
+    SectionChecks,
+    PartChecks,
+    MoneyChecks,
+    SignatureChecks,
+    DelegationChecks,
+    DecisionWriter,
+    Import,
+):
     """Decision records from a CSV or JSON file."""
 
     noun = "decision"
@@ -65,6 +74,7 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
         return flatten_decision(number, item, self.warnings, self.problems)
 
     def load_register(self, records: list[Record]) -> None:
+        self.load_partners()
 
         references = {
             str(record.values.get("reference", "")).strip()
@@ -85,6 +95,17 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             decision.reference: decision
             for decision in Decision.objects.filter(reference__in=linked - references)
         }
+        named = {
+            squash(value)
+            for record in records
+            for key, value in record.values.items()
+            if key.startswith("provider_") and key.endswith("_name") and isinstance(value, str)
+        }
+        self.providers = {
+            squash(provider.name): provider
+            for provider in Provider.objects.all()
+            if squash(provider.name) in named
+        }
         self.templates = list(DecisionTemplate.objects.prefetch_related("sections"))
         self.template_names = {squash(t.name): t for t in self.templates}
         self.categories = {squash(c.name): c for c in DecisionCategory.objects.all()}
@@ -99,17 +120,11 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
         plan = self.plan_row(check, seen)
         reference, title = plan.reference, plan.title
 
-        dates = {
-            key: check.date(key)
-            for key in (
-                "received_on",
-                "decided_on",
-                "signed_on",
-                "published_on",
-                "chief_officer_approved_on",
-                "delegation_starts_on",
-            )
-        }
+        # The record's dates as precise as the file gives them (a day, a month or a year);
+        # a delegation's start is a day.
+        dates = {key: check.precise_date(key) for key in DATES}
+        dates["delegation_starts_on"] = check.date("delegation_starts_on")
+        dates["delegation_ends_on"] = check.date("delegation_ends_on")
         maker = check.choice(
             "decision_maker", MAKER_WORDS, accepted="pcc or delegate", default=DecisionMaker.PCC
         )
@@ -123,8 +138,9 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
         stated = check.choice(
             "confidentiality",
             CONFIDENTIALITY_WORDS,
-            accepted="non-confidential, partly confidential or confidential",
+            accepted="non-confidential, partly confidential, confidential or restricted",
         )
+        restricted = stated == Confidentiality.RESTRICTED
         # A wholly confidential record as the public sees it (and as the register's own export
         # gives it) has no sections: it is kept confidential behind one withheld placeholder.
         placeholder = []
@@ -132,7 +148,17 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             section = wholly_confidential_placeholder()
             placeholder = [(section, heading_key(section.heading))]
         confidentiality = derived_confidentiality([s for s, _key in sections + placeholder])
-        if stated and stated != confidentiality and not check.failed:
+        money = self.check_money(check)
+        if (
+            confidentiality == Confidentiality.NON
+            and money is not None
+            and money.money is not None
+            and money.money.is_withheld
+        ):
+            confidentiality = Confidentiality.PARTLY  # as `Decision.derive_confidentiality`
+        if restricted:
+            confidentiality = Confidentiality.RESTRICTED
+        elif stated and stated != confidentiality and not check.failed:
             check.error(
                 "confidentiality",
                 f"The file says {Confidentiality(stated).label.lower()}, but its sections make "
@@ -149,21 +175,22 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             decision_maker=maker or DecisionMaker.PCC,
             decision_maker_name=check.text("decision_maker_name"),
             is_force_business=bool(force_business),
-            chief_officer_approved_on=dates["chief_officer_approved_on"],
-            received_on=dates["received_on"],
-            decided_on=dates["decided_on"],
-            signed_on=dates["signed_on"],
-            published_on=dates["published_on"],
             late_publication_reason=check.text("late_publication_reason"),
             summary=check.text("summary"),
             public_subject=check.text("public_subject"),
             declaration_of_interests=check.text("declaration_of_interests"),
             confidentiality=confidentiality,
+            papers_restricted=restricted,
+            papers_exemption=check.text("papers_exemption") if restricted else "",
+            papers_exemption_other=check.text("papers_exemption_other") if restricted else "",
+            papers_public_interest=check.text("papers_public_interest") if restricted else "",
             status=status or DecisionStatus.APPROVED,
             # An imported decision was taken outside the register: its public record says it
             # was recorded from the office's signed record, unless the file says otherwise.
             recorded_from_signed_record=check.flag("recorded_from_signed_record") is not False,
         )
+        for key in DATES:
+            write_precise(decision, key, dates[key])
         check.model_errors(
             decision,
             fields=DECISION_FIELD_KEYS,
@@ -172,10 +199,15 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
                 "signed_after_decided": "signed_on",
                 "decided_after_received": "decided_on",
                 "confidential_has_public_subject": "public_subject",
+                "restricted_needs_exemption": "papers_exemption",
+                "papers_exemption_only_when_restricted": "papers_exemption",
+                "papers_other_exemption_named": "papers_exemption_other",
+                "restricted_needs_public_interest": "papers_public_interest",
             },
             exclude=["template", "author", "category", "delegation", "search_document"],
         )
         template = self.check_template(check, reference, sections, plan)
+        values = self.check_own_fields(check, record, template)
         sections = sections + placeholder
         category = self.check_category(check, plan)
         delegation = None
@@ -184,6 +216,8 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
         comments = self.check_comments(check)
         awards = self.check_awards(check)
         links = self.check_links(check, reference)
+        providers = self.check_providers(check)
+        corrections = self.check_corrections(check)
         signature, signature_kind = self.check_signature(check, decision, delegation)
         signatures = self.check_listed_signatures(check, decision, delegation)
         if signature is not None and signatures:
@@ -213,12 +247,51 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             signatures=signatures,
             awards=awards,
             links=links,
+            values=values,
+            providers=providers,
+            corrections=corrections,
+            money=money,
         )
         self.drafts.append(draft)
         self.describe(plan, draft)
         self.rows.append(plan)
 
-    def check_status(self, check: Checker, published_on: datetime.date | None) -> str:
+    def check_own_fields(
+        self, check: Checker, record: Record, template: DecisionTemplate | None
+    ) -> list[FieldValue]:
+        """The values given under the names of the form's own fields (or of the report's date
+        and author, or the protective marking), each checked as its type asks. Null means not
+        recorded. A name the form does not have is ignored, with a warning."""
+        given = [key for key in record.values if key.startswith(OWN_FIELD)]
+        if not given:
+            return []
+        # A form the import makes has no fields of its own yet.
+        layout = template.layout_data()["elements"] if template and template.pk else []
+        typed = {
+            normalise_header(element["name"]): element for element in layout if element["type"]
+        }
+        values = []
+        for key in given:
+            raw = check.raw(key)
+            if raw is not None and not check.text(key):
+                continue  # an empty cell gives nothing
+            element = typed.get(key.removeprefix(OWN_FIELD))
+            if element is None:
+                check.warn(key, "Not a field this import knows, nor one of the decision's form.")
+                continue
+            name = element["name"]
+            if raw is None:
+                values.append(FieldValue(name=name, is_not_recorded=True))
+                continue
+            try:
+                value = clean_value(element["type"], check.text(key), element["choices"])
+            except ValidationError as invalid:
+                check.error(key, " ".join(invalid.messages))
+                continue
+            values.append(FieldValue(name=name, value=value))
+        return values
+
+    def check_status(self, check: Checker, published_on: PreciseDate | None) -> str:
         default = DecisionStatus.PUBLISHED if published_on else DecisionStatus.APPROVED
         status = check.choice(
             "status",
@@ -226,12 +299,6 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             accepted="published, approved, not approved, withdrawn or superseded",
             default=default,
         )
-        if (
-            status == DecisionStatus.PUBLISHED
-            and published_on is None
-            and not check.has("published_on")
-        ):
-            check.error("published_on", "A published record needs the date it was published.")
         if status in {DecisionStatus.APPROVED, DecisionStatus.NOT_APPROVED} and published_on:
             check.error(
                 "status",
@@ -260,58 +327,6 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
             plan.actions.append(f"New category {name!r}")
         return self.new_categories[squash(name)]
 
-    def check_delegation(self, check: Checker, dates: dict, plan: PlannedRow) -> Delegation | None:
-        instrument = check.text("delegation_instrument")
-        name = check.text("delegate_name")
-        if not instrument:
-            check.error(
-                "delegation_instrument",
-                "A decision taken under delegation must cite the delegation: give its "
-                "instrument (the scheme or letter, with its paragraph).",
-            )
-            return None
-        matches = [d for d in self.delegations if squash(d.instrument) == squash(instrument)]
-        if name:
-            matches = [d for d in matches if squash(d.delegate_name) == squash(name)]
-        if len(matches) > 1 and dates["decided_on"]:
-            decided = dates["decided_on"]
-            in_force = [
-                d
-                for d in matches
-                if d.starts_on <= decided and (d.ends_on is None or d.ends_on >= decided)
-            ]
-            matches = in_force or matches
-        if matches:
-            delegation = max(matches, key=lambda d: d.starts_on)
-            plan.actions.append(f"Decided by {delegation}")
-            return delegation
-        if not name:
-            check.error(
-                "delegate_name",
-                f"No delegation in the register cites {instrument!r}: give the delegate's "
-                "name so that one can be recorded.",
-            )
-            return None
-        key = (squash(instrument), squash(name))
-        if key not in self.new_delegations:
-            delegation = Delegation(
-                delegate_name=name,
-                delegate_role=check.text("delegate_role"),
-                instrument=instrument,
-                scope=IMPORTED_DELEGATION_SCOPE,
-                starts_on=dates["delegation_starts_on"],
-            )
-            self.new_delegations[key] = (delegation, [])
-            plan.actions.append(f"New delegation: {name} under {instrument}")
-        else:
-            plan.actions.append(f"Decided by {name} under {instrument}")
-        self.new_delegations[key][1].append(check.record)
-        delegation = self.new_delegations[key][0]
-        first = dates["delegation_starts_on"] or dates["decided_on"] or dates["signed_on"]
-        if first and (delegation.starts_on is None or first < delegation.starts_on):
-            delegation.starts_on = first
-        return delegation
-
     def settle(self) -> None:
         """Check what the file's records create together: delegations need a start date."""
         for delegation, records in self.new_delegations.values():
@@ -324,10 +339,17 @@ class DecisionImport(SectionChecks, PartChecks, SignatureChecks, DecisionWriter,
                     )
                 continue
             try:
-                delegation.full_clean(exclude=["delegate"])
+                delegation.full_clean(exclude=["delegate", "made_under"])
             except ValidationError as invalid:
                 for field_name, messages in invalid.message_dict.items():
-                    key = {"delegate_role": "delegate_role", "delegate_name": "delegate_name"}
+                    key = {
+                        "delegate_role": "delegate_role",
+                        "delegate_name": "delegate_name",
+                        "instrument_reference": "delegation_instrument_reference",
+                        "instrument_url": "delegation_instrument_url",
+                        "ends_on": "delegation_ends_on",
+                        "__all__": "delegation_ends_on",
+                    }
                     for message in messages:
                         Checker(records[0], self.problems, self.warnings).error(
                             key.get(field_name, "delegation_instrument"), message

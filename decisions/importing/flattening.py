@@ -1,15 +1,44 @@
 """A decision in a JSON file, nested, flattened to the keys of a CSV row."""
 
+import re
+
 from commissioning.importing import Problem, Record, normalise_header
 from decisions.importing.columns import (
     AWARD_FIELDS,
     COMMENT_ROLE_WORDS,
+    CORRECTION_FIELDS,
     DECISION_FILE_COLUMNS,
     LINK_FIELDS,
+    MADE_UNDER_FIELDS,
+    PROVIDER_FIELDS,
     SECTION_WORDS,
     SIGNATURE_FIELDS,
     SIGNATURE_KEYS,
 )
+from decisions.importing.money import money_list
+
+# What /decisions.json says in the public record's words (its provenance): read as what it
+# is, not as a field to import. The provenance comes in as `recorded_from_signed_record`. And
+# what the export says that the import has no use for: the names of the own fields whose
+# values were withheld (the export gives no value), and the office, which comes with the form.
+EXPORTED_IN_WORDS = frozenset({"provenance", "withheld_fields", "office"})
+# A correction in the public record's words, as the export gives it (PublicCorrection).
+CORRECTION_IN_WORDS = re.compile(r"^\s*Corrected on (?P<made_on>[^:]+):\s*(?P<reason>.*)$", re.S)
+
+
+def corrections_as_objects(value):
+    """The "corrections" list with each correction given in words read as an object with its
+    date and reason; one in other words keeps them all as its reason (and is then refused for
+    want of a date, at its place in the file)."""
+    if not isinstance(value, list):
+        return value
+    objects = []
+    for each in value:
+        if isinstance(each, str):
+            words = CORRECTION_IN_WORDS.match(each)
+            each = words.groupdict() if words else {"reason": each}
+        objects.append(each)
+    return objects
 
 
 def flatten_decision(number: int, item: dict, warnings: list[Problem], problems: list[Problem]):
@@ -102,13 +131,42 @@ def flatten_decision(number: int, item: dict, warnings: list[Problem], problems:
             }
             put_object(value, name, keys)
         elif normalised == "awards":
-            put_listed(name, value, "award", ("recipient", "amount", "purpose"), AWARD_FIELDS)
+            put_listed(
+                name,
+                value,
+                "award",
+                ("recipient", "amount", "purpose", "applications", "funded"),
+                AWARD_FIELDS,
+            )
+        elif money_list(normalised):
+            noun, fields = money_list(normalised)
+            put_listed(name, value, noun, tuple(dict.fromkeys(fields.values())), fields)
         elif normalised == "links":
             put_listed(name, value, "link", ("kind", "reference"), LINK_FIELDS)
+        elif normalised == "providers":
+            put_listed(name, value, "provider", ("name", "role", "role_other"), PROVIDER_FIELDS)
+        elif normalised == "delegationmadeunder":
+            put_listed(
+                name,
+                value,
+                "madeunder",
+                ("delegate_name", "instrument", "starts_on", "ends_on"),
+                MADE_UNDER_FIELDS,
+            )
         elif normalised == "signatures":
             # Several signatures, as the register's own export gives them: each names the
             # step of the sign-off it was given at (under `listed_signature_keys`).
             put_listed(name, value, "signature", (), SIGNATURE_FIELDS)
+        elif normalised == "corrections":
+            put_listed(
+                name,
+                corrections_as_objects(value),
+                "correction",
+                ("made_on", "reason"),
+                CORRECTION_FIELDS,
+            )
+        elif normalised in EXPORTED_IN_WORDS:
+            continue
         else:
             key = DECISION_FILE_COLUMNS.key(name)
             if key is None:

@@ -44,7 +44,8 @@ class SectionChecks:
             key = f"section_{number}_"
             if not any(check.has(key + attribute) for attribute in SECTION_ATTRIBUTES):
                 continue
-            heading = check.text(key + "heading", required=True, what="The section's heading")
+            # A section may have no heading: some forms print one without.
+            heading = check.text(key + "heading")
             exemption_text = check.text(key + "exemption")
             exemption = ""
             if exemption_text:

@@ -1,10 +1,8 @@
 """A record's signatures: the decision maker's, or a list of them, one per step."""
 
-import datetime
 import re
 
-from django.utils import timezone
-
+from commissioning.dates import Precision
 from commissioning.importing import Checker
 from decisions.importing.columns import (
     SIGNATURE_KEYS,
@@ -21,6 +19,7 @@ from decisions.models import (
     Signature,
     WorkflowStep,
 )
+from decisions.models.workflow import signed_on_the_day
 
 
 class SignatureChecks:
@@ -55,7 +54,15 @@ class SignatureChecks:
         if not name:
             check.error(keys["signed_by"], "Say who signed the record.")
             return None, kind
-        on = signed_on or decision.signed_on or decision.decided_on
+        # A signature is dated to the day: the record's date stands for it only when it is one.
+        on = signed_on or next(
+            (
+                date.value
+                for date in (decision.signed, decision.decided)
+                if date and date.precision == Precision.DAY
+            ),
+            None,
+        )
         if on is None:
             check.error("signed_on", "Give the date the record was signed.")
             return None, kind
@@ -73,7 +80,7 @@ class SignatureChecks:
             method=Signature.Method.WET if kind == "wet" else Signature.Method.ELECTRONIC,
             name=name,
             capacity=capacity,
-            signed_at=timezone.make_aware(datetime.datetime.combine(on, datetime.time())),
+            signed_at=signed_on_the_day(on),
             # The fingerprint is taken once the record's content has been written.
             content_sha256="0" * 64,
         )
@@ -119,7 +126,7 @@ def signature_capacity(decision: Decision, delegation: Delegation | None, as_rec
     How it is held (electronic or on paper) is the signature's `method`.
     """
     if decision.decision_maker == DecisionMaker.DELEGATE and delegation is not None:
-        role = f"{delegation.delegate_role or 'Officer'} under {delegation.instrument}"
+        role = delegation.signing_capacity
     else:
         role = "Police and Crime Commissioner"
     return f"{role} ({as_recorded})" if as_recorded else role

@@ -4,21 +4,26 @@ from dataclasses import dataclass, field
 
 from simple_history.utils import update_change_reason
 
-from commissioning.importing import PlannedRow, Record, day
+from commissioning.importing import PlannedRow, Record
 from commissioning.money import pounds
 from decisions.importing.columns import heading_key
+from decisions.importing.money import MoneyDraft
+from decisions.importing.parts import PlannedLink
 from decisions.importing.sections import exemption_label
 from decisions.models import (
     Award,
+    Correction,
     Decision,
     DecisionCategory,
-    DecisionLink,
     DecisionMaker,
+    DecisionProvider,
     DecisionSection,
     DecisionStatus,
     DecisionTemplate,
     Delegation,
+    FieldValue,
     LinkKind,
+    RecordLayout,
     Signature,
     StatutoryComment,
     WorkflowStep,
@@ -44,8 +49,16 @@ class DecisionDraft:
     signatures: list[tuple[Signature, str]] = field(default_factory=list)
     # The grants or awards of an "awards" list.
     awards: list[Award] = field(default_factory=list)
-    # The links of a "links" list: (kind, the other decision's reference).
-    links: list[tuple[str, str]] = field(default_factory=list)
+    # The links of a "links" list.
+    links: list[PlannedLink] = field(default_factory=list)
+    # The providers of a "providers" list, each in its role.
+    providers: list[DecisionProvider] = field(default_factory=list)
+    # The values of the form's own fields (and of the report's date and author), by name.
+    values: list[FieldValue] = field(default_factory=list)
+    # The corrections of a "corrections" list, made after the decision.
+    corrections: list[Correction] = field(default_factory=list)
+    # The record's figures (`decisions.importing.money`), if it gives any.
+    money: MoneyDraft | None = None
 
 
 class DecisionWriter:
@@ -59,12 +72,12 @@ class DecisionWriter:
             name = decision.decision_maker_name
             plan.actions.append("Decided by the Commissioner" + (f", {name}" if name else ""))
         dates = [
-            f"{label} {day(value)}"
+            f"{label} {value}"
             for label, value in (
-                ("received", decision.received_on),
-                ("decided", decision.decided_on),
-                ("signed", decision.signed_on),
-                ("published", decision.published_on),
+                ("received", decision.received),
+                ("decided", decision.decided),
+                ("signed", decision.signed),
+                ("published", decision.published),
             )
             if value
         ]
@@ -84,9 +97,19 @@ class DecisionWriter:
             how = "wet signature" if kind == "wet" else "electronic signature"
             plan.actions.append(f"Signature ({how}): {signature.name}, {signature.capacity}")
         for award in draft.awards:
-            plan.actions.append(f"Award: {pounds(award.amount)} to {award.recipient}")
-        for kind, other in draft.links:
-            plan.actions.append(f"{LinkKind(kind).label} {other}")
+            round_words = award.recipient_in_words
+            to = f"to {award.recipient}" if award.recipient else f"in a{round_words[1:]}"
+            plan.actions.append(f"Award: {pounds(award.amount)} {to}")
+        if draft.money is not None and draft.money.in_words:
+            plan.actions.append(draft.money.in_words)
+        for link in draft.links:
+            outside = " (not in the register)" if self.is_outside_register(link.reference) else ""
+            plan.actions.append(f"{LinkKind(link.kind).label} {link.reference}{outside}")
+        for each in draft.providers:
+            new = "" if each.provider.pk else " (new provider)"
+            plan.actions.append(f"Provider: {each.provider.name}{new}, {each.role_in_words}")
+        for correction in draft.corrections:
+            plan.actions.append(f"Corrected on {correction.made_on:%-d %B %Y}: {correction.reason}")
         if draft.contracts:
             references = ", ".join(contract.reference for contract in draft.contracts)
             plan.actions.append(f"Linked to contracts {references}")
@@ -101,16 +124,33 @@ class DecisionWriter:
                 self.save(section, by)
         for delegation, _records in self.new_delegations.values():
             self.save(delegation, by)
+        new = {id(delegation) for delegation, _records in self.new_delegations.values()}
+        for delegation, _records in self.new_delegations.values():
+            # A new delegation of the chain goes under the next one up (the nearest first).
+            chain = [delegation, *getattr(delegation, "planned_made_under", [])]
+            for under, made_under in zip(chain, chain[1:], strict=False):
+                if id(under) in new and under.made_under_id is None:
+                    under.made_under = made_under
+                    self.save(under, by)
+        for provider in self.providers.values():
+            if provider.pk is None:
+                self.save(provider, by)
         for draft in self.drafts:
             self.store_decision(draft, by)
         stored = {draft.decision.reference: draft.decision for draft in self.drafts}
         for draft in self.drafts:
-            for kind, other in draft.links:
-                to_decision = stored.get(other) or self.linked_decisions[other]
-                link = DecisionLink(
-                    from_decision=draft.decision, to_decision=to_decision, kind=kind
+            for planned in draft.links:
+                link = planned.outside
+                link.from_decision = draft.decision
+                link.to_decision = stored.get(planned.reference) or self.linked_decisions.get(
+                    planned.reference
                 )
+                if link.to_decision is not None:
+                    link.to_title, link.to_date, link.to_url = "", None, ""
                 self.save(link, by)
+            for each in draft.providers:
+                each.decision = draft.decision
+                self.save(each, by)
 
     def store_decision(self, draft: DecisionDraft, by) -> None:
         decision = draft.decision
@@ -137,6 +177,18 @@ class DecisionWriter:
         for award in draft.awards:
             award.decision = decision
             self.save(award, by)
+        for value in draft.values:
+            value.decision = decision
+            self.save(value, by)
+        for correction in draft.corrections:
+            correction.decision = decision
+            self.save(correction, by)
+        if draft.money is not None:
+            rows = [draft.money.money, *draft.money.years, *draft.money.funding]
+            for row in rows:
+                if row is not None:
+                    row.decision = decision
+                    self.save(row, by)
         if draft.contracts:
             self.stamp(decision, by)
             decision.contracts.add(*draft.contracts)
@@ -161,10 +213,13 @@ class DecisionWriter:
         (a command run without --user) by setting what that step sets.
         """
         if by is not None and decision.workflow_refusal(WorkflowStep.PUBLISH, by) is None:
-            decision.publish(by=by, on=decision.published_on)
+            # A record whose publication date the office never kept stays without one: the
+            # public record says "Not recorded", never the day of the import.
+            decision.publish(by=by, on=decision.published_on, date_not_recorded=True)
             # The step saves a fresh copy of the row: give its history record the reason too.
             update_change_reason(decision, self.change_reason)
             return
         decision.status = DecisionStatus.PUBLISHED
+        RecordLayout.keep(decision, by=by)  # as the publish step keeps it
         decision.search_document = public_search_text(decision)
         self.save(decision, by)

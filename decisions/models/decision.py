@@ -10,22 +10,62 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
 from decisions.models.forms import DecisionCategory, DecisionTemplate
-from decisions.models.parts import DecisionSection
+from decisions.models.money import DecisionMoney, FundingSource, YearlyFigure
+from decisions.models.parts import Award, DecisionLink, DecisionProvider, DecisionSection
+from decisions.models.recording import RecordingSteps
 from decisions.models.signoff import SignOffRules, SignOffSteps, awaiting_q, second_capacity_q
 from decisions.models.steps import DECIDED, IN_FLIGHT, DecisionStatus
+from decisions.models.withholding import RestrictedPapers, restriction_constraints
 from decisions.models.workflow import Delegation, Signature, WorkflowEvent
+
+# The record's dates, each with its precision (a day, a month or a year).
+DATES = ["chief_officer_approved_on", "received_on", "decided_on", "signed_on", "published_on"]
 
 
 class Confidentiality(models.TextChoices):
     NON = "non", "Non-confidential"
     PARTLY = "partly", "Partly confidential"
     CONFIDENTIAL = "confidential", "Confidential"
+    # Published with its summary and decision maker, its papers restricted (RestrictedPapers).
+    RESTRICTED = "restricted", "Public summary, papers restricted"
 
 
 class DecisionMaker(models.TextChoices):
     PCC = "pcc", "The Police and Crime Commissioner"
     DELEGATE = "delegate", "An officer under delegation"
+
+
+# The public record of these shows none of the providers a decision concerns.
+PROVIDERS_NOT_SHOWN = [Confidentiality.CONFIDENTIAL, Confidentiality.RESTRICTED]
+
+
+def money_prefetches() -> list:
+    """What a staff page reads of a decision's figures (workspace/decisions/_money.html),
+    once `has_figures` (`figures_recorded`) says it has any."""
+    return [
+        "money_records",
+        "yearly_figures",
+        models.Prefetch("funding_sources", FundingSource.objects.select_related("partner")),
+    ]
+
+
+def read_figures(decision) -> None:
+    """Read the figures of a decision from `for_workspace_page`, if it has any."""
+    if decision.has_figures:
+        models.prefetch_related_objects([decision], *money_prefetches())
+
+
+def figures_recorded() -> models.Expression:
+    """Whether a decision has any figures: asked in its own query, so that a decision without
+    them (most) costs no query to read none."""
+    pk = models.OuterRef("pk")
+    return (
+        models.Exists(DecisionMoney.objects.filter(decision=pk))
+        | models.Exists(YearlyFigure.objects.filter(decision=pk))
+        | models.Exists(FundingSource.objects.filter(decision=pk))
+    )
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -36,15 +76,51 @@ class DecisionQuerySet(models.QuerySet):
 
     def for_workspace_page(self) -> "DecisionQuerySet":
         """The decision page in the workspace: the record on its form, with what it is
-        made of (its sections, appendices, statutory comments and awards), and what the
-        sign-off panel shows (its signatures and the steps taken)."""
-        return self.with_form().prefetch_related(
-            models.Prefetch("signatures", Signature.objects.select_related("user", "delegation")),
-            models.Prefetch("workflow_events", WorkflowEvent.objects.select_related("actor")),
+        made of (its sections, appendices, statutory comments and awards, and whether it has
+        figures: `has_figures`), and what the sign-off panel shows (its signatures and the
+        steps taken)."""
+        return (
+            self.with_form()
+            .annotate(has_figures=figures_recorded())
+            .prefetch_related(
+                models.Prefetch(
+                    "signatures", Signature.objects.select_related("user", "delegation")
+                ),
+                models.Prefetch("workflow_events", WorkflowEvent.objects.select_related("actor")),
+            )
         )
 
     def published(self) -> "DecisionQuerySet":
         return self.filter(status=Decision.Status.PUBLISHED)
+
+    def linked_to_provider(self, provider, *, public: bool = False) -> "DecisionQuerySet":
+        """Decisions that concern the provider (one, or a queryset of them): through a
+        contract with it, an award to it, or a direct link in any role (a preferred bidder, a
+        company the decision set up).
+
+        With `public`, only the routes the public record shows: a planned contract is not on
+        it, nor a round of grants' provider (the round names no recipient); and a wholly
+        confidential record and one whose papers are restricted show no links at all, so a
+        public filter must not find them by the provider either."""
+        # Imported here: contracts' models import these, so these cannot import them first.
+        from contracts.models import ContractStatus
+
+        many = isinstance(provider, models.QuerySet)
+        lookup = "provider__in" if many else "provider"
+        contracts = Decision.contracts.through.objects.filter(**{f"contract__{lookup}": provider})
+        awards = Award.objects.filter(**{lookup: provider})
+        if public:
+            contracts = contracts.exclude(contract__status=ContractStatus.PLANNED)
+            awards = awards.exclude(recipient="")
+        direct = DecisionProvider.objects.filter(**{lookup: provider})
+        linked = self.filter(
+            Q(pk__in=contracts.values("decision_id"))
+            | Q(pk__in=awards.values("decision_id"))
+            | Q(pk__in=direct.values("decision_id"))
+        )
+        if public:
+            linked = linked.exclude(confidentiality__in=PROVIDERS_NOT_SHOWN)
+        return linked
 
     def awaiting(self, user) -> "DecisionQuerySet":
         """Decisions whose next step is this user's to take: the dashboard queue.
@@ -78,12 +154,15 @@ class DecisionQuerySet(models.QuerySet):
 
     def for_register(self) -> "DecisionQuerySet":
         """What the workspace's register and its CSV export show of each decision."""
-        return self.select_related("template", "category", "delegation")
+        return self.select_related("template__office", "category", "delegation")
 
     def drafts_of(self, user) -> "DecisionQuerySet":
-        """The user's own drafts, the one changed last first."""
+        """The user's own drafts, the one changed last first: those not already waiting for
+        them (returned to them with comments), which the dashboard lists under "Waiting for
+        you" instead, so that no draft is listed twice."""
         return (
             self.filter(author=user, status=Decision.Status.DRAFT)
+            .exclude(pk__in=Decision.objects.awaiting(user).values("pk"))
             .select_related("template")
             .order_by("-updated_at", "-pk")
         )
@@ -96,7 +175,7 @@ class DecisionQuerySet(models.QuerySet):
         )
 
 
-class Decision(SignOffRules, SignOffSteps, models.Model):
+class Decision(SignOffRules, SignOffSteps, RecordingSteps, RestrictedPapers, models.Model):
     Status = DecisionStatus
 
     Confidentiality = Confidentiality
@@ -138,13 +217,21 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
         Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
     )
     is_force_business = models.BooleanField("force business", default=False)
+    # Each date is a pair (commissioning.dates): the first day of the day, month or year
+    # recorded, and how much of it is known. Read and write it whole as a PreciseDate through
+    # the attribute without "_on": `decision.decided`.
     chief_officer_approved_on = models.DateField(
         "date approved by the Chief Officer", null=True, blank=True
     )
+    chief_officer_approved_on_precision = precision_field()
     received_on = models.DateField("date received", null=True, blank=True)
+    received_on_precision = precision_field()
     decided_on = models.DateField("date of decision", null=True, blank=True)
+    decided_on_precision = precision_field()
     signed_on = models.DateField("date signed", null=True, blank=True)
+    signed_on_precision = precision_field()
     published_on = models.DateField("date published", null=True, blank=True)
+    published_on_precision = precision_field()
     late_publication_reason = models.TextField(
         blank=True, help_text="Why publication came later than it should have."
     )
@@ -187,6 +274,12 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[contracts, programmes, arrangements])
 
+    chief_officer_approved = PreciseDateAttribute("chief_officer_approved_on")
+    received = PreciseDateAttribute("received_on")
+    decided = PreciseDateAttribute("decided_on")
+    signed = PreciseDateAttribute("signed_on")
+    published = PreciseDateAttribute("published_on")
+
     class Meta:
         ordering = ["-decided_on", "-created_at"]
         constraints = [
@@ -213,17 +306,21 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
             models.CheckConstraint(
                 condition=Q(signed_on__isnull=True)
                 | Q(decided_on__isnull=True)
-                | Q(signed_on__gte=models.F("decided_on")),
+                | Q(signed_on__gte=models.F("decided_on"))
+                # "March 2021" may be any day of March: only a day is compared.
+                | ~Q(signed_on_precision="day"),
                 name="decision_signed_after_decided",
                 violation_error_message="It cannot be signed before the date of the decision.",
             ),
             models.CheckConstraint(
                 condition=Q(received_on__isnull=True)
                 | Q(decided_on__isnull=True)
-                | Q(decided_on__gte=models.F("received_on")),
+                | Q(decided_on__gte=models.F("received_on"))
+                | ~Q(decided_on_precision="day"),
                 name="decision_decided_after_received",
                 violation_error_message="It cannot be decided before it was received.",
             ),
+            precisions_valid("decision_date_precisions_valid", DATES),
             models.CheckConstraint(
                 condition=~Q(confidentiality="confidential") | ~Q(public_subject=""),
                 name="decision_confidential_has_public_subject",
@@ -231,6 +328,7 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
                     "A wholly confidential decision needs a one-line subject for the public."
                 ),
             ),
+            *restriction_constraints("decision"),
         ]
         indexes = [
             models.Index(fields=["status", "-decided_on"], name="decision_status_decided_idx"),
@@ -260,6 +358,15 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    def save(self, *args, **kwargs):
+        """Save; a new decision takes over the links made to its reference before the register
+        held it (`DecisionLink.resolve_to`), in the same transaction."""
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                DecisionLink.resolve_to(self, by=getattr(self, "_history_user", None))
+
     def get_absolute_url(self) -> str:
         return reverse("decisions:detail", args=[self.reference])
 
@@ -271,12 +378,22 @@ class Decision(SignOffRules, SignOffSteps, models.Model):
     def published_late(self) -> bool:
         return bool(self.late_publication_reason)
 
+    @property
+    def papers_are_restricted(self) -> bool:
+        return self.confidentiality == self.Confidentiality.RESTRICTED
+
     def derive_confidentiality(self) -> str:
+        if self.papers_restricted:
+            return self.Confidentiality.RESTRICTED
         sections = list(self.sections.all())
         withheld = [section.is_withheld for section in sections]
         if withheld and all(withheld):
             return self.Confidentiality.CONFIDENTIAL
-        if any(withheld) or self.appendices.filter(is_withheld=True).exists():
+        if (
+            any(withheld)
+            or self.appendices.filter(is_withheld=True).exists()
+            or self.money_records.filter(is_withheld=True).exists()
+        ):
             return self.Confidentiality.PARTLY
         return self.Confidentiality.NON
 

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from decisions.models.layout import LayoutEditing, Numbering, default_layout_data
+from decisions.models.offices import Office
+
 
 class DecisionCategory(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -34,10 +37,28 @@ class DecisionCategory(models.Model):
         super().save(*args, **kwargs)
 
 
-class DecisionTemplate(models.Model):
-    """An office's decision form, as data an administrator edits."""
+class DecisionTemplate(LayoutEditing, models.Model):
+    """An office's decision form, as data an administrator edits: its office, its layout
+    (`elements`, see `decisions.models.layout`), its sections and their numbering, the
+    sign-offs it needs and its reference scheme."""
+
+    Numbering = Numbering
 
     name = models.CharField(max_length=200, unique=True)
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forms",
+        help_text="Whose records are made on this form. Empty: the install's own office.",
+    )
+    numbering = models.CharField(
+        "numbering of sections",
+        max_length=20,
+        choices=Numbering.choices,
+        default=Numbering.CONTINUOUS,
+    )
     description = models.TextField(blank=True)
     reference_format = models.CharField(
         max_length=60,
@@ -94,6 +115,26 @@ class DecisionTemplate(models.Model):
                 {"reference_format": "The format must contain {number} exactly once."}
             )
 
+    def layout_data(self) -> dict:
+        """The form's whole layout as plain data: its office, the numbering of its sections
+        and its elements in order (each as `FormElement.as_data`). A form not yet laid out
+        has the register's first layout, with its own labels. What publication keeps with a
+        decision (`RecordLayout`), and what every record is drawn from. A form with no
+        office names none: its records are headed with `OFFICE_NAME` as it is when drawn."""
+        elements = [element.as_data() for element in self.elements.all()]
+        office = self.office
+        return {
+            "office": {
+                "id": office.pk if office else None,
+                "name": office.name if office else None,
+                "address": office.address if office else "",
+                "approval_statement": office.approval_statement if office else "",
+                "logo_description": office.logo_description if office else "",
+            },
+            "numbering": self.numbering,
+            "elements": elements or default_layout_data(self),
+        }
+
     def format_reference(self, number: int, year: int) -> str:
         return self.reference_format.format(number=number, year=year, yy=f"{year % 100:02}")
 
@@ -148,7 +189,9 @@ class TemplateSection(models.Model):
         DecisionTemplate, on_delete=models.CASCADE, related_name="sections"
     )
     position = models.PositiveSmallIntegerField()
-    heading = models.CharField(max_length=200)
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="Empty for a section the form prints without one."
+    )
     part = models.CharField(
         max_length=100,
         blank=True,
@@ -166,9 +209,12 @@ class TemplateSection(models.Model):
                 fields=["template", "position"], name="templatesection_unique_position"
             ),
             models.UniqueConstraint(
-                fields=["template", "heading"], name="templatesection_unique_heading"
+                fields=["template", "heading"],
+                condition=~models.Q(heading=""),
+                name="templatesection_unique_heading",
+                violation_error_message="The form has a section with this heading already.",
             ),
         ]
 
     def __str__(self) -> str:
-        return self.heading
+        return self.heading or f"Section {self.position} (no heading)"

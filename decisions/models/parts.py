@@ -1,6 +1,6 @@
 """What a decision is made of besides its own fields: its sections (copied from its form),
-appendices, the statutory comments of the officers who sign it off, the grants it awards, and
-how it stands to other decisions."""
+appendices, the statutory comments of the officers who sign it off, the grants it awards, the
+providers it concerns directly, and how it stands to other decisions."""
 
 from decimal import Decimal
 
@@ -28,7 +28,7 @@ class DecisionSection(Withholdable):
         related_name="decision_sections",
     )
     position = models.PositiveSmallIntegerField()
-    heading = models.CharField(max_length=200)
+    heading = models.CharField(max_length=200, blank=True)
     part = models.CharField(max_length=100, blank=True)
     guidance = models.TextField(blank=True)
     is_mandatory = models.BooleanField(default=False)
@@ -117,13 +117,29 @@ class StatutoryComment(models.Model):
         return f"Comments from the {self.get_role_display()}"
 
 
+def award_recipient_in_words(recipient: str, applications: int | None, funded: int | None) -> str:
+    """Who an award went to: its recipient, or for a round of grants recorded as a whole,
+    "A round of grants: 12 applications, 8 funded" (a number not recorded is not said)."""
+    if recipient:
+        return recipient
+    counts = []
+    if applications is not None:
+        counts.append(f"{applications} application{'' if applications == 1 else 's'}")
+    if funded is not None:
+        counts.append(f"{funded} funded")
+    return "A round of grants" + (": " + ", ".join(counts) if counts else "")
+
+
 class Award(models.Model):
-    """A grant or award made by a decision."""
+    """A grant or award made by a decision: to one named recipient, or a round of grants
+    recorded as a whole ("12 applications, 8 funded, £84,000 in all"), with no recipient."""
 
     decision = models.ForeignKey(
         "decisions.Decision", on_delete=models.CASCADE, related_name="awards"
     )
-    recipient = models.CharField(max_length=250)
+    recipient = models.CharField(
+        max_length=250, blank=True, help_text="Leave empty for a round recorded as a whole."
+    )
     provider = models.ForeignKey(
         "contracts.Provider",
         on_delete=models.SET_NULL,
@@ -133,6 +149,20 @@ class Award(models.Model):
     )
     amount = models.DecimalField("amount (£)", **MONEY)
     purpose = models.CharField(max_length=300, blank=True)
+    # What the Elected Local Policing Bodies (Specified Information) Order 2011 asks to be
+    # published of each grant: its conditions, and why it serves crime reduction.
+    conditions = models.TextField("conditions of the grant", blank=True)
+    crime_reduction = models.TextField(
+        "how it serves crime reduction",
+        blank=True,
+        help_text="The reasons the grant is expected to secure or contribute to crime reduction.",
+    )
+    applications = models.PositiveIntegerField(
+        "applications received", null=True, blank=True, help_text="For a round of grants."
+    )
+    funded = models.PositiveIntegerField(
+        "applications funded", null=True, blank=True, help_text="For a round of grants."
+    )
 
     history = HistoricalRecords()
 
@@ -144,10 +174,86 @@ class Award(models.Model):
                 name="award_amount_not_negative",
                 violation_error_message="An award cannot be negative.",
             ),
+            models.CheckConstraint(
+                condition=~Q(recipient="") | Q(applications__isnull=False),
+                name="award_recipient_or_round",
+                violation_error_message=(
+                    "Name the recipient, or for a round of grants give the number of applications."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(funded__isnull=True)
+                | Q(applications__isnull=True)
+                | Q(funded__lte=models.F("applications")),
+                name="award_funded_within_applications",
+                violation_error_message="More applications cannot be funded than were received.",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.is_aggregate:
+            return f"£{self.amount:,} in a round of {self.applications} applications"
         return f"£{self.amount:,} to {self.recipient}"
+
+    @property
+    def is_aggregate(self) -> bool:
+        """A round of grants recorded as a whole, with no one recipient."""
+        return not self.recipient
+
+    @property
+    def recipient_in_words(self) -> str:
+        return award_recipient_in_words(self.recipient, self.applications, self.funded)
+
+
+class ProviderRole(models.TextChoices):
+    PREFERRED_BIDDER = "preferred_bidder", "Preferred bidder"
+    CREATED = "created", "Created by the decision"
+    FUNDED = "funded", "Funded"
+    CONTRACTED = "contracted", "Contracted"
+    OTHER = "other", "Other"
+
+
+class DecisionProvider(models.Model):
+    """A provider the decision concerns directly, and in what role: a preferred bidder before
+    any contract, a company the Commissioner sets up, a body it funds."""
+
+    Role = ProviderRole
+
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.CASCADE, related_name="provider_links"
+    )
+    provider = models.ForeignKey(
+        "contracts.Provider", on_delete=models.PROTECT, related_name="decision_links"
+    )
+    role = models.CharField(max_length=30, choices=ProviderRole.choices)
+    role_other = models.CharField("the other role", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "provider", "role"],
+                name="decisionprovider_unique",
+                violation_error_message="This provider is already linked in this role.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ProviderRole.values), name="decisionprovider_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=ProviderRole.OTHER) | ~Q(role_other=""),
+                name="decisionprovider_other_role_named",
+                violation_error_message="Say what the provider's role is.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.role_in_words}"
+
+    @property
+    def role_in_words(self) -> str:
+        return self.role_other if self.role == ProviderRole.OTHER else self.get_role_display()
 
 
 class LinkKind(models.TextChoices):
@@ -157,7 +263,13 @@ class LinkKind(models.TextChoices):
 
 
 class DecisionLink(models.Model):
-    """How one decision stands to another: it follows, supersedes or amends it."""
+    """How one decision stands to another: it follows, supersedes or amends it.
+
+    The other decision is one in the register (`to_decision`), or one the register does not
+    hold (older than it, or another body's), kept by its reference, title, date and address.
+    Such a link resolves to the register's own record when a decision with that reference is
+    added later (`resolve_to`), and is read as that record until then (the public record
+    looks the reference up)."""
 
     Kind = LinkKind
 
@@ -165,9 +277,18 @@ class DecisionLink(models.Model):
         "decisions.Decision", on_delete=models.CASCADE, related_name="links_out"
     )
     to_decision = models.ForeignKey(
-        "decisions.Decision", on_delete=models.PROTECT, related_name="links_in"
+        "decisions.Decision",
+        on_delete=models.PROTECT,
+        related_name="links_in",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The other decision when the register does not hold it.
+    to_reference = models.CharField("reference of the other decision", max_length=60, blank=True)
+    to_title = models.CharField("title of the other decision", max_length=300, blank=True)
+    to_date = models.DateField("date of the other decision", null=True, blank=True)
+    to_url = models.URLField("address of the other decision", max_length=500, blank=True)
 
     history = HistoricalRecords()
 
@@ -177,6 +298,12 @@ class DecisionLink(models.Model):
             models.UniqueConstraint(
                 fields=["from_decision", "to_decision", "kind"], name="decisionlink_unique"
             ),
+            models.UniqueConstraint(
+                fields=["from_decision", "to_reference", "kind"],
+                condition=Q(to_decision__isnull=True),
+                name="decisionlink_unique_outside",
+                violation_error_message="This link is already recorded.",
+            ),
             models.CheckConstraint(
                 condition=~Q(from_decision=models.F("to_decision")),
                 name="decisionlink_not_to_itself",
@@ -185,7 +312,42 @@ class DecisionLink(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=LinkKind.values), name="decisionlink_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(to_decision__isnull=False) | ~Q(to_reference=""),
+                name="decisionlink_names_the_other",
+                violation_error_message="Give the other decision's reference.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_decision.reference} {self.kind} {self.to_decision.reference}"
+        return f"{self.from_decision.reference} {self.kind} {self.other_reference}"
+
+    @property
+    def other_reference(self) -> str:
+        return self.to_decision.reference if self.to_decision_id else self.to_reference
+
+    @property
+    def is_outside_register(self) -> bool:
+        return self.to_decision_id is None
+
+    @classmethod
+    def resolve_to(cls, decision, *, by=None) -> int:
+        """Point the links that name `decision`'s reference, but were made before the register
+        held it, at the register's record; how many were. Each change is in the history."""
+        resolved = 0
+        for link in cls.objects.filter(to_decision__isnull=True, to_reference=decision.reference):
+            if link.from_decision_id == decision.pk:
+                continue
+            link._history_user = by
+            already = cls.objects.filter(
+                from_decision_id=link.from_decision_id, to_decision=decision, kind=link.kind
+            )
+            if already.exists():
+                link.delete()  # the same link, made to the register's record meanwhile
+                continue
+            link.to_decision = decision
+            link.save()
+            resolved += 1
+        return resolved
+
+    resolve_to.alters_data = True

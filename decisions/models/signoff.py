@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
+from commissioning.constraints import changed_fields, field_values, validate_constraints_touching
 from commissioning.roles import Role, has_role, holds_delegation
+from decisions.models.layout import RecordLayout
 from decisions.models.parts import CommentRole, DecisionLink, LinkKind, StatutoryComment
 from decisions.models.steps import (
     IN_FLIGHT,
@@ -31,8 +33,15 @@ from decisions.models.steps import (
     next_on_road,
     waiting_q,
 )
-from decisions.models.workflow import Delegation, Signature, WorkflowEvent, person_name
+from decisions.models.workflow import (
+    Delegation,
+    Signature,
+    WorkflowEvent,
+    person_name,
+)
 from decisions.workflow import (
+    CONTENT_FORMAT,
+    DECISION_FORMAT,
     ContentChanged,
     WorkflowError,
     content_hash,
@@ -41,8 +50,25 @@ from decisions.workflow import (
     notifications_on,
     notify_after_step,
     now,
+    signature_matches,
     today,
 )
+
+# The steps whose signature binds the date of decision and the decision maker's name as well
+# as the content (DECISION_FORMAT): what their confirmation page shows is what is signed.
+BINDS_THE_DECISION = frozenset({WorkflowStep.APPROVE})
+
+
+def signed_format(step: str) -> int:
+    """The shape of the content a signature at `step` vouches for."""
+    return DECISION_FORMAT if step in BINDS_THE_DECISION else CONTENT_FORMAT
+
+
+def _road_index(step: str) -> int:
+    """Where a signing step stands on the road (not approving stands where approving does)."""
+    if step == WorkflowStep.DECLINE:
+        step = WorkflowStep.APPROVE
+    return next(i for i, spec in enumerate(ROAD) if spec.step == step)
 
 
 def holds_capacity(spec: StepSpec, user) -> bool:
@@ -83,11 +109,16 @@ class SignOffRules:
 
     def content_matches_signatures(self) -> bool:
         """Whether every live signature still matches the content as it is now."""
-        current = content_hash(self)
+        hashes: dict[int, str] = {}
         return all(
-            signature.content_sha256 == current
+            signature_matches(signature, self, hashes=hashes)
             for signature in self.signatures.filter(voided_at__isnull=True)
         )
+
+    def confirmation_fingerprint(self, step: str) -> str:
+        """The fingerprint a step's confirmation page shows and the step checks: of what the
+        signer signs at that step (`signed_format`)."""
+        return content_hash(self, content_format=signed_format(step))
 
     def step_is_open(self, step: str) -> bool:
         """Whether `step` can be taken at this point in the decision's life by anyone at all.
@@ -255,19 +286,28 @@ class SignOffSteps:
         try:
             with transaction.atomic():
                 decision = type(self).objects.select_for_update().get(pk=self.pk)
+                stored = field_values(decision)
                 from_status = decision.status
                 refusal = decision.workflow_refusal(step, by)
                 if refusal:
                     raise WorkflowError(refusal)
                 if seen is not None:
-                    current = content_hash(decision)
+                    current = decision.confirmation_fingerprint(step)
                     if seen != current:
                         raise ContentChanged(STEPS[step].verb, seen, current)
                 try:
                     act(decision)
                     if status_after is not None:
                         decision.status = status_after
-                    decision.full_clean(validate_unique=False)
+                    # Only what the step changed is checked: the stored row keeps the rest
+                    # (commissioning.constraints).
+                    changed = changed_fields(decision, stored)
+                    decision.full_clean(
+                        exclude=set(stored) - changed,
+                        validate_unique=False,
+                        validate_constraints=False,
+                    )
+                    validate_constraints_touching(decision, changed)
                 except WorkflowError:
                     raise
                 except ValidationError as invalid:
@@ -326,6 +366,7 @@ class SignOffSteps:
         comment.save()
 
     def _sign(self, step: str, by, capacity: str, delegation=None) -> Signature:
+        content_format = signed_format(step)
         signature = Signature(
             decision=self,
             step=step,
@@ -334,7 +375,8 @@ class SignOffSteps:
             capacity=capacity,
             delegation=delegation,
             signed_at=now(),
-            content_sha256=content_hash(self),
+            content_sha256=content_hash(self, content_format=content_format),
+            content_format=content_format,
         )
         signature._history_user = by
         signature.full_clean()
@@ -367,6 +409,10 @@ class SignOffSteps:
                 raise WorkflowError(
                     "Complete these sections before submitting: " + "; ".join(missing) + "."
                 )
+            if decision.decision_maker == decision.Maker.DELEGATE and decision.delegation_id:
+                problems = decision.delegation.submission_problems(decision, today())
+                if problems:
+                    raise WorkflowError(" ".join(problems))
 
         self._take_step(WorkflowStep.SUBMIT, by=by, comments=comments, act=act, seen=seen)
 
@@ -414,12 +460,21 @@ class SignOffSteps:
 
     approve_force_business.alters_data = True
 
-    def _decide(self, step: str, by) -> None:
-        """Record who decided, under what, on which day, and their signature."""
+    def _decide(self, step: str, by, *, decided_on=None, keep_name: bool = False) -> None:
+        """Record who decided, under what, on which day, and their signature.
+
+        `decided_on`: the date of decision the signer gave (by default, the one the record
+        holds, or today). `keep_name`: the decision maker's name the record holds is kept (an
+        approval never overwrites it); only an empty one takes the signer's name."""
         on = today()
+        if decided_on is not None:
+            if decided_on > on:
+                raise WorkflowError("The date of the decision cannot be in the future.")
+            self.decided_on = decided_on
         self.decided_on = self.decided_on or on
         self.signed_on = self.signed_on or on
-        self.decision_maker_name = person_name(by)
+        if not (keep_name and self.decision_maker_name.strip()):
+            self.decision_maker_name = person_name(by)
         if holds_capacity(STEPS[step], by):
             self.decision_maker = self.Maker.PCC
             self.delegation = None
@@ -428,14 +483,18 @@ class SignOffSteps:
             delegation = self.covering_delegation(by)
             self.decision_maker = self.Maker.DELEGATE
             self.delegation = delegation
-            capacity = f"{delegation.delegate_role or 'Officer'} under {delegation.instrument}"
-            self._sign(step, by, capacity, delegation=delegation)
+            self._sign(step, by, delegation.signing_capacity, delegation=delegation)
 
-    def approve(self, *, by, comments: str = "", seen: str | None = None) -> None:
-        """Approve and sign: the PCC, or an officer under a delegation covering it."""
+    def approve(self, *, by, comments: str = "", seen: str | None = None, decided_on=None) -> None:
+        """Approve and sign: the PCC, or an officer under a delegation covering it.
+
+        The date of decision is the one given (the approval page asks for it), else the one
+        the record holds, else today; the decision maker's name is the one the record holds
+        (the signer's only when it holds none). The signature binds both (`DECISION_FORMAT`).
+        """
 
         def act(decision) -> None:
-            decision._decide(WorkflowStep.APPROVE, by)
+            decision._decide(WorkflowStep.APPROVE, by, decided_on=decided_on, keep_name=True)
 
         self._take_step(WorkflowStep.APPROVE, by=by, comments=comments, act=act, seen=seen)
 
@@ -475,8 +534,8 @@ class SignOffSteps:
         live = list(self.signatures.filter(voided_at__isnull=True))
         if not live:
             return
-        current = content_hash(self)
-        if all(signature.content_sha256 == current for signature in live):
+        hashes: dict[int, str] = {}
+        if all(signature_matches(signature, self, hashes=hashes) for signature in live):
             return
 
         def act(decision) -> None:
@@ -495,17 +554,39 @@ class SignOffSteps:
 
     content_edited.alters_data = True
 
-    def publish(self, *, by, on=None) -> None:
-        """Put the record on the public register and index its public text for search."""
+    def publish(self, *, by, on=None, date_not_recorded: bool = False) -> None:
+        """Put the record on the public register and index its public text for search.
+
+        It is dated `on`, or today; with `date_not_recorded` (a record taken outside the
+        register, whose publication date the office did not keep) it keeps no date."""
         # decisions.publication reads the models: it is imported once they are loaded.
-        from decisions.publication import public_search_text
+        from decisions.publication import public_record, public_search_text, unrecorded_required
 
         def act(decision) -> None:
             decision.status = DecisionStatus.PUBLISHED  # what the public text is built for
-            decision.published_on = decision.published_on or on or today()
-            decision.search_document = public_search_text(decision)
+            if not date_not_recorded:
+                decision.published_on = decision.published_on or on or today()
+            # The layout it is published with, kept with it: a later change to the form
+            # does not change the published record.
+            RecordLayout.keep(decision, by=by)
+            record = public_record(decision)  # built once, for both questions
+            missing = unrecorded_required(decision, record)
+            if missing:
+                raise WorkflowError(
+                    "The form requires these on the public record: "
+                    f"{', '.join(missing)}. Fill them in, or record them as not recorded."
+                )
+            decision.search_document = public_search_text(decision, record)
 
         self._take_step(WorkflowStep.PUBLISH, by=by, act=act)
+        # Its public PDF is rendered in the background once the step commits, so that the
+        # first reader gets it from the storage. (decisions.pdf reads the models.)
+        # And those who follow such decisions are alerted. (Both read the models.)
+        from decisions.alerts import alert_publication_later
+        from decisions.pdf import render_public_pdf_later
+
+        render_public_pdf_later(self.reference)
+        alert_publication_later(self.reference)
 
     publish.alters_data = True
 

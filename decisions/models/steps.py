@@ -67,6 +67,8 @@ class WorkflowStep(models.TextChoices):
     PUBLISH = "publish", "Published"
     WITHDRAW = "withdraw", "Withdrawn from publication"
     SUPERSEDE = "supersede", "Superseded"
+    RECORD = "record", "Recorded from the office's signed record"
+    CORRECT = "correct", "Corrected"
 
 
 class WorkflowOutcome(models.TextChoices):
@@ -177,6 +179,11 @@ ONLY_A_DECISION_MAKER = (
     "Only the Police and Crime Commissioner, or an officer acting under a delegation, can decide."
 )
 PUBLISHER = ("decisions.publish_decision",)
+RECORDER = ("decisions.record_decided",)
+ONLY_A_RECORDER = (
+    "Recording or correcting decisions already taken needs the permission to do so: an "
+    "administrator gives it to named officers."
+)
 Status = DecisionStatus
 Step = WorkflowStep
 
@@ -348,6 +355,34 @@ STEPS: dict[str, StepSpec] = {
             status_in_words="it has been superseded",
             label="Mark as superseded",
             style="secondary",
+        ),
+        StepSpec(
+            # A decision taken outside the register (on paper, signed in ink), recorded from
+            # the office's signed record: its signatures are recorded as they were given.
+            Step.RECORD,
+            permissions=RECORDER,
+            refusal=ONLY_A_RECORDER,
+            from_statuses=(Status.DRAFT,),
+            status_after=Status.APPROVED,
+            verb="recorded as decided",
+            event_phrase="recorded it from the office's signed record",
+            label="Record as a decision already taken",
+            style="secondary",
+            page="workspace:decision-record-decided",
+        ),
+        StepSpec(
+            # A decided record corrected: a transcription fix against the signed original
+            # (its paper signatures stand), or a change of substance (the signatures it
+            # touches are voided, and the record goes back through their steps).
+            Step.CORRECT,
+            permissions=RECORDER,
+            refusal=ONLY_A_RECORDER,
+            from_statuses=DECIDED,
+            verb="corrected",
+            event_phrase="corrected it",
+            label="Correct the record",
+            style="secondary",
+            page="workspace:decision-correct",
         ),
     )
 }

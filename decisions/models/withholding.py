@@ -82,7 +82,76 @@ class Withholdable(models.Model):
         """How a withheld part is described to the public."""
         if not self.is_withheld:
             return ""
-        if self.exemption == Exemption.OTHER:
-            return f"Withheld under {self.exemption_other}"
-        section, reason = EXEMPTION_WORDS[self.exemption]
-        return f"Withheld under {section} of the Freedom of Information Act 2000: {reason}"
+        return exemption_in_words(self.exemption, self.exemption_other)
+
+
+def exemption_in_words(exemption: str, exemption_other: str) -> str:
+    """How the public is told why something is withheld."""
+    if exemption == Exemption.OTHER:
+        return f"Withheld under {exemption_other}"
+    section, reason = EXEMPTION_WORDS[exemption]
+    return f"Withheld under {section} of the Freedom of Information Act 2000: {reason}"
+
+
+def restriction_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """The rules of a record whose papers are restricted (`RestrictedPapers`): as a withheld
+    part's, with the reason always stated."""
+    return [
+        models.CheckConstraint(
+            condition=Q(papers_restricted=False) | ~Q(papers_exemption=""),
+            name=f"{prefix}_restricted_needs_exemption",
+            violation_error_message="Choose the exemption under which the papers are restricted.",
+        ),
+        models.CheckConstraint(
+            condition=Q(papers_restricted=True) | Q(papers_exemption=""),
+            name=f"{prefix}_papers_exemption_only_when_restricted",
+            violation_error_message="Only restricted papers cite an exemption.",
+        ),
+        models.CheckConstraint(
+            condition=~Q(papers_exemption=Exemption.OTHER) | ~Q(papers_exemption_other=""),
+            name=f"{prefix}_papers_other_exemption_named",
+            violation_error_message="Name the exemption.",
+        ),
+        models.CheckConstraint(
+            condition=Q(papers_restricted=False) | ~Q(papers_public_interest=""),
+            name=f"{prefix}_restricted_needs_public_interest",
+            violation_error_message=(
+                "Say why the public interest favours restricting the papers: the public "
+                "record shows this statement."
+            ),
+        ),
+        models.CheckConstraint(
+            condition=Q(papers_exemption="") | Q(papers_exemption__in=Exemption.values),
+            name=f"{prefix}_papers_exemption_valid",
+        ),
+    ]
+
+
+class RestrictedPapers(models.Model):
+    """A record published with its summary and decision maker while its papers (sections,
+    appendices, comments, everything else) are restricted, for a stated reason with a
+    public-interest statement: between a partly confidential record and a wholly
+    confidential one."""
+
+    papers_restricted = models.BooleanField(
+        "publish the summary only, restricting the papers", default=False
+    )
+    papers_exemption = models.CharField(
+        "exemption the papers are restricted under",
+        max_length=10,
+        choices=Exemption.choices,
+        blank=True,
+    )
+    papers_exemption_other = models.CharField("other exemption", max_length=200, blank=True)
+    papers_public_interest = models.TextField(
+        "public-interest statement for the restricted papers", blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def papers_restricted_because(self) -> str:
+        if not self.papers_restricted:
+            return ""
+        return exemption_in_words(self.papers_exemption, self.papers_exemption_other)

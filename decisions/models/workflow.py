@@ -3,9 +3,11 @@ Commissioner, the electronic signatures, and the audit trail of every step taken
 The steps themselves are in `decisions.models.steps` (the table) and
 `decisions.models.signoff` (the methods that take them)."""
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,14 +16,19 @@ from simple_history.models import HistoricalRecords
 from commissioning import audit
 from decisions.models.fields import MONEY
 from decisions.models.steps import STEPS, DecisionStatus, WorkflowOutcome, WorkflowStep
-from decisions.workflow import in_words, now
+from decisions.workflow import delegation_refusal, in_words, now
 
 if TYPE_CHECKING:
     from decisions.models.decision import Decision
 
 
 class Delegation(models.Model):
-    """A written delegation under which a named officer decides for the PCC."""
+    """A written delegation under which a named officer decides for the PCC.
+
+    The delegate is a person by name, with an account in the register or not: only one with
+    an account signs in the register's sign-off; a decision taken under the delegation on
+    paper is recorded as it was. A delegation may be made under another (`made_under`): the
+    Chief Executive's, say, under the Commissioner's scheme of delegation."""
 
     delegate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -29,13 +36,30 @@ class Delegation(models.Model):
         null=True,
         blank=True,
         related_name="delegations",
+        help_text="The delegate's account, if they have one: without it they cannot sign here.",
     )
     delegate_name = models.CharField(max_length=200)
     delegate_role = models.CharField(max_length=200, blank=True)
     instrument = models.CharField(
         max_length=250, help_text="The scheme or letter of delegation, with its paragraph."
     )
+    instrument_reference = models.CharField(
+        "the instrument's reference", max_length=100, blank=True
+    )
+    instrument_url = models.URLField("the instrument's address", max_length=500, blank=True)
+    made_under = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_under",
+        verbose_name="made under the delegation",
+        help_text="For a delegation made by a delegate, the delegation it was made under.",
+    )
     scope = models.TextField(help_text="What the delegate may decide.")
+    officers_consulted = models.TextField(
+        blank=True, help_text="Officers the delegate consults, by name and role: one a line."
+    )
     categories = models.ManyToManyField("DecisionCategory", blank=True)
     value_limit = models.DecimalField("up to a value of (£)", **MONEY, null=True, blank=True)
     starts_on = models.DateField()
@@ -61,10 +85,73 @@ class Delegation(models.Model):
                 name="delegation_ends_after_start",
                 violation_error_message="A delegation must end on or after the day it starts.",
             ),
+            models.CheckConstraint(
+                condition=~Q(made_under=models.F("id")),
+                name="delegation_not_under_itself",
+                violation_error_message="A delegation cannot be made under itself.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.delegate_name} under {self.instrument}"
+
+    def clean(self) -> None:
+        super().clean()
+        # Made under itself is the database's rule (delegation_not_under_itself).
+        if self.made_under_id not in (None, self.pk) and self.pk is not None:
+            if any(each.pk == self.pk for each in self.made_under.chain()):
+                raise ValidationError(
+                    {"made_under": "A delegation cannot be made under one made under it."}
+                )
+
+    @property
+    def signing_capacity(self) -> str:
+        """What the delegate signs as. The signature cites the delegation itself, so the
+        instrument's wording is not copied into it (a long one made the capacity too long
+        to store, and the approval failed)."""
+        return f"{self.delegate_role or 'Officer'} under delegation"
+
+    def chain(self) -> list["Delegation"]:
+        """This delegation and those it was made under, the nearest first (one query each)."""
+        chain, seen, current = [], set(), self
+        while current is not None and current.pk not in seen:
+            chain.append(current)
+            seen.add(current.pk)
+            current = current.made_under
+        return chain
+
+    def submission_problems(self, decision: "Decision", on: datetime.date) -> list[str]:
+        """What stops the delegate deciding `decision` under this delegation, found when it is
+        submitted rather than at the delegate's step, each naming the field to put right."""
+        field = "Delegation the decision is taken under"
+        problems = []
+        try:
+            self.full_clean(exclude=["delegate"], validate_unique=False)
+        except ValidationError as invalid:
+            for name, messages in invalid.message_dict.items():
+                label = (
+                    self._meta.get_field(name).verbose_name if name != "__all__" else "delegation"
+                )
+                problems.extend(f"{field}: {label}: {message}" for message in messages)
+        if self.delegate_id is None:
+            problems.append(
+                f"{field}: {self.delegate_name} has no account in the register, so cannot sign "
+                "here. Ask an administrator to give the delegation their account, or record "
+                "the decision as taken on paper."
+            )
+        refusal = delegation_refusal(self, decision, on)
+        if refusal and self.starts_on <= on:
+            problems.append(f"{field}: {refusal.replace('Your delegation', 'The delegation')}")
+        return problems
+
+
+def signed_on_the_day(day: datetime.date) -> datetime.datetime:
+    """What a signature known only to the day (one recorded from a signed record) keeps as its
+    time: midday where the office is, so that the day read back stays the same even if the
+    site's time zone later moves by up to eleven hours (midnight would slip to the day before
+    an hour west). It is never shown: such a signature prints its day only
+    (`Signature.dated_to_the_day`)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def person_name(user) -> str:
@@ -110,6 +197,10 @@ class Signature(models.Model):
     )
     signed_at = models.DateTimeField()
     content_sha256 = models.CharField("SHA-256 of the content as signed", max_length=64)
+    # The shape of what the fingerprint covers (decisions.workflow.CONTENT_FORMAT: the
+    # content; DECISION_FORMAT: the content with the date of decision and the decision
+    # maker's name, which the decision maker's approval binds).
+    content_format = models.PositiveSmallIntegerField(default=1)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=300, blank=True)
 
@@ -156,6 +247,84 @@ class Signature(models.Model):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+    @property
+    def dated_to_the_day(self) -> bool:
+        """Recorded from the office's signed record (no account signed it here): the record
+        gives the day it was signed, never a time, so none is shown (`signed_on_the_day`)."""
+        return self.user_id is None
+
+    @property
+    def signed_on(self) -> datetime.date:
+        """The day it was signed, where the office is."""
+        return timezone.localtime(self.signed_at).date()
+
+
+def signed_copy_path(instance: "SignedCopy", filename: str) -> str:
+    # Kept apart from the appendices: nothing public reads this folder or this table.
+    return f"signed-copies/{instance.decision.reference}/{filename}"
+
+
+class SignedCopy(models.Model):
+    """The office's signed copy of a decision taken outside the register (a scan of the paper
+    record, perhaps with handwritten signatures): an internal appendix, held for staff and
+    never published. The public record says only that the office holds it."""
+
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.PROTECT, related_name="signed_copies"
+    )
+    file = models.FileField(upload_to=signed_copy_path, max_length=255)
+    sha256 = models.CharField("SHA-256 of the file", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision_id", "pk"]
+        verbose_name = "signed copy"
+        verbose_name_plural = "signed copies"
+
+    def __str__(self) -> str:
+        return f"{self.decision.reference}: signed copy"
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class Correction(models.Model):
+    """A transcription fix to a decided record taken on paper (a typo against the signed
+    original): kept with its reason, listed publicly, and leaving the paper signatures as
+    they stand."""
+
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.PROTECT, related_name="corrections"
+    )
+    made_on = models.DateField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Empty when not recorded: a correction imported with its record names nobody.
+    made_by_name = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision_id", "made_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="correction_has_reason",
+                violation_error_message="Say what was corrected and why.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.reference}: corrected on {self.made_on:%-d %B %Y}"
 
 
 class WorkflowEvent(models.Model):

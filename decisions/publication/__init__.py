@@ -1,7 +1,9 @@
 """What the public may see of decisions, and the steps that change it, by concept:
 
 - `record`: a decision's public record (`PublicRecord`), the one place public output is built
-  from: pages, PDFs, feeds and exports take it, never a model instance;
+  from: pages, PDFs, feeds and exports take it, never a model instance; `parts` holds the
+  record's parts (sections, appendices, signatures...), `addresses` its public addresses;
+- `search`: the words the public search may match, and the sitemap's addresses;
 - `versions`: the version of a public page (ETag and Last-Modified) without building it;
 - `gone`: what the public is told of a decision published and since withdrawn or superseded;
 - `release`: releasing a withheld part once its reason has lapsed, which republishes the
@@ -10,31 +12,33 @@
 The contracts' public projection is `contracts.publication`.
 """
 
+from decisions.publication.addresses import appendix_url, decision_pdf_url, decision_url
 from decisions.publication.gone import NoLongerPublished, no_longer_published
+from decisions.publication.parts import (
+    PublicAppendix,
+    PublicAward,
+    PublicComment,
+    PublicDelegation,
+    PublicLink,
+    PublicProvider,
+    PublicSection,
+    PublicSignature,
+)
 from decisions.publication.record import (
     LISTED_FIELDS,
     PUBLIC_PARTS,
     RECORDED_FROM_SIGNED_RECORD,
-    PublicAppendix,
-    PublicAward,
-    PublicComment,
-    PublicLink,
     PublicRecord,
-    PublicSection,
-    PublicSignature,
-    appendix_url,
-    decision_pdf_url,
-    decision_url,
     listed_record,
     listed_rows,
     listed_values,
     public_decisions,
-    public_index,
     public_record,
     public_record_of,
-    public_search_text,
     public_signatures,
     record_fingerprint,
+    record_layout,
+    unrecorded_required,
 )
 from decisions.publication.release import (
     appendices_due_for_release,
@@ -43,6 +47,7 @@ from decisions.publication.release import (
     republish,
     sections_due_for_release,
 )
+from decisions.publication.search import public_index, public_search_text
 from decisions.publication.versions import (
     RecordVersion,
     record_version,
@@ -58,7 +63,9 @@ __all__ = [
     "PublicAppendix",
     "PublicAward",
     "PublicComment",
+    "PublicDelegation",
     "PublicLink",
+    "PublicProvider",
     "PublicRecord",
     "PublicSection",
     "PublicSignature",
@@ -78,6 +85,7 @@ __all__ = [
     "public_search_text",
     "public_signatures",
     "record_fingerprint",
+    "record_layout",
     "record_version",
     "register_last_changed",
     "register_version",
@@ -85,4 +93,5 @@ __all__ = [
     "release_section",
     "republish",
     "sections_due_for_release",
+    "unrecorded_required",
 ]

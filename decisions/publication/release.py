@@ -14,7 +14,7 @@ from decisions.models import (
     DecisionSection,
     Withholdable,
 )
-from decisions.publication.record import public_search_text
+from decisions.publication.search import public_search_text
 
 
 def sections_due_for_release(today: datetime.date | None = None) -> models.QuerySet:
@@ -114,6 +114,10 @@ def republish(decision: Decision, *, by, reason: str = "Republished") -> None:
     decision._history_user = by
     decision._change_reason = reason
     decision.save()
+    # decisions.pdf reads the public record built here.
+    from decisions.pdf import render_public_pdf_later
+
+    render_public_pdf_later(decision.reference)
 
 
 republish.alters_data = True

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from commissioning.speed import precompiled
-from contracts.models import Contract
+from contracts.models import Contract, PartnerBody, Provider
 from decisions import models as register
 
 
@@ -65,6 +65,10 @@ def _record_version_query(reference: str) -> models.QuerySet:
     stamps = {
         "record": F("updated_at"),
         "form": F("template__updated_at"),
+        "office": history(register.Office, id=OuterRef("template__office_id")),
+        "layout": history(register.RecordLayout, decision_id=pk),
+        "elements": history(register.FormElement, form_id=OuterRef("template_id")),
+        "values": history(register.FieldValue, decision_id=pk),
         "record_history": history(register.Decision, id=pk),
         "category": history(register.DecisionCategory, id=OuterRef("category_id")),
         "delegation": history(register.Delegation, id=OuterRef("delegation_id")),
@@ -72,12 +76,35 @@ def _record_version_query(reference: str) -> models.QuerySet:
         "appendices": history(register.Appendix, decision_id=pk),
         "comments": history(register.StatutoryComment, decision_id=pk),
         "awards": history(register.Award, decision_id=pk),
+        "money": history(register.DecisionMoney, decision_id=pk),
+        "yearly_figures": history(register.YearlyFigure, decision_id=pk),
+        "funding_sources": history(register.FundingSource, decision_id=pk),
+        "funders": _newest(PartnerBody.objects.filter(funded_decisions__decision=pk), "updated_at"),
         "signatures": history(register.Signature, decision_id=pk),
         "links": history(register.DecisionLink, from_decision_id=pk),
         "linked": _newest(
             register.Decision.objects.filter(links_in__from_decision=pk), "updated_at"
         ),
         "contracts": _newest(Contract.objects.filter(decisions=pk), "updated_at"),
+        "providers": history(register.DecisionProvider, decision_id=pk),
+        "provider_names": _newest(
+            Provider.objects.filter(decision_links__decision=pk), "updated_at"
+        ),
+        # A link to a decision outside the register is read as the register's record of
+        # that reference once there is one (`record._links_shown`).
+        "outside_linked": _newest(
+            register.Decision.objects.filter(
+                # The record's own links: two levels out (OuterRef("pk") here would be the
+                # decision of the filter, scanning every decision for links of its own).
+                reference__in=register.DecisionLink.objects.filter(
+                    from_decision=OuterRef(pk), to_decision__isnull=True
+                ).values("to_reference")
+            ),
+            "updated_at",
+        ),
+        # The delegations a delegate's was made under: any delegation's change, as rare as
+        # it is, counts.
+        "delegations": _newest(register.Delegation.history.all(), "history_date"),
     }
     return (
         register.Decision.objects.published()

@@ -10,7 +10,7 @@ from django import template
 from django.template.defaultfilters import truncatewords
 from django.utils.safestring import mark_safe
 
-from commissioning.templatetags.registers import long_date
+from commissioning.money import pounds
 
 register = template.Library()
 
@@ -27,11 +27,13 @@ def public_result(record) -> str:
     what Django's `escape` calls, and the row is marked safe once."""
     facts = escape(record.reference)
     if record.decided_on:
-        facts += f" · Decided {long_date(record.decided_on)}"
+        facts += f" · Decided {record.decided}"
     if record.published_on:
-        facts += f" · Published {long_date(record.published_on)}"
+        facts += f" · Published {record.published}"
     if record.published_late:
         facts += " (late)"
+    if record.listed_value is not None:
+        facts += f" · Value {pounds(record.listed_value)}"
     text = record.listing_text
     listing = (
         f'\n  <p class="govuk-body govuk-!-margin-bottom-1">'

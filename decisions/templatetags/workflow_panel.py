@@ -36,5 +36,14 @@ def when(moment: datetime.datetime | None) -> str:
 
 
 @register.filter
+def signed_when(signature) -> str:
+    """When a signature was given: '15 June 2022 at 2:05pm' for one signed in the register,
+    the day alone for one recorded from a signed record, whose record gives no time."""
+    if signature.dated_to_the_day:
+        return f"{signature.signed_on.day} {signature.signed_on:%B %Y}"
+    return when(signature.signed_at)
+
+
+@register.filter
 def status_tag_class(status: str) -> str:
     return STATUS_TAG_CLASSES.get(status, "govuk-tag--grey")

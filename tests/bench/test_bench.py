@@ -51,6 +51,8 @@ def test_each_floor_view_answers(seeded, settings):
     for path in [
         "/bench-floor/public/",
         "/bench-floor/public/?q=community",
+        "/bench-floor/public-contracts/",
+        "/bench-floor/public-contracts/?q=community",
         f"/bench-floor/public/{reference}/",
         "/bench-floor/anonymous/decisions/",
         "/bench-floor/anonymous/contracts/",
@@ -134,6 +136,44 @@ def test_the_report_says_which_targets_are_met():
     # Whatever was not measured is not met.
     assert targets["PDF first render / WeasyPrint alone"]["met"] is False
     assert "| officer_decisions / floor | 1.2 | 1.5 | yes |" in report.markdown(results, targets)
+
+
+def test_the_public_contract_register_and_its_search_are_measured_at_both_sizes(seeded):
+    """Both pages are asked of each size's server, counted among the pages compared at both
+    sizes (100,000 decisions and 20,000 contracts against 1,000: at most 1.3 times, with a
+    constant query count) and compared with a floor of their own (at most 1.5 times)."""
+    from benchmark.run import Plan
+
+    plan = Plan(decision="X", deep=1, pdf_records=[], officer={}, admin={})
+    pages, floors = plan.public_pages("community"), plan.floors("community")
+
+    assert pages["public_contracts"] == "/contracts/"
+    assert pages["public_contracts_q"] == "/contracts/?q=community"
+    assert {"public_contracts", "public_contracts_q"} <= set(report.MEASURED_PAGES)
+    for page, floor in report.PUBLIC_LISTS.items():
+        assert page in pages and floors[floor].startswith("/bench-floor/public-contracts/")
+    # The seed has a contract for every five decisions: 20,000 at the full size.
+    from benchmark.seed import SIZES
+
+    assert SIZES["full"].contracts == 20_000
+
+
+def test_the_report_compares_the_public_contract_register_with_its_floor():
+    results = {
+        "pages": {
+            "large": measures(public_contracts=14.0, public_contracts_q=40.0),
+            "small": measures(public_contracts=12.0, public_contracts_q=10.0),
+        },
+        "references": measures(floor_public_contracts=10.0, floor_public_contracts_q=20.0),
+    }
+
+    targets = report.build_targets(results)
+
+    assert targets["public_contracts / floor"] == {"value": 1.4, "limit": 1.5, "met": True}
+    assert targets["public_contracts_q / floor"]["met"] is False  # 2.0
+    assert targets["public_contracts at large / at 1,000"]["met"] is True  # 1.17
+    assert targets["public_contracts_q at large / at 1,000"]["met"] is False  # 4.0
+    assert targets["public_contracts queries"]["met"] is True
 
 
 def test_the_load_run_posts_what_a_browser_would():

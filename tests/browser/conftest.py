@@ -6,6 +6,8 @@ Without one they are skipped locally and fail in CI.
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,11 +60,66 @@ def browser():
         playwright.stop()
 
 
+class RequestsInFlight:
+    """The live server's WSGI application, counting the requests it is answering."""
+
+    def __init__(self, app):
+        self.app = app
+        self.busy = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.busy += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.lock:
+                self.busy -= 1
+
+
+@pytest.fixture(scope="session")
+def requests_in_flight(live_server) -> RequestsInFlight:
+    server = live_server.thread.httpd
+    counter = RequestsInFlight(server.get_app())
+    server.set_app(counter)
+    return counter
+
+
+# How long a test's end waits for the live server to finish the requests it is answering.
+SETTLE_SECONDS = 30
+
+
+@pytest.fixture(autouse=True)
+def live_server_settles(request):
+    """After a browser test, and before its database is emptied for the next, wait until the
+    live server has answered what it was asked: a test that fails while a page is loading
+    would otherwise empty the tables under a request still using them (on SQLite, the same
+    connection), and every test after it would start from what that left."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # emptied after this fixture ends
+    counter = request.getfixturevalue("requests_in_flight")
+    yield
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while counter.busy and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
     page = context.new_page()
     yield page
+    context.close()
+
+
+@pytest.fixture(params=[1280, 375], ids=lambda width: f"{width}px")
+def screen(request, browser):
+    """A page on a laptop's width, then on a phone's: a test asking for it runs at both."""
+    context = browser.new_context(viewport={"width": request.param, "height": 800})
+    yield context.new_page()
     context.close()
 
 

@@ -6,6 +6,8 @@ import importlib
 import pytest
 from django.apps import apps
 
+from tests.browser.journeys import fits
+
 pytestmark = pytest.mark.browser
 
 MIGRATION = importlib.import_module("commissioning.migrations.0004_information_page_defaults")
@@ -21,24 +23,12 @@ FOOTER_LINKS = [
     ),
     ("Open data licence", "Open data licence"),
 ]
-WIDTHS = [1280, 375]
 
 
 @pytest.fixture
 def information_pages(transactional_db):
     """The pages of migration 0004: a live server's test flushes them between tests."""
     MIGRATION.create_pages(apps, None)
-
-
-@pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
-def screen(request, browser):
-    context = browser.new_context(viewport={"width": request.param, "height": 800})
-    yield context.new_page()
-    context.close()
-
-
-def scrolls_sideways(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
 
 def test_each_footer_page_opens_from_the_home_page_without_a_problem(
@@ -51,7 +41,7 @@ def test_each_footer_page_opens_from_the_home_page_without_a_problem(
         screen.wait_for_load_state()
         assert screen.locator("h1").inner_text() == heading
         axe(screen)
-        assert not scrolls_sideways(screen), f"{screen.url} scrolls sideways"
+        fits(screen)
 
 
 def test_the_phase_banners_feedback_link_opens_the_contact_pages_feedback_section(

@@ -1,44 +1,17 @@
 """The sign-off workflow in a real browser: one decision from draft to decided, taken by four
 different people, each signed in through the sign-in page."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
-from commissioning.roles import Role
 from decisions.models import Decision, DecisionStatus
-from tests.factories import DecisionTemplateFactory, StartedDecisionFactory, UserFactory
+from tests.browser.journeys import people, sign_in  # noqa: F401 (people is a fixture)
+from tests.factories import DecisionTemplateFactory, StartedDecisionFactory
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def people(transactional_db):
-    # A live server test flushes the database afterwards, so the role groups made by the
-    # migration may be gone: make them again.
-    importlib.import_module("decisions.migrations.0002_roles").create_roles(apps, None)
-    return {
-        "officer": UserFactory(
-            username="officer", first_name="Sara", last_name="Ansell", roles=[Role.OFFICER]
-        ),
-        "treasurer": UserFactory(
-            username="treasurer", first_name="Demo", last_name="Treasurer", roles=[Role.TREASURER]
-        ),
-        "monitoring": UserFactory(
-            username="monitoring",
-            first_name="Demo",
-            last_name="Monitoring Officer",
-            roles=[Role.MONITORING_OFFICER],
-        ),
-        "pcc": UserFactory(
-            username="pcc", first_name="Philip", last_name="Seccombe", roles=[Role.COMMISSIONER]
-        ),
-    }
-
-
-@pytest.fixture
-def decision(people) -> Decision:
+def decision(people) -> Decision:  # noqa: F811
     form = DecisionTemplateFactory(
         name="Warwickshire decision record (WPCC3)",
         reference_format="WPCC3-{number:04}",
@@ -58,16 +31,6 @@ def decision(people) -> Decision:
     return decision
 
 
-def sign_in(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "demo")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{user.username} could not sign in"
-
-
 def take_step(page, live_server, axe, decision, button: str, comments: str | None) -> None:
     """From the workflow page: press the step's button, confirm it with comments."""
     page.goto(f"{live_server.url}/workspace/decisions/{decision.reference}/workflow/")
@@ -83,7 +46,11 @@ def take_step(page, live_server, axe, decision, button: str, comments: str | Non
 
 
 def test_a_decision_goes_from_draft_to_decided_through_four_people(
-    live_server, page, axe, people, decision
+    live_server,
+    page,
+    axe,
+    people,  # noqa: F811
+    decision,
 ):
     sign_in(page, live_server, people["officer"])
     take_step(page, live_server, axe, decision, "Submit for sign-off", None)

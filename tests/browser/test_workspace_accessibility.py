@@ -21,6 +21,7 @@ from tests.factories import (
     DecisionTemplateFactory,
     JointArrangementFactory,
     LotFactory,
+    NoticeFactory,
     PartnerAskFactory,
     PartnerBodyFactory,
     PartnerPositionFactory,
@@ -51,6 +52,8 @@ def site(transactional_db, settings, tmp_path):
     contract = ContractFactory(reference="WOPCC-DA-ADULT-2018", provider=provider, lot=lot)
     CommissionerFactory(contract=contract, body=None, role="lead", share=60)
     CommissionerFactory(contract=contract, body=body, role="co", share=40)
+    notice = NoticeFactory(contract=contract)
+    NoticeFactory(contract=None, phase=phase, identifier="", published_on=None)
     form = DecisionTemplateFactory(
         name="Executive order and supporting report",
         sections=[
@@ -109,6 +112,7 @@ def site(transactional_db, settings, tmp_path):
         "risk": risk,
         "ask": ask,
         "form": form,
+        "notice": notice,
     }
 
 
@@ -149,12 +153,22 @@ def read_pages(s) -> list[str]:
     ]
 
 
+def decision_part_pages(s) -> list[str]:
+    """A draft's providers, grants and awards, and links outside the register."""
+    reference = s["draft"].reference
+    return [
+        f"/workspace/decisions/{reference}/{name}/"
+        for name in ("providers", "awards", "outside-links")
+    ]
+
+
 def form_pages(s) -> list[str]:
     return [
         "/workspace/decisions/new/",
         f"/workspace/decisions/new/{s['form'].pk}/",
         f"/workspace/decisions/{s['draft'].reference}/edit/",
         f"/workspace/decisions/{s['draft'].reference}/appendices/new/",
+        *decision_part_pages(s),
         "/workspace/contracts/new/",
         f"/workspace/contracts/{s['contract'].pk}/edit/",
         f"/workspace/contracts/{s['contract'].pk}/extend/",
@@ -165,6 +179,10 @@ def form_pages(s) -> list[str]:
         f"/workspace/programmes/{s['programme'].pk}/phases/new/",
         f"/workspace/phases/{s['phase'].pk}/lots/new/",
         f"/workspace/lots/{s['lot'].pk}/edit/",
+        f"/workspace/phases/{s['phase'].pk}/edit/",
+        f"/workspace/phases/{s['phase'].pk}/notices/new/",
+        f"/workspace/contracts/{s['contract'].pk}/notices/new/",
+        f"/workspace/notices/{s['notice'].pk}/edit/",
         "/workspace/arrangements/new/",
         f"/workspace/arrangements/{s['arrangement'].pk}/partners/new/",
         f"/workspace/arrangement-partners/{s['partner'].pk}/positions/new/",
@@ -211,3 +229,22 @@ def test_a_refused_stale_save_is_accessible(live_server, signed_in, axe, site):
 
     assert signed_in.get_by_text("Your changes have not been saved").is_visible()
     axe(signed_in)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_decision_part_pages_fit_the_screen_with_and_without_errors(
+    live_server, signed_in, axe, site, width
+):
+    signed_in.set_viewport_size({"width": width, "height": 900})
+    wider = "document.documentElement.scrollWidth > window.innerWidth"
+    for path in decision_part_pages(site):
+        response = signed_in.goto(live_server.url + path)
+        assert response.status == 200, path
+        axe(signed_in)
+        assert not signed_in.evaluate(wider), path
+        # Sent with a row half filled: the errors are shown next to the fields.
+        signed_in.locator("#main-content select").first.select_option(index=1)
+        signed_in.locator("#main-content form[method=post] button[type=submit]").first.click()
+        signed_in.wait_for_load_state()
+        axe(signed_in)
+        assert not signed_in.evaluate(wider), path

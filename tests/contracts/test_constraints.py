@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
+from commissioning.dates import PreciseDate
 from contracts.models import (
     Commissioner,
     Contract,
@@ -26,6 +27,7 @@ from tests.factories import (
     ExtensionFactory,
     JointArrangementFactory,
     LotFactory,
+    NoticeFactory,
     PartnerAskFactory,
     PartnerBodyFactory,
     PartnerPositionFactory,
@@ -146,6 +148,64 @@ def test_contract_ending_before_it_starts_is_refused(assert_refused):
     )
 
 
+@covers("contract_date_precisions_valid")
+def test_a_contract_date_is_a_day_a_month_or_a_year(assert_refused):
+    contract = ContractFactory.build(provider=ProviderFactory(), ends_on_precision="week")
+
+    assert_refused(
+        contract,
+        "contract_date_precisions_valid",
+        message="A date is known to the day, the month or the year.",
+    )
+
+
+@covers("procurementphase_date_precisions_valid")
+def test_a_phase_date_is_a_day_a_month_or_a_year(assert_refused):
+    phase = ProcurementPhaseFactory.build(
+        programme=ProgrammeFactory(),
+        starts_on=datetime.date(2023, 4, 1),
+        ends_on=None,
+        starts_on_precision="week",
+    )
+
+    assert_refused(
+        phase,
+        "procurementphase_date_precisions_valid",
+        message="A date is known to the day, the month or the year.",
+    )
+
+
+@covers("extension_date_precisions_valid")
+def test_an_extension_end_before_is_a_day_a_month_or_a_year(assert_refused):
+    extension = ExtensionFactory.build(
+        contract=ContractFactory(), previous_ends_on_precision="week"
+    )
+
+    assert_refused(
+        extension,
+        "extension_date_precisions_valid",
+        message="A date is known to the day, the month or the year.",
+    )
+
+
+def test_a_contract_with_no_provider_and_no_dates_is_accepted():
+    contract = ContractFactory.build(provider=None, starts_on=None, ends_on=None)
+
+    contract.full_clean()
+    contract.save()
+
+
+def test_an_end_known_only_to_the_year_may_be_the_year_it_starts():
+    # 2023 is stored as 1 January 2023, before the start: the year may still end after it.
+    contract = ContractFactory.build(
+        provider=ProviderFactory(), starts_on=datetime.date(2023, 4, 1)
+    )
+    contract.ends = PreciseDate.of(2023)
+
+    contract.full_clean()
+    contract.save()
+
+
 def test_moving_a_contract_end_before_its_start_is_refused_and_changes_nothing(assert_refused):
     contract = ContractFactory(
         starts_on=datetime.date(2018, 4, 1), ends_on=datetime.date(2023, 3, 31)
@@ -224,10 +284,12 @@ def test_negative_contract_amount_is_refused(assert_refused, field, constraint, 
     "contract_route_valid",
     "commissioner_role_valid",
     "extension_kind_valid",
-    "extension_basis_valid",
     "partnerposition_valid",
     "arrangementrisk_levels_valid",
     "partnerask_status_valid",
+    "procurementphase_outcome_valid",
+    "procurementphase_route_valid",
+    "notice_kind_valid",
 )
 @pytest.mark.parametrize(
     ("build", "field", "constraint"),
@@ -265,12 +327,6 @@ def test_negative_contract_amount_is_refused(assert_refused, field, constraint, 
             id="extension-kind",
         ),
         pytest.param(
-            lambda: ExtensionFactory.build(contract=ContractFactory(), basis="goodwill"),
-            "basis",
-            "extension_basis_valid",
-            id="extension-basis",
-        ),
-        pytest.param(
             lambda: PartnerPositionFactory.build(
                 partner=ArrangementPartnerFactory(), position="undecided"
             ),
@@ -301,6 +357,26 @@ def test_negative_contract_amount_is_refused(assert_refused, field, constraint, 
             "status",
             "partnerask_status_valid",
             id="ask-status",
+        ),
+        pytest.param(
+            lambda: ProcurementPhaseFactory.build(
+                programme=ProgrammeFactory(), outcome="postponed"
+            ),
+            "outcome",
+            "procurementphase_outcome_valid",
+            id="phase-outcome",
+        ),
+        pytest.param(
+            lambda: ProcurementPhaseFactory.build(programme=ProgrammeFactory(), route="auction"),
+            "route",
+            "procurementphase_route_valid",
+            id="phase-route",
+        ),
+        pytest.param(
+            lambda: NoticeFactory.build(contract=ContractFactory(), kind="newspaper"),
+            "kind",
+            "notice_kind_valid",
+            id="notice-kind",
         ),
     ],
 )
@@ -586,3 +662,95 @@ def test_variation_ending_before_the_contract_starts_is_refused_with_a_message(c
         )
 
     assert unchanged(contract) == before
+
+
+# Identifiers from outside the register (issue 23)
+
+
+@covers("contract_cpv_codes_valid", "lot_cpv_codes_valid", "procurementphase_cpv_codes_valid")
+@pytest.mark.parametrize(
+    ("build", "constraint"),
+    [
+        (lambda: ContractFactory.build(provider=ProviderFactory()), "contract_cpv_codes_valid"),
+        (lambda: LotFactory.build(phase=ProcurementPhaseFactory()), "lot_cpv_codes_valid"),
+        (
+            lambda: ProcurementPhaseFactory.build(programme=ProgrammeFactory()),
+            "procurementphase_cpv_codes_valid",
+        ),
+    ],
+    ids=["contract", "lot", "phase"],
+)
+def test_cpv_codes_not_written_as_cpv_codes_are_refused(assert_refused, build, constraint):
+    instance = build()
+    instance.cpv_codes = "85312300-2; 8531230"
+
+    assert_refused(
+        instance,
+        constraint,
+        field="cpv_codes",
+        message="8531230 is not a CPV code: a CPV code is eight digits, a hyphen and a check "
+        "digit, like 85312300-2",
+    )
+
+
+@covers("procurementphase_tender_value_not_negative")
+def test_negative_tender_value_is_refused(assert_refused):
+    phase = ProcurementPhaseFactory.build(
+        programme=ProgrammeFactory(), tender_value=Decimal("-1.00")
+    )
+
+    assert_refused(
+        phase,
+        "procurementphase_tender_value_not_negative",
+        message="The value of the tender cannot be negative.",
+    )
+
+
+@covers("notice_of_a_phase_or_a_contract")
+@pytest.mark.parametrize("attached_to", ["neither", "both"])
+def test_notice_belongs_to_one_phase_or_one_contract(assert_refused, attached_to):
+    notice = NoticeFactory.build(contract=None)
+    if attached_to == "both":
+        notice.contract = ContractFactory()
+        notice.phase = ProcurementPhaseFactory()
+
+    assert_refused(
+        notice,
+        "notice_of_a_phase_or_a_contract",
+        message="A notice belongs to a procurement phase or a contract.",
+    )
+
+
+@covers("notice_identified")
+def test_notice_with_neither_identifier_nor_address_is_refused(assert_refused):
+    notice = NoticeFactory.build(contract=ContractFactory(), identifier="", url="")
+
+    assert_refused(
+        notice,
+        "notice_identified",
+        message="Give the notice's identifier, its address or both.",
+    )
+
+
+@covers("notice_address_is_web")
+def test_notice_address_that_is_not_a_web_address_is_refused(assert_refused):
+    notice = NoticeFactory.build(contract=ContractFactory(), url="javascript:alert(1)")
+
+    assert_refused(
+        notice,
+        "notice_address_is_web",
+        field="url",
+        message="Enter the notice's web address, starting https:// or http://",
+    )
+
+
+@covers("extensionbasis.label")
+def test_two_extension_bases_with_one_wording_are_refused(assert_refused):
+    twin = ExtensionBasis(code="again", label="An extension option in the contract")
+
+    assert_refused(
+        twin,
+        "label",
+        field="label",
+        message="Extension basis with this Wording already exists.",
+    )

@@ -8,18 +8,40 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from decisions.models import Decision, Exemption, WorkflowOutcome, WorkflowStep
+from commissioning.dates import PreciseDate
+from decisions.models import (
+    Correction,
+    Decision,
+    DecisionMoney,
+    EditorDraft,
+    ElementKind,
+    Exemption,
+    FieldType,
+    FormElement,
+    FundingSource,
+    Office,
+    PlannedDecision,
+    RecordLayout,
+    Subscription,
+    WorkflowOutcome,
+    WorkflowStep,
+    YearlyFigure,
+)
 from tests.factories import (
     AppendixFactory,
     AwardFactory,
     DecisionCategoryFactory,
     DecisionFactory,
     DecisionLinkFactory,
+    DecisionProviderFactory,
     DecisionSectionFactory,
     DecisionTemplateFactory,
     DelegationFactory,
+    FieldValueFactory,
+    ProviderFactory,
     SignatureFactory,
     StatutoryCommentFactory,
     TemplateSectionFactory,
@@ -113,7 +135,7 @@ def test_two_form_sections_with_one_heading_are_refused(assert_refused, template
     assert_refused(
         TemplateSectionFactory.build(template=template, position=2, heading="Background"),
         "templatesection_unique_heading",
-        message="Template section with this Template and Heading already exists.",
+        message="The form has a section with this heading already.",
     )
 
 
@@ -166,11 +188,20 @@ def test_decision_linked_to_itself_is_refused(assert_refused, template):
     )
 
 
-# Withheld sections and appendices
+# Withheld sections, appendices and figures
+
+
+class FiguresFactory:
+    """Builds a decision's figures (`DecisionMoney`) as the factories build the other parts."""
+
+    build = DecisionMoney
+
 
 PARTS = [
     pytest.param(DecisionSectionFactory, "decisionsection", id="section"),
     pytest.param(AppendixFactory, "appendix", id="appendix"),
+    pytest.param(FieldValueFactory, "fieldvalue", id="own-field"),
+    pytest.param(FiguresFactory, "decisionmoney", id="figures"),
 ]
 
 
@@ -178,7 +209,12 @@ def withholdable(factory, template, **fields):
     return factory.build(decision=DecisionFactory(template=template), **fields)
 
 
-@covers("decisionsection_withheld_needs_exemption", "appendix_withheld_needs_exemption")
+@covers(
+    "decisionsection_withheld_needs_exemption",
+    "appendix_withheld_needs_exemption",
+    "fieldvalue_withheld_needs_exemption",
+    "decisionmoney_withheld_needs_exemption",
+)
 @pytest.mark.parametrize(("factory", "prefix"), PARTS)
 def test_withheld_part_without_exemption_is_refused(assert_refused, template, factory, prefix):
     part = withholdable(factory, template, is_withheld=True, exemption="")
@@ -190,7 +226,12 @@ def test_withheld_part_without_exemption_is_refused(assert_refused, template, fa
     )
 
 
-@covers("decisionsection_exemption_only_when_withheld", "appendix_exemption_only_when_withheld")
+@covers(
+    "decisionsection_exemption_only_when_withheld",
+    "appendix_exemption_only_when_withheld",
+    "fieldvalue_exemption_only_when_withheld",
+    "decisionmoney_exemption_only_when_withheld",
+)
 @pytest.mark.parametrize(("factory", "prefix"), PARTS)
 def test_exemption_on_a_part_not_withheld_is_refused(assert_refused, template, factory, prefix):
     part = withholdable(factory, template, is_withheld=False, exemption=Exemption.S40)
@@ -202,7 +243,12 @@ def test_exemption_on_a_part_not_withheld_is_refused(assert_refused, template, f
     )
 
 
-@covers("decisionsection_other_exemption_named", "appendix_other_exemption_named")
+@covers(
+    "decisionsection_other_exemption_named",
+    "appendix_other_exemption_named",
+    "fieldvalue_other_exemption_named",
+    "decisionmoney_other_exemption_named",
+)
 @pytest.mark.parametrize(("factory", "prefix"), PARTS)
 def test_other_exemption_without_its_name_is_refused(assert_refused, template, factory, prefix):
     part = withholdable(
@@ -213,7 +259,10 @@ def test_other_exemption_without_its_name_is_refused(assert_refused, template, f
 
 
 @covers(
-    "decisionsection_qualified_needs_public_interest", "appendix_qualified_needs_public_interest"
+    "decisionsection_qualified_needs_public_interest",
+    "appendix_qualified_needs_public_interest",
+    "fieldvalue_qualified_needs_public_interest",
+    "decisionmoney_qualified_needs_public_interest",
 )
 @pytest.mark.parametrize("exemption", [Exemption.S43_1, Exemption.S43_2, Exemption.S31])
 @pytest.mark.parametrize(("factory", "prefix"), PARTS)
@@ -234,7 +283,12 @@ def test_qualified_exemption_without_public_interest_statement_is_refused(
     )
 
 
-@covers("decisionsection_exemption_valid", "appendix_exemption_valid")
+@covers(
+    "decisionsection_exemption_valid",
+    "appendix_exemption_valid",
+    "fieldvalue_exemption_valid",
+    "decisionmoney_exemption_valid",
+)
 @pytest.mark.parametrize(("factory", "prefix"), PARTS)
 def test_unknown_exemption_is_refused(assert_refused, template, factory, prefix):
     part = withholdable(factory, template, is_withheld=True, exemption="s99")
@@ -331,6 +385,26 @@ def test_decided_before_it_was_received_is_refused(assert_refused, template):
     )
 
 
+@covers("decision_date_precisions_valid")
+def test_a_decision_date_is_a_day_a_month_or_a_year(assert_refused, template):
+    decision = draft(template, decided_on=datetime.date(2022, 6, 1), decided_on_precision="week")
+
+    assert_refused(
+        decision,
+        "decision_date_precisions_valid",
+        message="A date is known to the day, the month or the year.",
+    )
+
+
+def test_signed_in_the_month_of_a_decision_taken_in_it_is_accepted(template):
+    # "June 2022" is stored as 1 June: it may be any day of June, so it is not refused.
+    decision = draft(template, decided_on=datetime.date(2022, 6, 15))
+    decision.signed = PreciseDate.of(2022, 6)
+
+    decision.full_clean()
+    decision.save()
+
+
 def test_received_decided_and_signed_on_one_day_is_accepted(template):
     day = datetime.date(2022, 6, 15)
     decision = draft(template, received_on=day, decided_on=day, signed_on=day)
@@ -373,6 +447,129 @@ def test_negative_award_is_refused(assert_refused, template):
     assert_refused(award, "award_amount_not_negative", message="An award cannot be negative.")
 
 
+# Money: a decision's figures, by financial year and by funder
+
+
+@covers("decisionmoney_one_per_decision")
+def test_second_set_of_figures_for_one_decision_is_refused(assert_refused, template):
+    first = DecisionMoney.objects.create(decision=DecisionFactory(template=template))
+
+    assert_refused(
+        DecisionMoney(decision=first.decision, value=Decimal("900.00")),
+        "decisionmoney_one_per_decision",
+        field="decision",
+        message="Decision's figures with this Decision already exists.",
+    )
+
+
+@covers("decisionmoney_value_not_negative")
+def test_negative_value_of_a_decision_is_refused(assert_refused, template):
+    figures = DecisionMoney(decision=DecisionFactory(template=template), value=Decimal("-0.01"))
+
+    assert_refused(
+        figures, "decisionmoney_value_not_negative", message="The value cannot be negative."
+    )
+
+
+def test_figures_with_no_value_recorded_are_accepted(template):
+    figures = DecisionMoney(decision=DecisionFactory(template=template), value=None)
+
+    figures.full_clean()
+    figures.save()
+    assert DecisionMoney.objects.filter(pk=figures.pk, value__isnull=True).exists()
+
+
+@covers("yearlyfigure_one_per_year")
+def test_two_figures_for_one_financial_year_are_refused(assert_refused, template):
+    first = YearlyFigure.objects.create(
+        decision=DecisionFactory(template=template), year=2025, amount=Decimal("100.00")
+    )
+
+    assert_refused(
+        YearlyFigure(decision=first.decision, year=2025, amount=Decimal("200.00")),
+        "yearlyfigure_one_per_year",
+        message="This financial year already has a figure.",
+    )
+
+
+@covers("yearlyfigure_amount_not_negative")
+def test_negative_yearly_figure_is_refused(assert_refused, template):
+    figure = YearlyFigure(
+        decision=DecisionFactory(template=template), year=2025, amount=Decimal("-0.01")
+    )
+
+    assert_refused(
+        figure,
+        "yearlyfigure_amount_not_negative",
+        message="A yearly figure cannot be negative.",
+    )
+
+
+@covers("yearlyfigure_year_in_range")
+@pytest.mark.parametrize("year", [1989, 2101])
+def test_yearly_figure_outside_the_registers_years_is_refused(assert_refused, template, year):
+    figure = YearlyFigure(
+        decision=DecisionFactory(template=template), year=year, amount=Decimal("100.00")
+    )
+
+    assert_refused(
+        figure,
+        "yearlyfigure_year_in_range",
+        message="Give a financial year between 1990 and 2100.",
+    )
+
+
+@covers(
+    "fundingsource_names_the_funder",
+    "fundingsource_amount_not_negative",
+    "fundingsource_percentage_in_range",
+    "fundingsource_gives_a_share",
+)
+@pytest.mark.parametrize(
+    ("fields", "constraint", "message"),
+    [
+        pytest.param(
+            {"funder": "", "amount": Decimal("40000.00")},
+            "fundingsource_names_the_funder",
+            "Name the funder, or choose a partner body.",
+            id="no-funder",
+        ),
+        pytest.param(
+            {"amount": Decimal("-0.01")},
+            "fundingsource_amount_not_negative",
+            "An amount cannot be negative.",
+            id="negative-amount",
+        ),
+        pytest.param(
+            {"percentage": Decimal("100.01")},
+            "fundingsource_percentage_in_range",
+            "A share is a percentage from 0 to 100.",
+            id="over-100-percent",
+        ),
+        pytest.param(
+            {"percentage": Decimal("-0.01")},
+            "fundingsource_percentage_in_range",
+            "A share is a percentage from 0 to 100.",
+            id="negative-percent",
+        ),
+        pytest.param(
+            {"amount": None, "percentage": None},
+            "fundingsource_gives_a_share",
+            "Give the amount, the percentage, or both.",
+            id="no-share",
+        ),
+    ],
+)
+def test_funding_source_without_a_funder_or_a_fair_share_is_refused(
+    assert_refused, template, fields, constraint, message
+):
+    source = FundingSource(
+        decision=DecisionFactory(template=template), **{"funder": "Dorset Council", **fields}
+    )
+
+    assert_refused(source, constraint, message=message)
+
+
 # Values outside their choices
 
 
@@ -381,6 +578,9 @@ def test_negative_award_is_refused(assert_refused, template):
     "decision_status_valid",
     "statutorycomment_role_valid",
     "decisionlink_kind_valid",
+    "decisionprovider_role_valid",
+    "decision_papers_exemption_valid",
+    "decisionmoney_spend_type_valid",
 )
 @pytest.mark.parametrize(
     ("build", "field", "constraint"),
@@ -416,6 +616,30 @@ def test_negative_award_is_refused(assert_refused, template):
             "kind",
             "decisionlink_kind_valid",
             id="link-kind",
+        ),
+        pytest.param(
+            lambda template: DecisionProviderFactory.build(
+                decision=DecisionFactory(template=template), provider=ProviderFactory(), role="heir"
+            ),
+            "role",
+            "decisionprovider_role_valid",
+            id="provider-role",
+        ),
+        pytest.param(
+            lambda template: draft(
+                template, papers_restricted=True, papers_exemption="s99", papers_public_interest="x"
+            ),
+            "papers_exemption",
+            "decision_papers_exemption_valid",
+            id="papers-exemption",
+        ),
+        pytest.param(
+            lambda template: DecisionMoney(
+                decision=DecisionFactory(template=template), spend_type="loan"
+            ),
+            "spend_type",
+            "decisionmoney_spend_type_valid",
+            id="spend-type",
         ),
     ],
 )
@@ -616,4 +840,334 @@ def test_workflow_value_outside_its_choices_is_refused(
         constraint,
         field=field,
         message=f"Value {getattr(instance, field)!r} is not a valid choice.",
+    )
+
+
+@covers("correction_has_reason")
+def test_a_correction_without_its_reason_is_refused(assert_refused, template):
+    decision = DecisionFactory(template=template)
+
+    assert_refused(
+        Correction(decision=decision, made_on=datetime.date(2026, 3, 3), reason=""),
+        "correction_has_reason",
+        field="reason",
+        message="This field cannot be blank.",
+    )
+
+
+# A form's layout, its own fields' values, offices and the layout kept at publication
+
+
+def element(template, **fields) -> FormElement:
+    return FormElement(form=template, **{"position": 1, "kind": ElementKind.TITLE, **fields})
+
+
+@covers("formelement_unique_position")
+def test_two_elements_in_one_place_are_refused(assert_refused, template):
+    element(template).save()
+
+    assert_refused(
+        element(template, kind=ElementKind.REFERENCE),
+        "formelement_unique_position",
+        message="Element of the form with this Form and Position already exists.",
+    )
+
+
+@covers("formelement_unique_name")
+def test_two_own_fields_of_one_name_are_refused(assert_refused, template):
+    own = {"kind": ElementKind.FIELD, "name": "budget", "field_type": FieldType.MONEY}
+    element(template, label="Budget", **own).save()
+
+    assert_refused(
+        element(template, position=2, label="Budget again", **own),
+        "formelement_unique_name",
+        message="The form already has a field of this name.",
+    )
+
+
+# Links beyond the register, providers in a role, rounds of grants, restricted papers, and
+# delegations made under others
+
+
+@covers("decisionlink_names_the_other")
+def test_link_naming_no_other_decision_is_refused(assert_refused, template):
+    link = DecisionLinkFactory.build(
+        from_decision=DecisionFactory(template=template), to_decision=None, to_reference=""
+    )
+
+    assert_refused(
+        link, "decisionlink_names_the_other", message="Give the other decision's reference."
+    )
+
+
+@covers("decisionlink_unique_outside")
+def test_same_link_outside_the_register_twice_is_refused(assert_refused, template):
+    first = DecisionLinkFactory(
+        from_decision=DecisionFactory(template=template), to_decision=None, to_reference="33/16"
+    )
+    again = DecisionLinkFactory.build(
+        from_decision=first.from_decision, to_decision=None, to_reference="33/16"
+    )
+
+    assert_refused(again, "decisionlink_unique_outside", message="This link is already recorded.")
+
+
+@covers("decisionprovider_unique")
+def test_provider_linked_twice_in_one_role_is_refused(assert_refused, template):
+    first = DecisionProviderFactory(decision=DecisionFactory(template=template))
+    again = DecisionProviderFactory.build(decision=first.decision, provider=first.provider)
+
+    assert_refused(
+        again, "decisionprovider_unique", message="This provider is already linked in this role."
+    )
+
+
+@covers("decisionprovider_other_role_named")
+def test_provider_in_another_role_must_say_which(assert_refused, template):
+    link = DecisionProviderFactory.build(
+        decision=DecisionFactory(template=template), provider=ProviderFactory(), role="other"
+    )
+
+    assert_refused(
+        link, "decisionprovider_other_role_named", message="Say what the provider's role is."
+    )
+
+
+@covers("award_recipient_or_round")
+def test_award_with_neither_recipient_nor_applications_is_refused(assert_refused, template):
+    award = AwardFactory.build(decision=DecisionFactory(template=template), recipient="")
+
+    assert_refused(
+        award,
+        "award_recipient_or_round",
+        message=("Name the recipient, or for a round of grants give the number of applications."),
+    )
+
+
+@covers("award_funded_within_applications")
+def test_round_funding_more_than_applied_is_refused(assert_refused, template):
+    award = AwardFactory.build(
+        decision=DecisionFactory(template=template), recipient="", applications=3, funded=4
+    )
+
+    assert_refused(
+        award,
+        "award_funded_within_applications",
+        message="More applications cannot be funded than were received.",
+    )
+
+
+@covers(
+    "formelement_kind_valid",
+    "formelement_field_named_and_typed",
+    "formelement_only_fields_named",
+    "formelement_field_type_valid",
+)
+@pytest.mark.parametrize(
+    ("fields", "constraint", "field", "message"),
+    [
+        pytest.param(
+            {"kind": "footnote"},
+            "formelement_kind_valid",
+            "kind",
+            "Value 'footnote' is not a valid choice.",
+            id="kind",
+        ),
+        pytest.param(
+            {"kind": ElementKind.FIELD, "label": "Budget", "field_type": FieldType.MONEY},
+            "formelement_field_named_and_typed",
+            NON_FIELD_ERRORS,
+            "A field of the form's own needs a name and a type.",
+            id="unnamed-field",
+        ),
+        pytest.param(
+            {"kind": ElementKind.SUMMARY, "name": "summary_two"},
+            "formelement_only_fields_named",
+            NON_FIELD_ERRORS,
+            "Only the form's own fields have a name and a type.",
+            id="named-built-in",
+        ),
+        pytest.param(
+            {"kind": ElementKind.FIELD, "name": "budget", "label": "Budget", "field_type": "x"},
+            "formelement_field_type_valid",
+            "field_type",
+            "Value 'x' is not a valid choice.",
+            id="type",
+        ),
+    ],
+)
+def test_an_element_of_no_known_kind_or_type_is_refused(
+    assert_refused, template, fields, constraint, field, message
+):
+    assert_refused(element(template, **fields), constraint, field=field, message=message)
+
+
+@covers("fieldvalue_unique_name")
+def test_two_values_of_one_field_on_a_decision_are_refused(assert_refused, template):
+    first = FieldValueFactory(decision=DecisionFactory(template=template), name="budget")
+
+    assert_refused(
+        FieldValueFactory.build(decision=first.decision, name="budget"),
+        "fieldvalue_unique_name",
+        message="Field value with this Decision and Name already exists.",
+    )
+
+
+@covers("fieldvalue_not_recorded_is_empty")
+def test_a_value_recorded_as_not_recorded_has_no_value(assert_refused, template):
+    assert_refused(
+        FieldValueFactory.build(
+            decision=DecisionFactory(template=template), value="900.00", is_not_recorded=True
+        ),
+        "fieldvalue_not_recorded_is_empty",
+        message="A value recorded as not recorded has no value.",
+    )
+
+
+@covers("office.name")
+def test_two_offices_of_one_name_are_refused(assert_refused):
+    Office.objects.create(name="Office of the Commissioner")
+
+    assert_refused(
+        Office(name="Office of the Commissioner"),
+        "name",
+        field="name",
+        message="Office with this Name already exists.",
+    )
+
+
+@covers("recordlayout.decision")
+def test_a_decision_keeps_one_layout(assert_refused, template):
+    kept = RecordLayout.objects.create(decision=DecisionFactory(template=template), layout={})
+
+    assert_refused(
+        RecordLayout(decision=kept.decision, layout={}),
+        "decision",
+        field="decision",
+        message="Layout as published with this Decision already exists.",
+    )
+
+
+@covers(
+    "decision_restricted_needs_exemption",
+    "decision_papers_exemption_only_when_restricted",
+    "decision_papers_other_exemption_named",
+    "decision_restricted_needs_public_interest",
+)
+@pytest.mark.parametrize(
+    ("fields", "constraint", "message"),
+    [
+        pytest.param(
+            {"papers_restricted": True, "papers_public_interest": "Named informants."},
+            "decision_restricted_needs_exemption",
+            "Choose the exemption under which the papers are restricted.",
+            id="no-exemption",
+        ),
+        pytest.param(
+            {"papers_exemption": Exemption.S31},
+            "decision_papers_exemption_only_when_restricted",
+            "Only restricted papers cite an exemption.",
+            id="exemption-not-restricted",
+        ),
+        pytest.param(
+            {
+                "papers_restricted": True,
+                "papers_exemption": Exemption.OTHER,
+                "papers_public_interest": "Named informants.",
+            },
+            "decision_papers_other_exemption_named",
+            "Name the exemption.",
+            id="other-unnamed",
+        ),
+        pytest.param(
+            {"papers_restricted": True, "papers_exemption": Exemption.S40},
+            "decision_restricted_needs_public_interest",
+            "Say why the public interest favours restricting the papers: the public record "
+            "shows this statement.",
+            id="no-public-interest",
+        ),
+    ],
+)
+def test_restricted_papers_without_their_reason_are_refused(
+    assert_refused, template, fields, constraint, message
+):
+    assert_refused(draft(template, **fields), constraint, message=message)
+
+
+@covers("delegation_not_under_itself")
+def test_delegation_made_under_itself_is_refused(assert_refused):
+    delegation = DelegationFactory()
+    delegation.made_under_id = delegation.pk
+
+    assert_refused(
+        delegation,
+        "delegation_not_under_itself",
+        message="A delegation cannot be made under itself.",
+    )
+
+
+def test_delegation_made_under_one_made_under_it_is_refused():
+    top = DelegationFactory()
+    under = DelegationFactory(made_under=top)
+    top.made_under = under
+
+    with pytest.raises(ValidationError) as invalid:
+        top.full_clean()
+    assert invalid.value.message_dict["made_under"] == [
+        "A delegation cannot be made under one made under it."
+    ]
+
+
+@covers("editor_draft_one_per_decision_and_author")
+def test_a_second_copy_of_one_authors_unsaved_changes_is_refused(assert_refused, template):
+    decision = DecisionFactory(template=template)
+    author = UserFactory()
+    EditorDraft.objects.create(decision=decision, author=author, fields={"title": ["One"]})
+
+    assert_refused(
+        EditorDraft(decision=decision, author=author, fields={"title": ["Two"]}),
+        "editor_draft_one_per_decision_and_author",
+        message="Each author has one unsaved draft of a decision.",
+    )
+
+
+@covers("planneddecision_private_has_reason")
+def test_a_planned_decision_taken_in_private_without_its_reason_is_refused(assert_refused):
+    assert_refused(
+        PlannedDecision(
+            title="Grants",
+            description="About it.",
+            expected_on=datetime.date(2027, 3, 1),
+            in_private=True,
+            private_reason="",
+        ),
+        "planneddecision_private_has_reason",
+        field="private_reason",
+        message="Say why it is expected to be taken in private",
+    )
+
+
+@covers("planneddecision.decision")
+def test_one_decision_started_from_two_planned_decisions_is_refused(assert_refused, template):
+    decision = DecisionFactory(template=template)
+    plan = {"description": "About it.", "expected_on": datetime.date(2027, 3, 1)}
+    PlannedDecision.objects.create(title="First", decision=decision, **plan)
+
+    assert_refused(
+        PlannedDecision(title="Second", decision=decision, **plan),
+        "decision",
+        field="decision",
+        message="Planned decision with this Decision already exists.",
+    )
+
+
+@covers("subscription.token")
+def test_two_subscriptions_with_one_token_are_refused(assert_refused):
+    first = Subscription.objects.create(email="a@example.org", topic="decisions")
+
+    assert_refused(
+        Subscription(email="b@example.org", topic="decisions", token=first.token),
+        "token",
+        field="token",
+        message="Subscription with this Token already exists.",
     )

@@ -1,6 +1,7 @@
 """The audit log is fed by the application: workflow steps, refused attempts, releases and
 staff reads of withheld content each add an entry naming who acted; the admin only shows it."""
 
+import datetime
 import io
 
 import pytest
@@ -17,7 +18,9 @@ from decisions.models import (
     WorkflowOutcome,
     WorkflowStep,
 )
+from decisions.models.recording import RecordedSignature
 from decisions.workflow import WorkflowError
+from tests.conftest import give_permission
 from tests.factories import AppendixFactory
 from tests.workflow import conftest as workflow
 
@@ -108,6 +111,24 @@ def test_every_workflow_event_has_its_audit_entry_and_every_step_is_covered(
     edited.content_edited(by=officer)
     with pytest.raises(WorkflowError):
         edited.approve(by=pcc)
+    # A decision taken on paper, recorded and then corrected against its signed original.
+    recorder = give_permission(officer, "decisions.record_decided")
+    paper = make_draft()
+    paper.record_as_decided(
+        by=recorder,
+        source="The signed paper record",
+        decided_on=datetime.date(2019, 3, 4),
+        decision_maker_name="Ron Ball",
+        signatures=[
+            RecordedSignature(
+                step=WorkflowStep.APPROVE,
+                name="Ron Ball",
+                capacity="Police and Crime Commissioner",
+                signed_on=datetime.date(2019, 3, 4),
+            )
+        ],
+    )
+    paper.correct_transcription(by=recorder, reason="A typo against the signed original.")
 
     events = {event.pk: event for event in WorkflowEvent.objects.all()}
     logged = {entry.details["event"]: entry for entry in entries("workflow.")}

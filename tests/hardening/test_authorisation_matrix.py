@@ -12,6 +12,7 @@ admin's sign-in; "back" a redirect to the decision's workspace page with a messa
 refused; 404 not there for this user; 405 a method not allowed; 302 some other redirect.
 """
 
+import datetime
 import io
 from dataclasses import dataclass
 
@@ -22,7 +23,17 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from contracts import models as contracts
-from decisions.models import Appendix, Decision, DecisionSection, Exemption
+from decisions.models import (
+    Appendix,
+    Decision,
+    DecisionSection,
+    Delegation,
+    Exemption,
+    FormElement,
+    PlannedDecision,
+    SignedCopy,
+    Subscription,
+)
 
 ROLES = ["anonymous", "officer", "treasurer", "monitoring", "chief", "pcc", "admin"]
 STAFF = ROLES[1:]
@@ -46,6 +57,13 @@ PUBLIC = answers(others=200)
 STAFF_READ = answers(anonymous="login", others=200)
 OFFICER_ONLY = answers(anonymous="login", officer=200, admin=200, others=403)
 SIGNED_IN = answers(anonymous="login", others=200)
+# Administrators, and officers given the permission to record decisions already taken (the
+# demo's officer is not).
+RECORDERS = answers(anonymous="login", admin=200, others=403)
+# Administrators, and people given the permissions to add and change delegations.
+DELEGATION_KEEPERS = answers(anonymous="login", admin=200, others=403)
+# Administrators, and those given the permission to change decision forms.
+FORM_SETTERS = answers(anonymous="login", admin=200, others=403)
 
 
 @dataclass(frozen=True)
@@ -73,14 +91,22 @@ CLASSIFIED: dict[str, Page] = {
     "decisions:json": Page(PUBLIC),
     "decisions:detail": Page(PUBLIC, ref(PUBLISHED)),
     "decisions:pdf": Page(PUBLIC, ref(PUBLISHED)),
+    "decisions:record-json": Page(PUBLIC, ref(PUBLISHED)),
     # A withheld appendix is never public, not even to staff on the public site.
     "decisions:appendix": Page(
         answers(others=404),
         lambda data: {"reference": PUBLISHED, "pk": data.withheld_appendix.pk},
     ),
+    "decisions:forward-plan": Page(PUBLIC),
+    "decisions:alerts": Page(PUBLIC),
+    "decisions:alerts-confirm": Page(PUBLIC, lambda data: {"token": data.subscription.token}),
+    "decisions:alerts-unsubscribe": Page(PUBLIC, lambda data: {"token": data.subscription.token}),
+    "decisions:forward-plan-feed": Page(PUBLIC),
     "contracts:register": Page(PUBLIC),
     "contracts:csv": Page(PUBLIC),
+    "contracts:json": Page(PUBLIC),
     "contracts:ocds": Page(PUBLIC),
+    "contracts:detail": Page(PUBLIC, lambda data: {"reference": data.listed_contract.reference}),
     "healthz": Page(PUBLIC),
     "pages:accessibility": Page(PUBLIC),
     "pages:privacy": Page(PUBLIC),
@@ -125,6 +151,9 @@ CLASSIFIED: dict[str, Page] = {
     "workspace:arrangement-list": Page(STAFF_READ),
     "workspace:arrangement-detail": Page(STAFF_READ, pk("arrangement")),
     "workspace:arrangement-history": Page(STAFF_READ, pk("arrangement")),
+    "workspace:plan-list": Page(STAFF_READ),
+    "workspace:plan-detail": Page(STAFF_READ, pk("plan")),
+    "workspace:plan-history": Page(STAFF_READ, pk("plan")),
     # -- The workspace: creating and changing (officers and administrators) --------------------
     "workspace:decision-create": Page(OFFICER_ONLY),
     "workspace:decision-create-details": Page(
@@ -132,9 +161,28 @@ CLASSIFIED: dict[str, Page] = {
     ),
     "workspace:decision-edit": Page(OFFICER_ONLY, ref(DRAFT)),
     "workspace:decision-appendix-create": Page(OFFICER_ONLY, ref(DRAFT)),
+    "workspace:decision-providers": Page(OFFICER_ONLY, ref(DRAFT)),
+    "workspace:decision-awards": Page(OFFICER_ONLY, ref(DRAFT)),
+    "workspace:decision-sections": Page(OFFICER_ONLY, ref(DRAFT)),
+    "workspace:decision-money": Page(OFFICER_ONLY, ref(DRAFT)),
+    "workspace:decision-outside-links": Page(OFFICER_ONLY, ref(DRAFT)),
+    # The editor's unsaved changes, kept on the server: POST only, by officers.
+    "workspace:decision-autosave": Page(
+        answers(anonymous="login", officer=405, admin=405, others=403), ref(DRAFT)
+    ),
+    "workspace:decision-autosave-discard": Page(
+        answers(anonymous="login", officer=405, admin=405, others=403), ref(DRAFT)
+    ),
     "workspace:contract-create": Page(OFFICER_ONLY),
     "workspace:contract-edit": Page(OFFICER_ONLY, pk("contract")),
     "workspace:contract-extend": Page(OFFICER_ONLY, pk("contract")),
+    "workspace:contract-notice-create": Page(OFFICER_ONLY, pk("contract")),
+    "workspace:phase-notice-create": Page(OFFICER_ONLY, pk("phase")),
+    "workspace:notice-edit": Page(OFFICER_ONLY, pk("notice")),
+    "workspace:notice-delete": Page(OFFICER_ONLY, pk("notice")),
+    "workspace:delegation-list": Page(STAFF_READ),
+    "workspace:delegation-create": Page(DELEGATION_KEEPERS),
+    "workspace:delegation-end": Page(DELEGATION_KEEPERS, pk("delegation")),
     "workspace:provider-create": Page(OFFICER_ONLY),
     "workspace:provider-edit": Page(OFFICER_ONLY, pk("provider")),
     "workspace:partner-create": Page(OFFICER_ONLY),
@@ -153,10 +201,42 @@ CLASSIFIED: dict[str, Page] = {
     "workspace:risk-edit": Page(OFFICER_ONLY, pk("risk")),
     "workspace:ask-create": Page(OFFICER_ONLY, pk("arrangement")),
     "workspace:ask-edit": Page(OFFICER_ONLY, pk("ask")),
+    "workspace:plan-create": Page(OFFICER_ONLY),
+    "workspace:plan-edit": Page(OFFICER_ONLY, pk("plan")),
+    "workspace:plan-start": Page(OFFICER_ONLY, pk("plan")),
+    "workspace:plan-withdraw": Page(OFFICER_ONLY, pk("plan")),
     # Importing records decisions already taken: administrators, and officers given the
     # permission (the demo's officer is not).
     "workspace:import-decisions": Page(answers(anonymous="login", admin=200, others=403)),
     "workspace:import-contracts": Page(OFFICER_ONLY),
+    # Recording decisions already taken and correcting decided records: the same permission.
+    "workspace:decision-record-start": Page(RECORDERS),
+    "workspace:decision-record-decided": Page(RECORDERS, ref(DRAFT)),
+    "workspace:decision-correct": Page(RECORDERS, ref(PUBLISHED)),
+    # The signed copy may carry handwritten signatures: for those who record, never public.
+    "workspace:decision-signed-copy": Page(
+        RECORDERS, lambda data: {"reference": PUBLISHED, "pk": data.signed_copy.pk}
+    ),
+    # Setting up the office's forms: whoever holds the permission to change decision forms
+    # (administrators, and those they give it to; no role holds it). Moving an element and
+    # laying a form out are buttons (POST) on the form's page.
+    "workspace:form-list": Page(FORM_SETTERS),
+    # Creating one needs the permission to add a form as well as to change one.
+    "workspace:form-create": Page(FORM_SETTERS),
+    "workspace:form-setup": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-settings": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-history": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-office": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-sections": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-preview": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-preview-pdf": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-lay-out": Page(answers(anonymous="login", others=405), pk("template")),
+    "workspace:form-element-create": Page(FORM_SETTERS, pk("template")),
+    "workspace:form-element-edit": Page(FORM_SETTERS, lambda data: data.element_kwargs),
+    "workspace:form-element-remove": Page(FORM_SETTERS, lambda data: data.element_kwargs),
+    "workspace:form-element-move": Page(
+        answers(anonymous="login", others=405), lambda data: data.element_kwargs
+    ),
     # -- Publication -------------------------------------------------------------------------
     "workspace:decision-publish": Page(STAFF_READ, ref(PUBLISHED)),
     "workspace:decision-publish-preview-pdf": Page(STAFF_READ, ref(PUBLISHED)),
@@ -230,11 +310,20 @@ class Data:
         appendix.file.save("prices.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
         appendix.save()
         self.withheld_appendix = appendix
+        copy = SignedCopy(decision=published, sha256="0" * 64)
+        copy.file.save("signed.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        copy.save()
+        self.signed_copy = copy
         self.withheld_section = DecisionSection.objects.filter(
             decision=published, is_withheld=True
         ).first()
         self.template = published.template
+        element = FormElement.objects.filter(form=self.template).first()
+        self.element_kwargs = {"pk": self.template.pk, "element": element.pk}
         self.contract = contracts.Contract.objects.first()
+        self.listed_contract = contracts.Contract.objects.exclude(
+            status=contracts.Contract.Status.PLANNED
+        ).first()
         self.provider = contracts.Provider.objects.first()
         self.partner = contracts.PartnerBody.objects.first()
         self.programme = contracts.Programme.objects.first()
@@ -244,6 +333,19 @@ class Data:
         self.arrangement_partner = contracts.ArrangementPartner.objects.first()
         self.risk = contracts.ArrangementRisk.objects.first()
         self.ask = contracts.PartnerAsk.objects.first()
+        self.subscription = Subscription.objects.create(email="m@example.org", topic="decisions")
+        self.plan = PlannedDecision.objects.filter(status=PlannedDecision.Status.PLANNED).first()
+        self.notice = contracts.Notice.objects.create(
+            contract=self.contract,
+            kind=contracts.Notice.Kind.FIND_A_TENDER,
+            identifier="2022/S 000-031247",
+        )
+        self.delegation = Delegation.objects.create(
+            delegate_name="Chief Finance Officer",
+            instrument="Scheme of consent and delegation, paragraph 4.2",
+            scope="Grants up to the value limit.",
+            starts_on=datetime.date(2021, 5, 13),
+        )
 
 
 def clients() -> dict[str, Client]:

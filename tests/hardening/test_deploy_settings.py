@@ -11,7 +11,14 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Variables each run sets for itself; DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests in
 # this process and would (rightly) fail the deployment checklist.
-SET_HERE = {"SECRET_KEY", "DJANGO_ENV", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+SET_HERE = {
+    "SECRET_KEY",
+    "DJANGO_ENV",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "OCDS_PREFIX",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -34,6 +41,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "register.example",
         "DEBUG": "false",
+        "OCDS_PREFIX": "ocds-check0",
     }
     env.update(overrides)
     return env
@@ -43,6 +51,24 @@ def test_the_deployment_checklist_passes_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("prefix", ["", "ocds-test00"], ids=["unset", "test-prefix"])
+def test_the_deployment_check_fails_in_production_without_a_registered_ocid_prefix(prefix):
+    """The OCDS data names every release by the office's registered prefix: production with
+    none (or with the demo's test prefix) would publish made-up identifiers."""
+    result = manage("check", "--deploy", **production_env(OCDS_PREFIX=prefix))
+
+    assert result.returncode != 0
+    assert "contracts.E001" in result.stderr
+    assert "OCDS_PREFIX is not set to the office's registered ocid prefix" in result.stderr
+
+
+def test_a_malformed_ocid_prefix_stops_the_start_by_name():
+    result = manage("check", OCDS_PREFIX="ocds-xxxxxx-extra")
+
+    assert result.returncode != 0
+    assert "OCDS_PREFIX must be ocds- and six" in result.stderr
 
 
 def session_engine(cache_dir: str) -> str:

@@ -30,10 +30,15 @@ from decisions.models import (
     DecisionSection,
     DecisionStatus,
     DecisionTemplate,
+    Delegation,
+    ElementKind,
     Exemption,
+    FormElement,
+    PlannedDecision,
     Signature,
     StatutoryComment,
 )
+from decisions.workflow import today
 from tests.conftest import give_permission
 from tests.importing.conftest import EXAMPLES
 from tests.workflow import conftest as workflow
@@ -158,6 +163,21 @@ def test_adding_in_the_admin_names_the_administrator(administrator, client_for):
 # -- the workspace's forms ----------------------------------------------------------------------
 
 
+def planned() -> PlannedDecision:
+    """A planned decision made without a history row of its own (bulk_create writes none), so
+    that only the form's save is in the history the test reads."""
+    (plan,) = PlannedDecision.objects.bulk_create(
+        [
+            PlannedDecision(
+                title="Community safety grants",
+                description="Grants from the crime reduction budget.",
+                expected_on=D(2027, 3, 1),
+            )
+        ]
+    )
+    return plan
+
+
 def post_form(client, url, **values):
     """What the page's form submits as it stands, with `values` changed (tests/workspace)."""
     data = form_fields(client.get(url))
@@ -225,6 +245,19 @@ def appendix_upload(client, records):
             "public_interest_statement": "The prices would prejudice the coming procurement.",
         },
     )
+
+
+def laid_out_form(user) -> DecisionTemplate:
+    """An office's form with the register's first layout, its elements to change."""
+    form = factories.DecisionTemplateFactory(name="Decision notice", sections=["Background"])
+    form.lay_out_default(by=user)
+    return form
+
+
+def element_edit(client, records):
+    summary = records.form.elements.get(kind=ElementKind.SUMMARY)
+    url = reverse("workspace:form-element-edit", args=[records.form.pk, summary.pk])
+    return post_form(client, url, label="Executive summary")
 
 
 # Each workspace form: what it posts, and the model it must have written.
@@ -314,6 +347,30 @@ WORKSPACE_FORMS = {
         ),
         Extension,
     ),
+    "contract-notice-create": (
+        lambda c, r: post_form(
+            c,
+            reverse("workspace:contract-notice-create", args=[r.contract.pk]),
+            kind="find_a_tender",
+            identifier="2022/S 000-031247",
+        ),
+        apps.get_model("contracts", "Notice"),
+    ),
+    "phase-notice-create": (
+        lambda c, r: post_form(
+            c,
+            reverse("workspace:phase-notice-create", args=[r.phase.pk]),
+            kind="contracts_finder",
+            identifier="a1b2c3d4-0000-4000-8000-000000000001",
+        ),
+        apps.get_model("contracts", "Notice"),
+    ),
+    "notice-edit": (
+        lambda c, r: post_form(
+            c, reverse("workspace:notice-edit", args=[r.notice.pk]), identifier="2022/S 000-1"
+        ),
+        apps.get_model("contracts", "Notice"),
+    ),
     "arrangement-create": (
         lambda c, r: post_form(
             c,
@@ -378,9 +435,73 @@ WORKSPACE_FORMS = {
         lambda c, r: post_form(c, reverse("workspace:ask-edit", args=[r.ask.pk]), status="open"),
         apps.get_model("contracts", "PartnerAsk"),
     ),
+    "plan-create": (
+        lambda c, r: post_form(
+            c,
+            reverse("workspace:plan-create"),
+            title="Community safety grants",
+            description="Grants from the crime reduction budget.",
+            decision_maker="pcc",
+            **dates("expected_on", D(2027, 3, 1)),
+        ),
+        PlannedDecision,
+    ),
+    "plan-edit": (
+        lambda c, r: post_form(
+            c,
+            reverse("workspace:plan-edit", args=[planned().pk]),
+            title="Community safety grants for 2027/28",
+        ),
+        PlannedDecision,
+    ),
     "decision-create-details": (decision_create, Decision),
     "decision-edit": (decision_edit, DecisionSection),
     "decision-appendix-create": (appendix_upload, Appendix),
+    "delegation-create": (
+        lambda c, r: post_form(
+            c,
+            reverse("workspace:delegation-create"),
+            delegate_name="Elizabeth Hall",
+            instrument="Scheme of consent and delegation, paragraph 4.2",
+            scope="Grants up to the value limit.",
+            **dates("starts_on", D(2019, 5, 13)),
+        ),
+        Delegation,
+    ),
+    "form-create": (
+        lambda c, r: post_form(
+            c,
+            reverse("workspace:form-create"),
+            name="Decision notice for the mayor",
+            new_office_name="Office of the Mayor for Policing",
+            new_office_address="1 High Street\nAnytown",
+            reference_format="DN-{number:03}/{yy}",
+            numbering="none",
+            section_headings="Background\nRecommendation",
+        ),
+        DecisionTemplate,
+    ),
+    "form-element-create": (
+        lambda c, r: post_form(
+            c,
+            reverse("workspace:form-element-create", args=[r.form.pk]),
+            kind=ElementKind.FIELD,
+            label="Priority in the police and crime plan",
+            name="plan_priority",
+            field_type="text",
+        ),
+        FormElement,
+    ),
+    "form-element-edit": (element_edit, FormElement),
+}
+
+# What an administrator gives an officer before these pages may be used; administrators
+# hold every permission already.
+PERMISSIONS_NEEDED = {
+    "delegation-create": ["decisions.add_delegation"],
+    "form-create": ["decisions.change_decisiontemplate", "decisions.add_decisiontemplate"],
+    "form-element-create": ["decisions.change_decisiontemplate"],
+    "form-element-edit": ["decisions.change_decisiontemplate"],
 }
 
 
@@ -388,8 +509,11 @@ WORKSPACE_FORMS = {
 @pytest.mark.parametrize("name", sorted(WORKSPACE_FORMS))
 def test_each_workspace_form_names_who_saved_it(name, persona, request, records, client_for):
     user = request.getfixturevalue(persona)
+    for permission in PERMISSIONS_NEEDED.get(name, []):
+        user = give_permission(user, permission)
     post, model = WORKSPACE_FORMS[name]
     records.spare_body = factories.PartnerBodyFactory(name="Coventry City Council")
+    records.form = laid_out_form(user)
 
     with history_written() as written:
         response = post(client_for(user), records)
@@ -435,10 +559,20 @@ def test_editing_signed_content_names_the_editor_on_every_record_it_changes(
 
 
 def take(client, decision, step: str, **data):
-    return client.post(
-        reverse(f"workspace:workflow-{step}", args=[decision.reference]),
-        workflow.confirmed(decision, **data),
-    )
+    fields = workflow.confirmed(decision, **data)
+    # What the step's page shows and binds (the approval binds the decision maker and date).
+    fields["content_sha256"] = decision.confirmation_fingerprint(step.replace("-", "_"))
+    return client.post(reverse(f"workspace:workflow-{step}", args=[decision.reference]), fields)
+
+
+def decided_today() -> dict:
+    """The approval page's date of decision, as it offers it: today."""
+    on = today()
+    return {
+        "decided_on_day": str(on.day),
+        "decided_on_month": str(on.month),
+        "decided_on_year": str(on.year),
+    }
 
 
 def test_each_workflow_page_names_who_took_the_step(
@@ -460,7 +594,7 @@ def test_each_workflow_page_names_who_took_the_step(
         (treasurer, "sign-off", {"comments": "Affordable."}, [StatutoryComment, Signature]),
         (monitoring_officer, "comment", {"comments": "Advice taken."}, [StatutoryComment]),
         (chief_officer, "approve-force-business", {}, [Signature]),
-        (pcc, "approve", {}, [Signature]),
+        (pcc, "approve", decided_today(), [Signature]),
         (officer, "publish", {}, []),
         (officer, "withdraw", {"comments": "Published in error."}, []),
         (officer, "publish", {}, []),

@@ -72,7 +72,11 @@ def test_awards_are_recorded_with_the_decision_in_the_files_order(officer):
         ),
         (
             [{"amount": "10", "purpose": "Peer support"}],
-            ("awards[1].recipient", "The award's recipient is needed here."),
+            (
+                "awards[1].recipient",
+                "The award's recipient (or, for a round of grants, its applications) is needed "
+                "here.",
+            ),
         ),
         (
             [{"recipient": "Recovery cafe", "amount": "-250"}],

@@ -310,7 +310,6 @@ def test_shares_over_one_hundred_per_cent_are_refused():
         ({"Value of Contract": "1" * 13}, "Value of Contract", "is too large"),
         ({"Tender or Quotation": "Lottery"}, "Tender or Quotation", "is not one of the accepted"),
         ({"SME": "Perhaps"}, "SME", "is not yes or no"),
-        ({"Supplier Name": ""}, "Supplier Name", "supplier's name is needed"),
     ],
 )
 def test_bad_value_names_its_row_column_and_reason(fields, column, reason):

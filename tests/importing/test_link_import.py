@@ -1,6 +1,9 @@
 """Links between decisions in a JSON file of decisions: the `"links"` list the register's own
-export writes (decisions/export.py). The other decision may be in the register already or
-anywhere in the same file."""
+export writes (decisions/export.py). The other decision may be in the register already,
+anywhere in the same file, or outside the register (kept by its reference, title, date and
+address until the register holds it)."""
+
+import datetime
 
 import pytest
 
@@ -65,10 +68,15 @@ def test_links_reach_a_decision_in_the_register_and_one_later_in_the_file(office
             ("links[1].kind", "'replaces' is not follows, supersedes or amends."),
         ),
         (
-            [{"kind": "follows", "reference": "WPCC3-9999"}],
+            [{"kind": "follows", "reference": "33/16", "url": "the old website"}],
+            ("links[1].url", "Enter a valid URL."),
+        ),
+        (
+            [{"kind": "follows", "reference": "33/16", "date": "sometime in 2016"}],
             (
-                "links[1].reference",
-                "No decision has the reference WPCC3-9999, in the register or in the file.",
+                "links[1].date",
+                "'sometime in 2016' is not a date: write it as 2018-04-01, 01/04/2018 or "
+                "1 April 2018.",
             ),
         ),
         (
@@ -98,3 +106,41 @@ def test_a_bad_link_names_its_place_in_the_file_and_nothing_is_written(links, pr
     with pytest.raises(ImportRefused):
         result.write(by=officer)
     assert counts(WRITTEN) == before
+
+
+def test_a_link_to_a_decision_older_than_the_register_is_kept_and_resolves_when_it_arrives(
+    officer,
+):
+    result = checked(
+        record(
+            links=[
+                {
+                    "kind": "follows",
+                    "reference": "33/16",
+                    "title": "Victim services grant 2016",
+                    "date": "2016-07-01",
+                    "url": "https://www.warwickshire-pcc.gov.uk/decisions/33-16.pdf",
+                }
+            ]
+        )
+    )
+
+    assert result.is_valid, [str(problem) for problem in result.problems]
+    assert "Follows 33/16 (not in the register)" in result.rows[0].actions
+    result.write(by=officer)
+    link = DecisionLink.objects.get()
+    assert (link.to_decision, link.to_reference, link.to_title, link.to_date) == (
+        None,
+        "33/16",
+        "Victim services grant 2016",
+        datetime.date(2016, 7, 1),
+    )
+    assert link.to_url == "https://www.warwickshire-pcc.gov.uk/decisions/33-16.pdf"
+
+    later = checked(record("33/16", title="Victim services grant 2016"))
+    assert later.is_valid, [str(problem) for problem in later.problems]
+    later.write(by=officer)
+
+    link.refresh_from_db()
+    assert link.to_decision.reference == "33/16"
+    assert link.history.first().history_user == officer

@@ -267,3 +267,11 @@ def test_a_history_address_with_an_impossible_key_is_not_found(client_for, admin
     ]
 
     assert answers == [404, 404, 404, 200]
+
+
+def test_the_open_data_page_says_what_a_field_not_recorded_reads_as(member_of_public):
+    page = member_of_public.get("/open-data/").content.decode()
+
+    assert "(office)" in page
+    assert "is null: the record says &quot;Not recorded&quot;" in page
+    assert "a field recorded as not recorded says &quot;Not recorded&quot;" in page

@@ -123,7 +123,8 @@ def test_a_withheld_section_gives_its_heading_exemption_and_public_interest_but_
     assert costs["exemption"] == "s43_2"
     assert costs["public_interest"].startswith("Publishing the prices")
     assert "text" not in costs
-    assert "release_on" not in costs  # when it may be released is for staff
+    # When it may be released, as the public page says ("May be released from 1 April 2024").
+    assert costs["release_on"] == "2024-04-01"
     other = sections["Informant details"]
     assert (other["exemption"], other["exemption_other"]) == (
         "other",
@@ -154,7 +155,10 @@ def test_a_wholly_confidential_decision_gives_its_reference_title_subject_and_da
         # Where the record came from (signed in the register, or recorded from a signed copy)
         # says nothing of its content.
         "recorded_from_signed_record",
+        # Every record gives its value; a wholly confidential one's is always null.
+        "value",
     }
+    assert secret["value"] is None
     assert secret["recorded_from_signed_record"] is False
     assert secret["confidentiality"] == "confidential"
     assert secret["public_subject"] == "A contract supporting police operations."

@@ -6,8 +6,10 @@ wholly confidential record beyond its reference, title, subject and dates, and e
 the draft holds a unique marker. The decisions are published the way the app publishes them,
 and then every public surface is fetched: the register (with filters), search results for
 the markers' own words, each record, its PDF and its appendices, the feed, the sitemap, the
-contract register, the CSV and the OCDS data. No marker, and no 12-character piece of one,
-may appear in any of them.
+contract register, the CSV and the OCDS data. The decisions' form keeps some elements
+internal (the author, the report's author, a field of its own), and its own public fields
+hold withheld values: their labels and values are markers too. No marker, and no
+12-character piece of one, may appear in any of them.
 
 The control tests show the checker is not blind: a withheld section rendered and hidden
 with CSS, a PDF with the text in white, and a PDF with it in the metadata are all caught.
@@ -17,25 +19,44 @@ import datetime
 import re
 from contextlib import contextmanager
 from decimal import Decimal
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template import engines
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contracts.models import Contract, Extension
+from commissioning import stored_exports
+from contracts.models import Contract, Extension, ExtensionBasis
 from decisions import pdf as decision_pdf
-from decisions.models import Appendix, Decision, DecisionSection, Exemption, StatutoryComment
+from decisions.models import (
+    Appendix,
+    Decision,
+    DecisionSection,
+    ElementKind,
+    Exemption,
+    FieldType,
+    FieldValue,
+    SignedCopy,
+    StatutoryComment,
+)
 from decisions.publication import public_record
 from tests.factories import (
     AwardFactory,
     ContractFactory,
     DecisionCategoryFactory,
     DecisionFactory,
+    DecisionLinkFactory,
+    DecisionProviderFactory,
+    DecisionTemplateFactory,
     DelegationFactory,
+    NoticeFactory,
+    ProcurementPhaseFactory,
+    ProviderFactory,
+    extension_basis,
 )
 from tests.publication.leaks import (
     assert_no_leaks,
@@ -80,6 +101,8 @@ decision_plans = st.fixed_dictionaries(
         "summary": words,
         "subject": words,
         "by_delegate": st.booleans(),
+        "papers_restricted": st.booleans(),
+        "round_of_grants": st.booleans(),
     }
 )
 
@@ -113,42 +136,106 @@ def rolled_back():
         transaction.set_rollback(True)
 
 
+def laid_out_form(markers: Markers, officer):
+    """A form laid out with internal elements whose labels are markers, beside public ones:
+    the author and the report's author kept internal, and three fields of its own (one
+    internal, two public whose values the decisions withhold or give)."""
+    form = DecisionTemplateFactory(sections=[])
+    form.lay_out_default(by=officer)
+    form.add_element(kind=ElementKind.AUTHOR, label=markers.new(), is_public=False)
+    form.add_element(kind=ElementKind.REPORT_AUTHOR, label=markers.new(), is_public=False)
+    form.add_element(
+        kind=ElementKind.FIELD,
+        name="internal_note",
+        field_type=FieldType.LONG_TEXT,
+        label=markers.new(),
+        is_public=False,
+    )
+    form.add_element(
+        kind=ElementKind.FIELD, name="funding", field_type=FieldType.TEXT, label="Funding"
+    )
+    form.add_element(
+        kind=ElementKind.FIELD, name="partner", field_type=FieldType.PERSON, label="Partner"
+    )
+    return form
+
+
+def give_values(decision: Decision, markers: Markers, confidential: bool) -> None:
+    """The decision's values of the form's own fields and of its internal report author:
+    markers in every one the public may not see."""
+    FieldValue.objects.create(decision=decision, name="internal_note", value=markers.new())
+    FieldValue.objects.create(decision=decision, name="report_author", value=markers.new())
+    FieldValue.objects.create(
+        decision=decision,
+        name="funding",
+        value=markers.withheld(),
+        is_withheld=True,
+        exemption=Exemption.S43_2,
+        public_interest_statement="The funding split would harm the tender.",
+    )
+    FieldValue.objects.create(
+        decision=decision,
+        name="partner",
+        value=markers.new() if confidential else "Warwickshire County Council",
+    )
+
+
 def build(plan_list, markers: Markers, officer) -> list[Decision]:
     published = []
+    form = laid_out_form(markers, officer)
     for number, plan in enumerate(plan_list, start=1):
         confidential = plan["wholly_confidential"]
+        # Papers restricted: the summary and decision maker are public, nothing else is.
+        restricted = plan["papers_restricted"] and not confidential
         secret = markers.new if confidential else (lambda: "")
-        category = DecisionCategoryFactory(
-            name=markers.new() if confidential else f"Commissioning {number}"
-        )
+        papers = markers.new if confidential or restricted else (lambda: "")
+        category = DecisionCategoryFactory(name=papers() or f"Commissioning {number}")
         fields = {
             "reference": f"LEAK-{number:03}",
             "title": f"Decision {number} on " + plan["summary"][:80],
             "category": category,
             "summary": secret() or plan["summary"],
             "public_subject": plan["subject"],
-            "lead_officers": secret() or "Precious Williamson",
+            "lead_officers": papers() or "Precious Williamson",
             "author_name": markers.new(),
             "author_job_role": markers.new(),
-            "declaration_of_interests": secret() or "None declared.",
+            "declaration_of_interests": papers() or "None declared.",
             "decision_maker_name": secret() or "Philip Seccombe",
         }
+        if restricted:
+            fields.update(
+                papers_restricted=True,
+                papers_exemption=Exemption.S31,
+                papers_public_interest="Disclosure would prejudice the prevention of crime.",
+            )
         if plan["by_delegate"]:
             fields["decision_maker"] = Decision.Maker.DELEGATE
+            # A delegation's scope, the officers its delegate consults and the delegation it
+            # was made under are internal; the instrument and its dates are public.
             fields["delegation"] = DelegationFactory(
                 delegate_name=secret() or "Chief Finance Officer",
                 scope=markers.new(),
+                officers_consulted=markers.new(),
+                instrument_reference=secret() or "SCD-4.2",
+                made_under=DelegationFactory(
+                    delegate_name=secret() or "Chief Executive",
+                    instrument=secret() or "Scheme of consent and delegation 2021",
+                    scope=markers.new(),
+                    officers_consulted=markers.new(),
+                ),
             )
-        decision = DecisionFactory(decided=True, **fields)
+        decision = DecisionFactory(decided=True, template=form, **fields)
+        give_values(decision, markers, confidential)
         for position, section_plan in enumerate(plan["sections"], start=1):
             withheld = confidential or section_plan["withheld"]
+            hidden = withheld or restricted
             section = DecisionSection(
                 decision=decision,
                 position=position,
                 heading=section_plan["heading"],
                 part="Supporting information",
                 guidance=markers.new(),
-                text=markers.withheld() if withheld else section_plan["text"],
+                text=markers.withheld() if hidden else section_plan["text"],
             )
             if withheld:
                 section.is_withheld = True
@@ -171,24 +258,58 @@ def build(plan_list, markers: Markers, officer) -> list[Decision]:
                 exemption=Exemption.S43_2 if withheld else "",
                 public_interest_statement="The figures would harm the tender." if withheld else "",
             )
-            content = markers.new() if withheld or confidential else appendix_plan["title"]
+            content = (
+                markers.new() if withheld or confidential or restricted else appendix_plan["title"]
+            )
+            if restricted:
+                appendix.title = markers.new()
             appendix.file.save(f"appendix-{number}-{index}.txt", ContentFile(content), save=False)
             appendix.full_clean()
             appendix.save()
+        # The office's signed copy, perhaps with handwritten signatures: never public, not
+        # its name (a marker without spaces, as a stored file name keeps it) nor its bytes.
+        copy = SignedCopy(decision=decision, sha256="0" * 64)
+        name = markers.new().replace(" ", "")
+        copy.file.save(f"{name}.pdf", ContentFile(f"%PDF-1.4 {markers.new()}"), save=False)
+        copy.save()
         StatutoryComment.objects.create(
             decision=decision,
             role=StatutoryComment.Role.TREASURER,
-            person=secret() or "The Treasurer",
-            text=secret() or "Affordable within the commissioning budget.",
+            person=papers() or "The Treasurer",
+            text=papers() or "Affordable within the commissioning budget.",
         )
-        AwardFactory(decision=decision, recipient=secret() or "Community safety project")
+        if plan["round_of_grants"]:
+            AwardFactory(
+                decision=decision,
+                recipient="",
+                applications=12,
+                funded=8,
+                purpose=papers() or "Community safety fund",
+            )
+        else:
+            AwardFactory(decision=decision, recipient=papers() or "Community safety project")
+        # A provider it concerns directly, and a decision outside the register it follows.
+        DecisionProviderFactory(
+            decision=decision, provider=ProviderFactory(name=papers() or f"Provider {number}")
+        )
+        DecisionLinkFactory(
+            from_decision=decision,
+            to_decision=None,
+            to_reference=papers() or f"OLD-{number}",
+            to_title=papers() or "An older decision",
+            to_url="https://www.example.gov.uk/decisions/old.pdf",
+        )
         decision.refresh_confidentiality(by=officer)
         decision.publish(by=officer)
         decision.refresh_from_db()
         assert decision.status == Decision.Status.PUBLISHED
-        # Every section withheld makes a record wholly confidential too.
+        # Every section withheld makes a record wholly confidential too, unless its papers
+        # are restricted (its summary and decision maker public).
         all_withheld = all(plan_section["withheld"] for plan_section in plan["sections"])
-        assert decision.is_wholly_confidential == (confidential or all_withheld)
+        assert decision.is_wholly_confidential == (
+            (confidential or all_withheld) and not restricted
+        )
+        assert decision.papers_are_restricted == restricted
         published.append(decision)
 
     # A draft, never published: all of it is private, its title included.
@@ -208,10 +329,48 @@ def build(plan_list, markers: Markers, officer) -> list[Decision]:
             previous_ends_on=contract.ends_on,
             new_ends_on=contract.ends_on + datetime.timedelta(days=365),
             reason="An interim extension while the joint procurement runs.",
-            basis=Extension.Basis.EXEMPTION,
+            basis=extension_basis(ExtensionBasis.EXEMPTION),
             authorising_decision=decision,
         )
-    ContractFactory(total_value=Decimal("8000.00"), status=Contract.Status.ACTIVE)
+    # A small contract, public by its value, parties and purpose alone, extended; and one
+    # still being planned, of which nothing is public.
+    small = ContractFactory(
+        total_value=Decimal("8000.00"),
+        status=Contract.Status.ACTIVE,
+        description=markers.new(),
+        department=markers.new(),
+    )
+    Extension.objects.create(
+        contract=small,
+        previous_ends_on=small.ends_on,
+        new_ends_on=small.ends_on + datetime.timedelta(days=30),
+        reason=markers.new(),
+        basis=extension_basis("exemption"),
+    )
+    ContractFactory(
+        reference="LEAK-PLANNED",
+        title=markers.new(),
+        description=markers.new(),
+        provider=ProviderFactory(name=markers.new()),
+        status=Contract.Status.PLANNED,
+    )
+    # Notices of what the public register does not show in full: a contract at or below the
+    # threshold (value, parties and purpose only), one still being planned, and a phase not
+    # yet announced. None of their identifiers or addresses may appear.
+    planned = ContractFactory(total_value=Decimal("90000.00"), status=Contract.Status.PLANNED)
+    unannounced = ProcurementPhaseFactory(
+        starts_on=datetime.date.today() + datetime.timedelta(days=400),
+        ends_on=None,
+        prior_information_notice_on=None,
+        cpv_codes="85312300-2",
+        outcome="aborted",
+    )
+    for owner in ({"contract": small}, {"contract": planned}, {"phase": unannounced}):
+        NoticeFactory(
+            **{"contract": None, **owner},
+            identifier=markers.new(),
+            url=f"https://notices.example/{markers.new()}",
+        )
     return published
 
 
@@ -271,14 +430,50 @@ def test_no_withheld_text_reaches_any_public_surface(plans, draw_words, client, 
         published = build(plans, markers, officer)
         leaks = []
 
-        pages = crawl(client, START + ["/contracts.csv", "/contracts/ocds.json", "/decisions.json"])
+        # The downloads and feeds of filtered lists too: each category's, and a provider's.
+        lists = ["/contracts.csv", "/contracts.json", "/contracts/ocds.json", "/decisions.json"]
+        # (The category of a wholly confidential decision, or of one whose papers are
+        # restricted, is not public: its name is a marker.)
         for decision in published:
-            for path in (decision.get_absolute_url(), f"/decisions/{decision.reference}.pdf"):
+            if not decision.is_wholly_confidential and not decision.papers_are_restricted:
+                slug = decision.category.slug
+                lists += [f"/decisions/feed/?category={slug}", f"/decisions.json?category={slug}"]
+        lists += ["/contracts.json?sort=value", "/decisions.json?provider=a&sort=title"]
+        pages = crawl(client, START + lists)
+        for decision in published:
+            paths = [
+                decision.get_absolute_url(),
+                f"/decisions/{decision.reference}.pdf",
+                f"/decisions/{decision.reference}.json",
+            ]
+            for path in paths:
                 assert pages.get(path) is not None, f"{path} is not linked from the register"
         assert "/decisions/LEAK-DRAFT/" not in pages
+        assert any(path.startswith("/contracts/OPCC-C-") for path in pages), "contract pages"
+        # What a browser is shown at the feed's address: the page that explains it.
+        explainer = client.get("/decisions/feed/?category=x", HTTP_ACCEPT="text/html")
+        assert explainer["Content-Type"].startswith("text/html")
+        pages["/decisions/feed/ (explainer)"] = explainer
         for path, response in pages.items():
             assert response.status_code == 200, (path, response.status_code)
             leaks += find_leaks(path, readings(response), markers.made)
+
+        # The full downloads as the worker keeps them in the storage, and as served from there.
+        stored_exports.rebuild_exports.call()
+        for stored in stored_exports.registered():
+            for name in default_storage.listdir(stored.folder())[1]:
+                with default_storage.open(f"{stored.folder()}/{name}") as file:
+                    content = file.read()
+                leaks += find_leaks(f"stored {name}", readings_of_text(content), markers.made)
+        for path in [
+            "/contracts.csv",
+            "/contracts.json",
+            "/contracts/ocds.json",
+            "/decisions.json",
+        ]:
+            response = client.get(path)
+            assert response.streaming, f"{path} is not served from the storage"
+            leaks += find_leaks(f"{path} (stored)", readings(response), markers.made)
 
         # Search for withheld sections' own words, and for a whole marker: no decision
         # matches, and the page shows nothing beyond the words typed into the search box.
@@ -288,15 +483,37 @@ def test_no_withheld_text_reaches_any_public_surface(plans, draw_words, client, 
             response = client.get("/decisions/", {"q": query})
             assert response.status_code == 200
             assert "0 decisions" in response.content.decode(), f"{query!r} found a decision"
+            # The words typed are echoed in the search box, and in the addresses of the
+            # feed and download of the list (where a space is a "+").
+            typed = [query, quote_plus(query)]
             leaks += find_leaks(
-                f"search for {query}", readings(response), markers.made, allowed=[query]
+                f"search for {query}", readings(response), markers.made, allowed=typed
             )
+
+        # The contract register's search finds nothing by words only a planned contract, or
+        # what is not public of a small one, holds; a planned contract has no page.
+        for marker in markers.made[-5:]:
+            response = client.get("/contracts/", {"q": marker.split()[0]})
+            assert "No contract matches" in response.content.decode(), marker
+            leaks += find_leaks(
+                f"contract search for {marker}",
+                readings(response),
+                markers.made,
+                allowed=[marker.split()[0]],
+            )
+        assert client.get("/contracts/LEAK-PLANNED/").status_code == 404
+        assert client.get("/decisions/LEAK-DRAFT.json").status_code == 404
 
         # A withheld appendix is named but cannot be downloaded, by any address.
         for appendix in Appendix.objects.filter(decision__in=published):
             url = f"{appendix.decision.get_absolute_url()}appendices/{appendix.pk}/"
             response = client.get(url)
-            public = not appendix.is_withheld and not appendix.decision.is_wholly_confidential
+            decision = appendix.decision
+            public = not (
+                appendix.is_withheld
+                or decision.is_wholly_confidential
+                or decision.papers_are_restricted
+            )
             assert response.status_code == (200 if public else 404), url
             if public:
                 leaks += find_leaks(url, readings(response), markers.made)

@@ -217,7 +217,7 @@ def test_a_search_with_very_many_matches_counts_only_so_far(
 
     page = member_of_public.get("/decisions/?q=victim").content.decode()
 
-    assert "More than 3 decisions" in page
+    assert "Showing 1 to 3 of more than 3 decisions" in page
     assert page.count("Register decision") == 3  # the pages offer the first 3 matches
 
 

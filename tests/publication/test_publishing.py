@@ -1,6 +1,7 @@
 """Publishing as a workflow step (preview, then confirm), and releasing withheld parts later."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -300,3 +301,41 @@ def test_releasing_a_public_section_shows_an_error(published, client_for, office
 
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
+
+
+# -- "Release" beside each withheld part, on the staff record page -------------------------
+
+
+RECORD = "/workspace/decisions/WPCC3-0058/"
+
+
+def release_links(client) -> list[str]:
+    """The addresses of the page's "Release" links."""
+    page = client.get(RECORD).content.decode()
+    return re.findall(r'<a class="govuk-link" href="([^"]*/release/[^"]*)">Release<', page)
+
+
+def test_officers_find_release_beside_each_withheld_part(published, client_for, officer):
+    section = published.sections.get(is_withheld=True)
+    appendix = add_appendix(published, title="Bid prices", content="Prices.", withheld=True)
+
+    links = release_links(client_for(officer))
+
+    assert links == [
+        f"{RECORD}release/section/{section.pk}/",
+        f"{RECORD}release/appendix/{appendix.pk}/",
+    ]
+    assert client_for(officer).get(links[0]).status_code == 200
+
+
+def test_administrators_find_release_too(published, client_for, administrator):
+    assert len(release_links(client_for(administrator))) == 1
+
+
+@pytest.mark.parametrize("persona", ["treasurer", "monitoring_officer", "chief_officer", "pcc"])
+def test_signers_are_not_offered_release(published, client_for, persona, request):
+    assert release_links(client_for(request.getfixturevalue(persona))) == []
+
+
+def test_release_is_not_offered_before_publication(approved, client_for, officer):
+    assert release_links(client_for(officer)) == []

@@ -7,12 +7,13 @@ is asked for. All three must make the same record.
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from contracts.models import ContractStatus
-from decisions.models import Decision, LinkKind
+from decisions.models import Decision, DecisionMoney, LinkKind
 from decisions.publication import (
     PUBLIC_PARTS,
     public_decisions,
@@ -139,10 +140,15 @@ def test_a_reference_that_is_not_a_published_decision_has_no_record(make_decisio
 def test_the_record_is_read_in_one_query_for_the_decision_and_one_for_each_part(
     full_decision, django_assert_num_queries
 ):
-    with django_assert_num_queries(1 + len(PUBLIC_PARTS)):
+    # A decision without figures skips their three parts (`has_figures`).
+    with django_assert_num_queries(1 + len(PUBLIC_PARTS) - 3):
         record = public_record_of("WPCC3-0058")
+    DecisionMoney.objects.create(decision=full_decision, value=Decimal("1000.00"))
+    with django_assert_num_queries(1 + len(PUBLIC_PARTS)):
+        with_figures = public_record_of("WPCC3-0058")
 
     assert record.links and record.signatures
+    assert (record.money.value, with_figures.money.value) == (None, Decimal("1000.00"))
 
 
 def test_the_feeds_read_builds_each_record_without_another_query(

@@ -226,6 +226,13 @@ PARTS = {
     "awards": [],
     "links": [],
     "contracts": [],
+    "office": None,
+    "layout": [],
+    "author_name": "",
+    "author_job_role": "",
+    "providers": [],
+    "delegation": None,
+    "money": None,
 }
 
 

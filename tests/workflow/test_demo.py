@@ -56,20 +56,30 @@ def test_wpcc3_0058_went_through_its_sign_offs_as_the_seed_shows(demo):
     ]
 
 
-def test_the_demo_has_decisions_at_several_stages(demo):
-    stages = {
-        d.reference: (d.status, d.waiting_for)
-        for d in Decision.objects.filter(reference__in=["WPCC3-0059", "WPCC3-0060", "WPCC3-0061"])
-    }
+def test_the_demo_holds_a_decision_at_each_stage(demo):
+    """A newcomer signed in as any demo role finds a decision at every step of the road."""
+    stages = {d.reference: (d.status, d.waiting_for) for d in Decision.objects.all()}
 
     assert stages == {
+        "WPCC3-0058": (Status.PUBLISHED, ""),
         "WPCC3-0059": (Status.SUBMITTED, "Waiting for the Treasurer to sign it off"),
         "WPCC3-0060": (
             Status.COMMENTED,
             "Waiting for the Police and Crime Commissioner to decide",
         ),
         "WPCC3-0061": (Status.DRAFT, "Waiting to be submitted for sign-off"),
+        "WPCC3-0062": (Status.DRAFT, "Waiting to be submitted for sign-off"),
+        "WPCC3-0063": (
+            Status.SIGNED_OFF,
+            "Waiting for comments from the Chief Executive and Monitoring Officer",
+        ),
+        "WPCC3-0064": (Status.COMMENTED, "Waiting for the Chief Officer to approve it"),
+        "WPCC3-0065": (Status.APPROVED, "Waiting to be published"),
+        "WPCC3-0066": (Status.NOT_APPROVED, ""),
+        # The second office's decision notice, published on its own form.
+        "DN2021-014": (Status.PUBLISHED, ""),
     }
+    assert Decision.objects.get(reference="WPCC3-0064").is_force_business
     returned = Decision.objects.get(reference="WPCC3-0061").workflow_events.last()
     assert returned.step == "return_to_draft"
     assert returned.actor.username == "treasurer"
@@ -85,8 +95,11 @@ def test_each_demo_signer_has_a_decision_in_their_queue(demo):
         return list(Decision.objects.awaiting(users[username]).values_list("reference", flat=True))
 
     assert queue("treasurer") == ["WPCC3-0059"]
+    assert queue("monitoring") == ["WPCC3-0063"]
+    assert queue("chief") == ["WPCC3-0064"]
     assert queue("pcc") == ["WPCC3-0060"]
-    assert queue("officer") == ["WPCC3-0061"]
+    # A draft returned to its author, and an approved decision waiting to be published.
+    assert queue("officer") == ["WPCC3-0061", "WPCC3-0065"]
 
 
 def test_loading_the_demo_twice_changes_no_workflow_record(demo):

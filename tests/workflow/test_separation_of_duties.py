@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from commissioning.roles import Role
-from decisions.models import Decision, DecisionStatus, WorkflowStep
+from decisions.models import Decision, DecisionMoney, DecisionStatus, WorkflowStep
 from decisions.workflow import WorkflowError, today
 from tests.factories import (
     AwardFactory,
@@ -74,7 +74,7 @@ def test_a_delegate_decides_within_scope_and_is_recorded_as_such(draft, advance,
     assert draft.delegation == delegation
     signature = draft.signatures.get(step=WorkflowStep.APPROVE)
     assert signature.delegation == delegation
-    assert signature.capacity == f"Treasurer under {delegation.instrument}"
+    assert signature.capacity == "Treasurer under delegation"
 
 
 @pytest.fixture
@@ -139,6 +139,14 @@ def test_a_delegation_value_limit_counts_the_linked_contracts(ready, delegate):
     ready.contracts.add(ContractFactory(total_value=Decimal("1250000.00")))
 
     with pytest.raises(WorkflowError, match="commits £1,250,000.00"):
+        ready.approve(by=delegate)
+
+
+def test_a_delegation_value_limit_counts_the_decision_s_recorded_value(ready, delegate):
+    # The figure the Treasurer signs off is what the decision commits, even with no awards.
+    DecisionMoney.objects.create(decision=ready, value=Decimal("250000.00"))
+
+    with pytest.raises(WorkflowError, match="commits £250,000.00"):
         ready.approve(by=delegate)
 
 

@@ -44,12 +44,12 @@ def test_a_delegation_allowing_it_lets_its_delegate_sign_in_two_capacities(
     signatures = decision.signatures.filter(user=delegate).order_by("signed_at", "pk")
     assert [(s.step, s.capacity, s.delegation) for s in signatures] == [
         (WorkflowStep.SIGN_OFF, "Treasurer", None),
-        (WorkflowStep.APPROVE, f"Treasurer under {delegation.instrument}", delegation),
+        (WorkflowStep.APPROVE, delegation.signing_capacity, delegation),
     ]
     # The public record shows both.
     shown = [(s.name, s.role) for s in public_signatures(decision)]
     assert ("Chief Finance Officer", "Treasurer") in shown
-    assert ("Chief Finance Officer", f"Treasurer under {delegation.instrument}") in shown
+    assert ("Chief Finance Officer", delegation.signing_capacity) in shown
     assert decision not in Decision.objects.awaiting(delegate)
 
 

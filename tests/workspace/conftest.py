@@ -19,6 +19,7 @@ from tests.factories import (
     DecisionTemplateFactory,
     JointArrangementFactory,
     LotFactory,
+    NoticeFactory,
     PartnerAskFactory,
     PartnerBodyFactory,
     PartnerPositionFactory,
@@ -51,6 +52,7 @@ class Records:
     contract: object
     commissioner: object
     extension: object
+    notice: object
     arrangement: object
     arrangement_partner: object
     position: object
@@ -114,6 +116,7 @@ def records(db, officer, administrator) -> Records:
         contract=Contract.objects.get(pk=contract.pk),
         commissioner=commissioner,
         extension=extension,
+        notice=NoticeFactory(contract=contract),
         arrangement=arrangement,
         arrangement_partner=arrangement_partner,
         position=position,

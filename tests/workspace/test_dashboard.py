@@ -152,3 +152,44 @@ def test_dashboard_does_not_flag_a_section_whose_release_date_is_still_ahead(cli
     page = client_for(officer).get(reverse("workspace:dashboard")).content.decode()
 
     assert "Withheld parts past their release date" not in page
+
+
+def test_dashboard_lists_contracts_with_no_recorded_value_for_an_officer_to_complete(
+    client_for, officer
+):
+    unvalued = ContractFactory(reference="C-UNVALUED", total_value=None, annual_value=None)
+    ContractFactory(reference="C-ANNUAL", total_value=None, annual_value=1200)
+    ContractFactory(reference="C-PLANNED", total_value=None, status=Contract.Status.PLANNED)
+
+    response = client_for(officer).get(reverse("workspace:dashboard"))
+    page = response.content.decode()
+
+    assert list(response.context["unvalued_panel"].rows) == [unvalued]
+    assert "Contracts with no recorded value (1)" in page
+    assert f'href="{reverse("workspace:contract-edit", args=[unvalued.pk])}"' in page
+
+
+def test_the_contract_list_filters_to_contracts_with_no_recorded_value(client_for, officer):
+    ContractFactory(reference="C-UNVALUED", total_value=None, annual_value=None)
+    ContractFactory(reference="C-VALUED")
+
+    page = client_for(officer).get("/workspace/contracts/?value=not_recorded").content.decode()
+
+    assert "C-UNVALUED" in page and "C-VALUED" not in page
+
+
+def test_the_contract_list_filters_and_sorts_by_value(client_for, officer):
+    ContractFactory(reference="C-BIG", total_value=400000)
+    ContractFactory(reference="C-ANNUAL", total_value=None, annual_value=60000)
+    ContractFactory(reference="C-SMALL", total_value=5000)
+    ContractFactory(reference="C-UNVALUED", total_value=None, annual_value=None)
+    client = client_for(officer)
+
+    def listed(**params) -> list[str]:
+        response = client.get("/workspace/contracts/", params)
+        return [contract.reference for contract in response.context["object_list"]]
+
+    assert listed(value_from="£50,000", sort="-value") == ["C-BIG", "C-ANNUAL"]
+    assert listed(value_to="60000", sort="value") == ["C-SMALL", "C-ANNUAL"]
+    assert listed(sort="-value") == ["C-BIG", "C-ANNUAL", "C-SMALL", "C-UNVALUED"]
+    assert listed(sort="value") == ["C-SMALL", "C-ANNUAL", "C-BIG", "C-UNVALUED"]

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from commissioning.dates import PreciseDate
 from decisions.models import Decision, DecisionLink, Exemption
 from tests.factories import (
     ContractFactory,
@@ -338,6 +339,36 @@ def test_an_impossible_date_is_refused_with_the_boxes_as_typed(officer_client, d
     assert 'name="received_on_day" type="text" inputmode="numeric" value="31"' in content
     draft.refresh_from_db()
     assert draft.received_on is None
+
+
+def test_a_date_known_only_to_the_month_is_kept_as_the_month(officer_client, draft):
+    data = form_fields(officer_client.get(edit_url(draft)))
+    data.update({"received_on_day": "", "received_on_month": "3", "received_on_year": "2021"})
+
+    officer_client.post(edit_url(draft), data)
+
+    draft.refresh_from_db()
+    assert draft.received == PreciseDate.of(2021, 3)
+    page = officer_client.get(edit_url(draft)).content.decode()
+    assert 'name="received_on_day" type="text" inputmode="numeric" value=""' in page
+    assert 'name="received_on_month" type="text" inputmode="numeric" value="3"' in page
+    detail = officer_client.get(reverse("workspace:decision-detail", args=[draft.reference]))
+    assert "March 2021" in detail.content.decode()
+
+
+def test_31_february_is_refused_next_to_the_field_and_the_saved_month_stays(officer_client, draft):
+    draft.received = PreciseDate.of(2021, 3)
+    draft.save()
+    data = form_fields(officer_client.get(edit_url(draft)))
+    data.update({"received_on_day": "31", "received_on_month": "2", "received_on_year": "2021"})
+
+    response = officer_client.post(edit_url(draft), data)
+
+    content = response.content.decode()
+    assert 'href="#id_received_on_day"' in content  # the error summary leads to the boxes
+    assert content.count("must be a real date, like 15 3 2021, 3 2021 or 2021") == 2
+    draft.refresh_from_db()
+    assert draft.received == PreciseDate.of(2021, 3)
 
 
 def test_linking_contracts_programmes_and_arrangements(officer_client, draft):

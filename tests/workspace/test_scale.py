@@ -312,7 +312,10 @@ def test_what_a_decision_concerns_is_read_for_that_decision_alone(officer):
         drawn = workspace_views.concerns_of(decision)
         read = [(kind, c.pk, c.reference, c.on) for kind, rows in drawn.items() for c in rows]
         assert sorted(read, key=str) == sorted(
-            [(kind, pk, reference, on) for kind, pk, reference, _title, _note, on in by_orm],
+            [
+                (kind, pk, reference, on)
+                for kind, pk, reference, _title, _note, on, _address in by_orm
+            ],
             key=str,
         )
 

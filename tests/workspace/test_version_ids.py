@@ -1,5 +1,5 @@
 """A decision's version, as the editor reads it to refuse a stale save: the newest history row
-of each of its six tracks, read with SQL compiled once per process (history.latest_ids_of)."""
+of each of its tracks, read with SQL compiled once per process (history.latest_ids_of)."""
 
 import datetime
 
@@ -39,9 +39,30 @@ def test_each_decision_read_in_turn_gets_its_own_version(officer):
 
     assert read == [(d.reference, latest_ids(decision_tracks(d))) for d in (first, second, first)]
     by_reference = dict(read)
-    # Tracks: the record, sections, appendices, links, comments, extensions.
-    assert [bool(each) for each in by_reference["D-1"]] == [True, True, False, True, False, False]
-    assert [bool(each) for each in by_reference["D-2"]] == [True, False, False, False, True, True]
+    # Tracks: the record, sections, appendices, links, awards, the three of the figures
+    # (value, yearly figures, funding), providers, comments, extensions.
+    assert [bool(each) for each in by_reference["D-1"]] == [
+        True,
+        True,
+        False,
+        True,
+        False,
+        *[False] * 3,
+        False,
+        False,
+        False,
+    ]
+    assert [bool(each) for each in by_reference["D-2"]] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        *[False] * 3,
+        False,
+        True,
+        True,
+    ]
 
 
 def test_a_change_to_a_decisions_section_moves_its_version_and_no_other():

@@ -31,6 +31,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.utils import timezone
 
 from commissioning.roles import Role
 from contracts import models as register
@@ -39,6 +40,9 @@ from decisions.models import (
     DecisionCategory,
     DecisionLink,
     DecisionTemplate,
+    FieldValue,
+    Office,
+    PlannedDecision,
     TemplateSection,
 )
 from decisions.workflow import recording_past_steps
@@ -52,6 +56,8 @@ DEMO_USERS = [
     ("monitoring", "Demo", "Monitoring Officer", Role.MONITORING_OFFICER, False, False),
     ("chief", "Demo", "Chief Officer", Role.CHIEF_OFFICER, False, False),
     ("pcc", "Philip", "Seccombe", Role.COMMISSIONER, False, False),
+    # The commissioner of the demo's second office (its decision notice is on its own form).
+    ("leicspcc", "Demo", "Commissioner for Leicestershire", Role.COMMISSIONER, False, False),
     ("admin", "Demo", "Administrator", None, True, True),
 ]
 
@@ -66,6 +72,7 @@ DECISION_PARTS = {
     "sign_off",
     "filed_by_administrator",
     "links",
+    "values",
 }
 
 
@@ -91,6 +98,8 @@ class Command(BaseCommand):
             self.created = 0
             self.people = self.users()
             self.admin = self.people["admin"]
+            for data in office["offices"]:
+                self.ensure(Office, plain(data, "name"), name=data["name"])
             for name in office["categories"]:
                 self.ensure(DecisionCategory, name=name)
             for form in office["forms"]:
@@ -108,9 +117,26 @@ class Command(BaseCommand):
                 self.arrangement(arrangement)
             for record in decisions:
                 self.file(record)
+            for planned in read("forward_plan.json")["planned_decisions"]:
+                self.planned(planned)
         self.stdout.write(f"Demo data loaded: {self.created} records created.")
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def planned(self, data: dict) -> None:
+        """A decision on the forward plan, expected `expected_in_days` from today."""
+        if PlannedDecision.objects.filter(title=data["title"]).exists():
+            return
+        plan = PlannedDecision(
+            **plain(data, "expected_in_days", "category"),
+            expected_on=timezone.localdate() + datetime.timedelta(days=data["expected_in_days"]),
+            category=DecisionCategory.objects.get(name=data["category"]),
+            added_by=self.people["officer"],
+        )
+        plan._history_user = self.people["officer"]
+        plan.full_clean()
+        plan.save()
+        self.created += 1
 
     def ensure(self, model: type[models.Model], defaults: dict | None = None, **lookup):
         """The row with these natural keys, created (validated, with history) if missing.
@@ -157,9 +183,18 @@ class Command(BaseCommand):
     # -- forms and the procurement structure -----------------------------------------------
 
     def form(self, data: dict) -> None:
-        template = self.ensure(DecisionTemplate, plain(data, "name"), name=data["name"])
+        fields = plain(data, "name", "office")
+        fields["office"] = Office.objects.get(name=data["office"])
+        template = self.ensure(DecisionTemplate, fields, name=data["name"])
         for position, section in enumerate(data["sections"], 1):
             self.ensure(TemplateSection, section, template=template, position=position)
+        if template.elements.exists():
+            return
+        if "layout" not in data:
+            template.lay_out_default(by=self.admin)
+        for element in data.get("layout", []):
+            template.add_element(by=self.admin, **element)
+        self.created += 1
 
     def programme(self, data: dict) -> None:
         programme = self.ensure(register.Programme, plain(data, "title"), title=data["title"])
@@ -214,7 +249,9 @@ class Command(BaseCommand):
                 contract.full_clean()
                 contract.save()
 
-    def extension(self, *, contract, new_end, reason, basis, decision) -> None:
+    def extension(
+        self, *, contract, new_end, reason, basis, decision, takes_effect_on=None
+    ) -> None:
         contract = register.Contract.objects.get(reference=contract)
         if contract.extensions.exists():
             return
@@ -222,6 +259,9 @@ class Command(BaseCommand):
             new_end=datetime.date.fromisoformat(new_end),
             reason=reason,
             basis=basis,
+            takes_effect_on=(
+                datetime.date.fromisoformat(takes_effect_on) if takes_effect_on else None
+            ),
             by=self.admin,
             authorising_decision=Decision.objects.get(reference=decision),
         )
@@ -254,6 +294,8 @@ class Command(BaseCommand):
             section._history_user = author
             section.full_clean()
             section.save()
+        for name, value in record.get("values", {}).items():
+            self.ensure(FieldValue, {"value": value}, decision=decision, name=name)
         contracts = register.Contract.objects.filter(reference__in=record.get("contracts", []))
         self.add(decision, "contracts", contracts, author)
         programmes = register.Programme.objects.filter(title__in=record.get("programmes", []))
