@@ -90,6 +90,13 @@ def database_from_url(name: str, url: str | None) -> dict[str, Any]:
     options.setdefault("keepalives_idle", 5)
     options.setdefault("keepalives_interval", 1)
     options.setdefault("keepalives_count", 3)
+    # The only statements PostgreSQL plans ahead are the project's own prepared ones
+    # (commissioning.speed.precompiled: Django binds parameters on the client). Left to
+    # itself, PostgreSQL plans each of their first five runs on a connection afresh, and a
+    # public record's version query has over twenty subqueries: planning it took four times
+    # as long as running it, on every first request for a page or PDF. Their one generic
+    # plan is as good (each looks a row up by its key), and is made once per connection.
+    options.setdefault("options", "-c plan_cache_mode=force_generic_plan")
     config = {
         "ENGINE": "commissioning.postgresql",
         "NAME": database,

@@ -21,6 +21,7 @@ SHORT_TIMEOUTS = {
     "keepalives_idle": 5,
     "keepalives_interval": 1,
     "keepalives_count": 3,
+    "options": "-c plan_cache_mode=force_generic_plan",
 }
 POOL = {"min_size": 1, "max_size": 10, "timeout": 2, "reconnect_timeout": 1}
 

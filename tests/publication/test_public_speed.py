@@ -296,6 +296,10 @@ def test_the_version_query_is_planned_once_per_connection_on_postgresql(
     assert again.status_code == 200
     assert len(statements) == 1
     assert statements[0].startswith("EXECUTE public_record_")
+    # and planned once: not afresh on each of its first five runs, as PostgreSQL would
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
 
     seed_decision.title = "A title changed after publication"
     seed_decision.save()
