@@ -339,6 +339,23 @@ class ContractQuerySet(models.QuerySet):
         )
 
 
+# The Specified Information Order: contracts over this value are published in full; at or
+# below it, the public list gives only the value, the parties and the purpose.
+FULL_LISTING_THRESHOLD = Decimal("10000")
+
+
+def listed_in_full() -> Q:
+    """The contracts listed in full, as a condition the database tests: the value (the total,
+    or failing it the annual value) is over the threshold or not recorded. The same rule as
+    `PublicContract.is_listed_in_full`; a filter or sort on anything beyond value, parties and
+    purpose is limited to these, so that it tells nothing about a smaller contract."""
+    return (
+        Q(total_value__gt=FULL_LISTING_THRESHOLD)
+        | Q(total_value__isnull=True, annual_value__gt=FULL_LISTING_THRESHOLD)
+        | Q(total_value__isnull=True, annual_value__isnull=True)
+    )
+
+
 class ContractStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     ACTIVE = "active", "Active"
@@ -387,6 +404,19 @@ class Contract(models.Model):
     class Meta:
         # A contract whose end is not known sorts last.
         ordering = [models.F("ends_on").asc(nulls_last=True), "reference"]
+        indexes = [
+            models.Index(fields=["ends_on"], name="contract_ends_on_idx"),
+            # The public register's first page, "Ending soonest" (contracts.public_filters):
+            # the end date only of a contract listed in full. Without it the database sorted
+            # every listed contract for each first page.
+            models.Index(
+                models.Case(models.When(listed_in_full(), then=models.F("ends_on")), default=None),
+                models.F("reference"),
+                models.F("id"),
+                condition=~Q(status="planned"),
+                name="contract_public_ends_idx",
+            ),
+        ]
         constraints = [
             precisions_valid("contract_date_precisions_valid", CONTRACT_DATES),
             models.CheckConstraint(
@@ -422,7 +452,6 @@ class Contract(models.Model):
             ),
             cpv_codes_constraint("contract"),
         ]
-        indexes = [models.Index(fields=["ends_on"], name="contract_ends_on_idx")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

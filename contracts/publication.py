@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import Case, F, Prefetch, Value, When
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from commissioning.speed import precompiled
 from commissioning.speed.reversing import reference_path
 from contracts.models import (
     CPV_SEPARATOR,
+    FULL_LISTING_THRESHOLD,
     Commissioner,
     Contract,
     Extension,
@@ -30,26 +31,11 @@ from contracts.models import (
     ProcurementPhase,
     Programme,
     Provider,
+    listed_in_full,
 )
 from contracts.spend import NOT_PUBLIC_YEAR, Spend, financial_year, summarise
 from decisions.models import Decision
 from decisions.publication.versions import _as_datetime as as_datetime
-
-# The Specified Information Order: contracts over this value are published in full; at or
-# below it, the public list gives only the value, the parties and the purpose.
-FULL_LISTING_THRESHOLD = Decimal("10000")
-
-
-def listed_in_full() -> Q:
-    """The contracts listed in full, as a condition the database tests: the value (the total,
-    or failing it the annual value) is over the threshold or not recorded. The same rule as
-    `PublicContract.is_listed_in_full`; a filter or sort on anything beyond value, parties and
-    purpose is limited to these, so that it tells nothing about a smaller contract."""
-    return (
-        Q(total_value__gt=FULL_LISTING_THRESHOLD)
-        | Q(total_value__isnull=True, annual_value__gt=FULL_LISTING_THRESHOLD)
-        | Q(total_value__isnull=True, annual_value__isnull=True)
-    )
 
 
 @dataclass(frozen=True)
