@@ -81,6 +81,9 @@ class DecisionQuerySet(models.QuerySet):
         steps taken)."""
         return (
             self.with_form()
+            # The layout it was published with (none before), and its form's office, which
+            # a record not yet published is drawn with: read with the decision.
+            .select_related("published_layout", "template__office")
             .annotate(has_figures=figures_recorded())
             .prefetch_related(
                 models.Prefetch(

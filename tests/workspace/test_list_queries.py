@@ -207,8 +207,8 @@ def test_decision_page_query_count_does_not_grow_with_what_the_decision_holds(cl
 
     assert many == few
     # The session; the user with their roles, permissions and whether they hold a delegation;
-    # the decision with its form; its sections, appendices, comments, awards, signatures and
-    # steps taken; the layout it was published with, its form's layout and its own fields'
-    # values (decisions.models.layout); what it concerns (one query). The sign-off panel
-    # reads nothing more.
-    assert many == 13
+    # the decision with its form, its form's office and the layout it was published with
+    # (none yet); its sections, appendices, comments, awards, signatures and steps taken; its
+    # form's layout and its own fields' values (decisions.models.layout); what it concerns
+    # (one query). The sign-off panel reads nothing more.
+    assert many == 12
