@@ -52,4 +52,3 @@ def test_a_published_decision_on_an_offices_own_form_is_read_in_ten_queries(offi
     assert published is not None
 
     assert len(queries_for(officer_client, published)) == SESSION + PUBLISHED_PAGE_QUERIES
-
