@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commissioning.constraints import ChecksChangedConstraints
 from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -363,7 +364,7 @@ class ContractStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated early"
 
 
-class Contract(models.Model):
+class Contract(ChecksChangedConstraints):
     Status = ContractStatus
 
     reference = models.CharField(max_length=60, unique=True)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commissioning.constraints import ChecksChangedConstraints
 from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
 from decisions.models.forms import DecisionCategory, DecisionTemplate
 from decisions.models.money import DecisionMoney, FundingSource, YearlyFigure
@@ -178,7 +179,9 @@ class DecisionQuerySet(models.QuerySet):
         )
 
 
-class Decision(SignOffRules, SignOffSteps, RecordingSteps, RestrictedPapers, models.Model):
+class Decision(
+    SignOffRules, SignOffSteps, RecordingSteps, RestrictedPapers, ChecksChangedConstraints
+):
     Status = DecisionStatus
 
     Confidentiality = Confidentiality

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from commissioning.constraints import ChecksChangedConstraints
+
 
 class Exemption(models.TextChoices):
     """Freedom of Information Act 2000 exemptions an office most often cites."""
@@ -62,7 +64,7 @@ def withholding_constraints(prefix: str) -> list[models.BaseConstraint]:
     ]
 
 
-class Withholdable(models.Model):
+class Withholdable(ChecksChangedConstraints):
     is_withheld = models.BooleanField("withhold from publication", default=False)
     exemption = models.CharField(max_length=10, choices=Exemption.choices, blank=True)
     exemption_other = models.CharField("other exemption", max_length=200, blank=True)

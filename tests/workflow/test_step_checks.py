@@ -5,6 +5,7 @@ not touch are kept by the stored row, so publishing costs a pinned number of que
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from commissioning.constraints import changed_fields, field_values, referenced_fields
@@ -74,3 +75,57 @@ def test_publishing_from_the_preview_takes_a_pinned_number_of_queries(
     decision.refresh_from_db()
     assert decision.status == Status.PUBLISHED
     assert decision.title in decision.search_document
+
+
+def constraint_checks(queries) -> list[str]:
+    """The queries Django runs to check a rule: `SELECT 1 AS "_check" WHERE ...`."""
+    return [query["sql"] for query in queries if '"_check"' in query["sql"]]
+
+
+def test_a_decision_read_from_the_database_checks_only_the_rules_its_changes_read(make_draft):
+    """What the editor, every ModelForm and the admin run (full_clean): a rule reading no
+    changed field is kept by the stored row, and is not checked again."""
+    from django.test.utils import CaptureQueriesContext
+
+    stored = make_draft(received_on=RECEIVED)
+    decision = Decision.objects.get(pk=stored.pk)
+
+    with CaptureQueriesContext(connection) as unchanged:
+        decision.full_clean(validate_unique=False)
+    decision.title = "A new title"
+    with CaptureQueriesContext(connection) as title_only:
+        decision.full_clean(validate_unique=False)
+
+    assert constraint_checks(unchanged) == []
+    assert constraint_checks(title_only) == []  # no rule reads the title
+
+
+def test_a_rule_reading_a_changed_field_is_still_checked_with_its_message(make_draft):
+    stored = make_draft(received_on=RECEIVED)
+    decision = Decision.objects.get(pk=stored.pk)
+
+    decision.received_on = datetime.date(2024, 6, 20)
+    decision.decided_on = datetime.date(2024, 6, 12)  # before it was received
+
+    with pytest.raises(ValidationError, match="It cannot be decided before it was received."):
+        decision.full_clean(validate_unique=False)
+
+
+def test_a_new_decision_has_every_rule_checked(make_draft):
+    from django.test.utils import CaptureQueriesContext
+
+    decision = Decision(
+        **{
+            field.name: getattr(make_draft(), field.name)
+            for field in Decision._meta.concrete_fields
+            if field.name not in ("id", "reference")
+        }
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        try:
+            decision.full_clean(validate_unique=False, exclude={"reference"})
+        except ValidationError:
+            pass
+
+    assert len(constraint_checks(queries)) == len(Decision._meta.constraints)
