@@ -71,11 +71,14 @@ class ChecksChangedConstraints(models.Model):
     or one not read from the database, has every constraint checked, as Django does.
     """
 
+    # The values the row was read with, by attribute name (none for a row not read).
+    _stored_values: dict[str, Any] | None = None
+
     class Meta:
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
         instance._stored_values = {
             name: value
@@ -84,10 +87,11 @@ class ChecksChangedConstraints(models.Model):
         }
         return instance
 
-    def validate_constraints(self, exclude=None):
-        stored = getattr(self, "_stored_values", None)
+    def validate_constraints(self, exclude: Any = None) -> None:
+        stored = self._stored_values
         if stored is None or self._state.adding:
-            return super().validate_constraints(exclude=exclude)
+            super().validate_constraints(exclude=exclude)
+            return
         changed = {
             field.name
             for field in self._meta.concrete_fields
@@ -95,4 +99,3 @@ class ChecksChangedConstraints(models.Model):
             if field.attname not in stored or stored[field.attname] != getattr(self, field.attname)
         }
         validate_constraints_touching(self, changed, exclude=exclude)
-        return None
