@@ -5,7 +5,6 @@ constraints, so that a rule holds whichever way a row is written.
 """
 
 import datetime
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,6 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from commissioning.constraints import ChecksChangedConstraints
 from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
+from contracts.cpv import cpv_codes_constraint, parse_cpv_codes
+from contracts.listing import public_order_index
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -119,28 +120,6 @@ class ProcurementRoute(models.TextChoices):
     DIRECT_AWARD = "direct_award", "Direct award"
 
 
-# Common Procurement Vocabulary codes: eight digits, a hyphen and a check digit. A record may
-# have several, kept in one field as "85312300-2; 85000000-9" (the form and the import accept
-# commas, semicolons or spaces between them and store them this way).
-CPV_CODE = r"[0-9]{8}-[0-9]"
-CPV_CODES = rf"^{CPV_CODE}(; {CPV_CODE})*$"
-CPV_SEPARATOR = "; "
-
-
-def parse_cpv_codes(text: str) -> str:
-    """Codes as typed ("85312300-2, 85000000-9") in the stored form; ValidationError naming
-    any code that is not one."""
-    codes = [code for code in re.split(r"[\s,;]+", str(text or "").strip()) if code]
-    wrong = [code for code in codes if not re.fullmatch(CPV_CODE, code)]
-    if wrong:
-        raise ValidationError(
-            f"{', '.join(wrong)} {'is not a CPV code' if len(wrong) == 1 else 'are not CPV codes'}"
-            ": a CPV code is eight digits, a hyphen and a check digit, like 85312300-2",
-            code="invalid_cpv",
-        )
-    return CPV_SEPARATOR.join(dict.fromkeys(codes))
-
-
 def validate_cpv_codes(value: str) -> None:
     if value and parse_cpv_codes(value) != value:
         raise ValidationError(
@@ -156,15 +135,6 @@ def cpv_codes_field() -> models.CharField:
         blank=True,
         validators=[validate_cpv_codes],
         help_text="Common Procurement Vocabulary codes, like 85312300-2.",
-    )
-
-
-def cpv_codes_constraint(model: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(cpv_codes="") | Q(cpv_codes__regex=CPV_CODES),
-        name=f"{model}_cpv_codes_valid",
-        violation_error_message="CPV codes must be written like 85312300-2, separated by "
-        "semicolons",
     )
 
 
@@ -340,23 +310,6 @@ class ContractQuerySet(models.QuerySet):
         )
 
 
-# The Specified Information Order: contracts over this value are published in full; at or
-# below it, the public list gives only the value, the parties and the purpose.
-FULL_LISTING_THRESHOLD = Decimal("10000")
-
-
-def listed_in_full() -> Q:
-    """The contracts listed in full, as a condition the database tests: the value (the total,
-    or failing it the annual value) is over the threshold or not recorded. The same rule as
-    `PublicContract.is_listed_in_full`; a filter or sort on anything beyond value, parties and
-    purpose is limited to these, so that it tells nothing about a smaller contract."""
-    return (
-        Q(total_value__gt=FULL_LISTING_THRESHOLD)
-        | Q(total_value__isnull=True, annual_value__gt=FULL_LISTING_THRESHOLD)
-        | Q(total_value__isnull=True, annual_value__isnull=True)
-    )
-
-
 class ContractStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     ACTIVE = "active", "Active"
@@ -407,16 +360,7 @@ class Contract(ChecksChangedConstraints):
         ordering = [models.F("ends_on").asc(nulls_last=True), "reference"]
         indexes = [
             models.Index(fields=["ends_on"], name="contract_ends_on_idx"),
-            # The public register's first page, "Ending soonest" (contracts.public_filters):
-            # the end date only of a contract listed in full. Without it the database sorted
-            # every listed contract for each first page.
-            models.Index(
-                models.Case(models.When(listed_in_full(), then=models.F("ends_on")), default=None),
-                models.F("reference"),
-                models.F("id"),
-                condition=~Q(status="planned"),
-                name="contract_public_ends_idx",
-            ),
+            public_order_index(),
         ]
         constraints = [
             precisions_valid("contract_date_precisions_valid", CONTRACT_DATES),

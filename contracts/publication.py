@@ -19,9 +19,9 @@ from django.utils import timezone
 from commissioning.dates import PreciseDateAttribute, Precision
 from commissioning.speed import precompiled
 from commissioning.speed.reversing import reference_path
+from contracts.cpv import CPV_SEPARATOR
+from contracts.listing import FULL_LISTING_THRESHOLD, listed_in_full
 from contracts.models import (
-    CPV_SEPARATOR,
-    FULL_LISTING_THRESHOLD,
     Commissioner,
     Contract,
     Extension,
@@ -31,7 +31,6 @@ from contracts.models import (
     ProcurementPhase,
     Programme,
     Provider,
-    listed_in_full,
 )
 from contracts.spend import NOT_PUBLIC_YEAR, Spend, financial_year, summarise
 from decisions.models import Decision
