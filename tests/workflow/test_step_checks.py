@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from commissioning.constraints import changed_fields, field_values, referenced_fields
 from decisions.models import Decision, DecisionStatus, WorkflowEvent, WorkflowOutcome
@@ -85,8 +86,6 @@ def constraint_checks(queries) -> list[str]:
 def test_a_decision_read_from_the_database_checks_only_the_rules_its_changes_read(make_draft):
     """What the editor, every ModelForm and the admin run (full_clean): a rule reading no
     changed field is kept by the stored row, and is not checked again."""
-    from django.test.utils import CaptureQueriesContext
-
     stored = make_draft(received_on=RECEIVED)
     decision = Decision.objects.get(pk=stored.pk)
 
@@ -112,8 +111,6 @@ def test_a_rule_reading_a_changed_field_is_still_checked_with_its_message(make_d
 
 
 def test_a_new_decision_has_every_rule_checked(make_draft):
-    from django.test.utils import CaptureQueriesContext
-
     decision = Decision(
         **{
             field.name: getattr(make_draft(), field.name)

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commissioning.dates import PreciseDate
@@ -599,9 +601,6 @@ def test_linking_the_extensions_a_decision_authorises(officer_client, officer, d
 def test_a_save_runs_the_same_queries_however_many_sections_are_unchanged(officer_client, officer):
     """Each section sent back unchanged is not checked again (Django checks a constraint
     with three queries); a changed one still is."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from tests.factories import DecisionSectionFactory
 
     def save_count(decision) -> int:
@@ -624,9 +623,6 @@ def test_saving_the_summary_checks_no_rule_the_save_does_not_touch(officer_clien
     """A save of one changed field checks only the rules that read it (the stored row keeps
     the others: commissioning.constraints.ChecksChangedConstraints); before, every rule of
     the decision and of each section was checked again, three queries apiece."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     data = form_fields(officer_client.get(edit_url(draft)))
     data["summary"] = "A summary written again."
 
