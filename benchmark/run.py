@@ -127,12 +127,7 @@ class Server:
         raise RuntimeError("gunicorn did not answer /healthz within a minute")
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        background.stop_process(self.process)
 
 
 def write_static_references(detail_path: str, pdf_bytes: int) -> None:

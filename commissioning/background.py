@@ -123,10 +123,3 @@ def send_email(
             to=to,
             headers=headers or {},
         ).send()
-
-
-def email_later(
-    subject: str, body: str, to: list[str], headers: dict[str, str] | None = None
-) -> None:
-    """Queue an e-mail to be sent by the worker once the current transaction commits."""
-    enqueue_on_commit(send_email, subject=subject, body=body, to=to, headers=headers)

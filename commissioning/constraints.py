@@ -99,3 +99,14 @@ class ChecksChangedConstraints(models.Model):
             if field.attname not in stored or stored[field.attname] != getattr(self, field.attname)
         }
         validate_constraints_touching(self, changed, exclude=exclude)
+
+
+def choice_valid(
+    field: str, choices: type[models.Choices], name: str, *, or_blank: bool = False
+) -> models.CheckConstraint:
+    """The constraint that `field` holds one of `choices` (or is empty, with `or_blank`): the
+    database's own copy of the field's choices, which Django checks only in forms."""
+    condition = models.Q(**{f"{field}__in": choices.values})
+    if or_blank:
+        condition = models.Q(**{field: ""}) | condition
+    return models.CheckConstraint(condition=condition, name=name)

@@ -602,9 +602,7 @@ class ContractImport(ProcurementChecks, Import):
             self.save(programme, by)
         for phase in self.new_phases:
             self.save(phase, by)
-            for notice in self.phase_notices.get(id(phase), []):
-                notice.phase = phase
-                self.save(notice, by)
+            self.save_under(phase, "phase", self.phase_notices.get(id(phase), []), by)
         for lot in self.new_lots:
             self.save(lot, by)
         for draft in self.drafts:
@@ -612,12 +610,7 @@ class ContractImport(ProcurementChecks, Import):
             contract.provider = draft.provider
             contract.lot = draft.lot
             self.save(contract, by)
-            for commissioner in draft.commissioners:
-                commissioner.contract = contract
-                self.save(commissioner, by)
-            for notice in draft.notices:
-                notice.contract = contract
-                self.save(notice, by)
+            self.save_under(contract, "contract", [*draft.commissioners, *draft.notices], by)
 
 
 def split_commissioner(item: str) -> tuple[str, str | None, Decimal | None]:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from commissioning.constraints import ChecksChangedConstraints
+from commissioning.constraints import ChecksChangedConstraints, choice_valid
 from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
 from contracts.cpv import cpv_codes_constraint, parse_cpv_codes
 from contracts.listing import public_order_index
@@ -73,9 +73,7 @@ class PartnerBody(models.Model):
         ordering = ["name"]
         verbose_name_plural = "partner bodies"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=PartnerKind.values), name="partnerbody_kind_valid"
-            ),
+            choice_valid("kind", PartnerKind, "partnerbody_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -215,14 +213,8 @@ class ProcurementPhase(models.Model):
                 name="procurementphase_tender_value_not_negative",
                 violation_error_message="The value of the tender cannot be negative.",
             ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(outcome__in=PhaseOutcome.values),
-                name="procurementphase_outcome_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(route="") | Q(route__in=ProcurementRoute.values),
-                name="procurementphase_route_valid",
-            ),
+            choice_valid("outcome", PhaseOutcome, "procurementphase_outcome_valid", or_blank=True),
+            choice_valid("route", ProcurementRoute, "procurementphase_route_valid", or_blank=True),
         ]
 
     def __str__(self) -> str:
@@ -388,13 +380,8 @@ class Contract(ChecksChangedConstraints):
                 name="contract_vat_not_negative",
                 violation_error_message="Irrecoverable VAT cannot be negative.",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=ContractStatus.values), name="contract_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(route="") | Q(route__in=ProcurementRoute.values),
-                name="contract_route_valid",
-            ),
+            choice_valid("status", ContractStatus, "contract_status_valid"),
+            choice_valid("route", ProcurementRoute, "contract_route_valid", or_blank=True),
             cpv_codes_constraint("contract"),
         ]
 
@@ -506,9 +493,7 @@ class Commissioner(models.Model):
                 name="commissioner_share_0_to_100",
                 violation_error_message="A share must be between 0 and 100 per cent.",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=CommissionerRole.values), name="commissioner_role_valid"
-            ),
+            choice_valid("role", CommissionerRole, "commissioner_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -587,9 +572,7 @@ class Notice(models.Model):
                 name="notice_of_a_phase_or_a_contract",
                 violation_error_message="A notice belongs to a procurement phase or a contract.",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"
-            ),
+            choice_valid("kind", NoticeKind, "notice_kind_valid"),
             models.CheckConstraint(
                 condition=~Q(identifier="", url=""),
                 name="notice_identified",
@@ -707,9 +690,7 @@ class Extension(models.Model):
                 name="extension_ends_after_current_end",
                 violation_error_message="An extension must end after the contract's current end.",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=ExtensionKind.values), name="extension_kind_valid"
-            ),
+            choice_valid("kind", ExtensionKind, "extension_kind_valid"),
             precisions_valid("extension_date_precisions_valid", ["previous_ends_on"]),
         ]
 
@@ -794,9 +775,7 @@ class PartnerPosition(models.Model):
         # The dashboard asks for the positions of the last 90 days on every visit.
         indexes = [models.Index(fields=["as_of"], name="partnerposition_as_of_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(position__in=Position.values), name="partnerposition_valid"
-            ),
+            choice_valid("position", Position, "partnerposition_valid"),
         ]
 
     def __str__(self) -> str:
@@ -859,9 +838,7 @@ class PartnerAsk(models.Model):
         ordering = ["arrangement", "asked_on", "pk"]
         verbose_name = "ask of a partner"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=AskStatus.values), name="partnerask_status_valid"
-            ),
+            choice_valid("status", AskStatus, "partnerask_status_valid"),
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("asked_on")),
                 name="partnerask_resolved_after_asked",

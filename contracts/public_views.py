@@ -42,7 +42,15 @@ from contracts.publication import (
     public_spend,
 )
 from contracts.spend import Spend
-from contracts.timeline import Group, Marker, Row, Segment, Timeline, lay_out, long_date
+from contracts.timeline import (
+    Group,
+    Row,
+    Segment,
+    Timeline,
+    lay_out,
+    long_date,
+    mark_decisions,
+)
 
 PAGE_SIZE = 20
 
@@ -203,17 +211,14 @@ def public_timeline(contract: PublicContract, today: datetime.date) -> Timeline 
             )
         )
     linked = [*contract.decisions, *(each.decision for each in changes if each.decision)]
-    seen = set()
-    for decision in linked:
-        if decision.decided_on and decision.reference not in seen:
-            seen.add(decision.reference)
-            row.markers.append(
-                Marker(
-                    "decision",
-                    decision.decided_on,
-                    f"Decision {decision.reference}, {long_date(decision.decided_on)}",
-                )
-            )
+    mark_decisions(
+        row,
+        [
+            (each.reference, each.decided_on, long_date(each.decided_on))
+            for each in linked
+            if each.decided_on
+        ],
+    )
     return lay_out([Group(label=contract.supplier.name, rows=[row])], today=today)
 
 

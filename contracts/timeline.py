@@ -143,18 +143,25 @@ def contract_row(contract, decisions: Iterable) -> Row:
                 ),
             )
         )
-    seen = set()
-    for decision in decisions:
-        if decision.decided and decision.pk not in seen:
-            seen.add(decision.pk)
-            row.markers.append(
-                Marker(
-                    "decision",
-                    decision.decided.first_day,
-                    f"Decision {decision.reference}, {decision.decided}",
-                )
-            )
+    mark_decisions(
+        row,
+        [
+            (each.reference, each.decided.first_day, str(each.decided))
+            for each in decisions
+            if each.decided
+        ],
+    )
     return row
+
+
+def mark_decisions(row: Row, decisions: Iterable[tuple[str, datetime.date, str]]) -> None:
+    """A diamond on `row` for each decision, given as its reference, the day it was taken
+    and that date in words; a decision named twice is marked once."""
+    seen = set()
+    for reference, day, words in decisions:
+        if reference not in seen:
+            seen.add(reference)
+            row.markers.append(Marker("decision", day, f"Decision {reference}, {words}"))
 
 
 def provider_name(contract) -> str:

@@ -306,39 +306,71 @@ class MoveElementView(ElementMixin, TemplateView):
         return HttpResponseRedirect(f"{setup_url(self.object)}#element-{self.element.pk}")
 
 
-class ElementFormView(FormMixin, TemplateView):
-    """Add an element to the form, or change one: its label, part, wording, whether it is
-    public and required, its place, and for a field of the form's own its name, type and
-    choices."""
+class OneFormPage(StaleEditMixin, TemplateView):
+    """A page of one form, on the shared form template: its heading and button, the form
+    with its errors, and a post that saves it through `save(form)` when the page was current
+    and the form is valid (StaleEditMixin.save_if_current refuses a stale one)."""
 
     template_name = "workspace/form.html"
-    element: FormElement | None = None
+    submit_label = "Save changes"
 
-    def get_form(self, data=None) -> ElementForm:
-        return ElementForm(data, instance=self.element, form=self.object)
+    def get_form(self, data=None, files=None):
+        raise NotImplementedError
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def page_context(self) -> dict:
+        """What the page adds to the form, its heading and button."""
+        return {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = kwargs.get("form") or self.get_form()
-        adding = self.element is None
         context.update(
             {
                 "form": form,
-                "element": self.element,
-                "heading": "Add an element" if adding else f"Change “{self.element}”",
-                "submit_label": "Add element" if adding else "Save changes",
+                "heading": self.heading(),
+                "submit_label": self.submit_label,
                 "error_summary": error_summary(form),
+                **self.page_context(),
             }
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        return self.save_if_current({"form": self.get_form(request.POST)}, self.save_form)
+        form = self.get_form(request.POST, request.FILES)
+        return self.save_if_current({"form": form}, self.save_if_valid)
 
-    def save_form(self, forms: dict):
+    def save_if_valid(self, forms: dict):
         form = forms["form"]
-        if not form.is_valid():
-            return None
+        return self.save(form) if form.is_valid() else None
+
+    def save(self, form) -> HttpResponseRedirect:
+        raise NotImplementedError
+
+
+class ElementFormView(FormMixin, OneFormPage):
+    """Add an element to the form, or change one: its label, part, wording, whether it is
+    public and required, its place, and for a field of the form's own its name, type and
+    choices."""
+
+    element: FormElement | None = None
+
+    def get_form(self, data=None, files=None) -> ElementForm:
+        return ElementForm(data, instance=self.element, form=self.object)
+
+    def heading(self) -> str:
+        return "Add an element" if self.element is None else f"Change “{self.element}”"
+
+    @property
+    def submit_label(self) -> str:  # type: ignore[override]
+        return "Add element" if self.element is None else "Save changes"
+
+    def page_context(self) -> dict:
+        return {"element": self.element}
+
+    def save(self, form) -> HttpResponseRedirect:
         place = form.cleaned_data.get("place")
         if self.element is None:
             element = self.object.add_element(
@@ -381,46 +413,26 @@ class ElementRemoveView(ElementMixin, TemplateView):
         return HttpResponseRedirect(setup_url(self.object))
 
 
-class FormSettingsView(FormMixin, TemplateView):
+class FormSettingsView(FormMixin, OneFormPage):
     """A form's name, office, numbering of sections and whether it is offered."""
 
-    template_name = "workspace/form.html"
-
-    def get_form(self, data=None) -> FormSettingsForm:
+    def get_form(self, data=None, files=None) -> FormSettingsForm:
         return FormSettingsForm(data, instance=self.object)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or self.get_form()
-        context.update(
-            {
-                "form": form,
-                "heading": "Change the form's settings",
-                "submit_label": "Save changes",
-                "error_summary": error_summary(form),
-            }
-        )
-        return context
+    def heading(self) -> str:
+        return "Change the form's settings"
 
-    def post(self, request, *args, **kwargs):
-        return self.save_if_current({"form": self.get_form(request.POST)}, self.save_form)
-
-    def save_form(self, forms: dict):
-        form = forms["form"]
-        if not form.is_valid():
-            return None
+    def save(self, form) -> HttpResponseRedirect:
         form.instance._history_user = self.request.user
         form.save()
         messages.success(self.request, "The form's settings have been saved.")
         return HttpResponseRedirect(setup_url(self.object))
 
 
-class OfficeView(FormSetupRequiredMixin, StaleEditMixin, TemplateView):
+class OfficeView(FormSetupRequiredMixin, OneFormPage):
     """The office that heads a form's records, reached from the form's page: its name, crest,
     address and standard approval wording. Records published already keep the name, address
     and wording they were published with; every form of the office shows the change."""
-
-    template_name = "workspace/form.html"
 
     def allowed(self, user) -> bool:
         return may_change_offices(user)
@@ -441,34 +453,20 @@ class OfficeView(FormSetupRequiredMixin, StaleEditMixin, TemplateView):
     def get_form(self, data=None, files=None) -> OfficeForm:
         return OfficeForm(data, files, instance=self.object)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or self.get_form()
-        context.update(
-            {
-                "workspace_section": "",
-                "object": self.object,
-                "form": form,
-                "caption": self.form_object.name,
-                "heading": "Change the office's details",
-                "intro": "The office heads the records of every form it has. Records published "
-                "already keep the name, address and wording they were published with.",
-                "submit_label": "Save changes",
-                "back_url": setup_url(self.form_object),
-                "error_summary": error_summary(form),
-            }
-        )
-        return context
+    def heading(self) -> str:
+        return "Change the office's details"
 
-    def post(self, request, *args, **kwargs):
-        return self.save_if_current(
-            {"form": self.get_form(request.POST, request.FILES)}, self.save_form
-        )
+    def page_context(self) -> dict:
+        return {
+            "workspace_section": "",
+            "object": self.object,
+            "caption": self.form_object.name,
+            "intro": "The office heads the records of every form it has. Records published "
+            "already keep the name, address and wording they were published with.",
+            "back_url": setup_url(self.form_object),
+        }
 
-    def save_form(self, forms: dict):
-        form = forms["form"]
-        if not form.is_valid():
-            return None
+    def save(self, form) -> HttpResponseRedirect:
         form.instance._history_user = self.request.user
         form.save()
         messages.success(self.request, f"The details of {form.instance} have been saved.")

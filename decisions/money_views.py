@@ -58,17 +58,6 @@ class MoneyView(DecisionPartsView):
             money._history_user = user
             money.save()
         for formset in (years, funding):
-            for row_form in formset.forms:
-                if not row_form.has_changed():
-                    continue
-                row = row_form.instance
-                row._history_user = user
-                if row_form.cleaned_data.get("DELETE"):
-                    if row.pk:
-                        row.delete()
-                    continue
-                row = row_form.save(commit=False)
-                row._history_user = user
-                row.save()
+            self.save_rows(formset, user)
         self.object.content_edited(by=user)
         return redirect("workspace:decision-detail", self.object.reference)

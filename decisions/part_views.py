@@ -3,17 +3,10 @@ rows to add to, change or remove, reached from the decision's page while it may 
 the providers it concerns directly, its grants and awards, and its links to decisions the
 register does not hold."""
 
-from django.contrib import messages
-from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import redirect
-from django.views.generic import TemplateView
 
-from commissioning.concurrency import StaleEditMixin
 from commissioning.forms import error_summary
-from commissioning.history import latest_ids_of
-from commissioning.permissions import OfficerRequiredMixin
 from commissioning.placed import save_in_places
 from decisions.models import Award, Decision, DecisionLink, DecisionProvider, DecisionSection
 from decisions.part_forms import (
@@ -23,14 +16,11 @@ from decisions.part_forms import (
     SectionShapeFormSet,
 )
 from decisions.workspace_views import (
-    decision_or_404,
-    decision_tracks,
-    decision_tracks_of,
-    is_editable,
+    DecisionEditPage,
 )
 
 
-class DecisionPartsView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
+class DecisionPartsView(DecisionEditPage):
     """One kind of row of a decision, as a formset: its rows, and an empty one to add."""
 
     template_name = "workspace/decisions/parts_form.html"
@@ -40,19 +30,8 @@ class DecisionPartsView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
     row_name: str  # the legend of each row
     saved: str
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = decision_or_404(kwargs["reference"])
-        return super().dispatch(request, *args, **kwargs)
-
     def rows(self, decision: Decision) -> QuerySet:
         raise NotImplementedError
-
-    def tracks(self, obj):
-        return decision_tracks(obj)
-
-    def latest_ids(self, obj) -> list[int]:
-        return latest_ids_of("decision_latest_ids", decision_tracks_of, obj.pk)
 
     def forms(self, data=None) -> dict:
         decision = self.object
@@ -61,21 +40,10 @@ class DecisionPartsView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
         )
         return {"formset": formset}
 
-    def get(self, request, *args, **kwargs):
-        if not is_editable(self.object):
-            return self.read_only()
-        return self.render_to_response(self.get_context_data(**self.forms()))
-
-    def read_only(self):
-        messages.info(self.request, "A decision that has been taken cannot be changed here.")
-        return redirect("workspace:decision-detail", self.object.reference)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             {
-                "workspace_section": "decisions",
-                "decision": self.object,
                 "title": self.title,
                 "intro": self.intro,
                 "row_name": self.row_name,
@@ -84,23 +52,18 @@ class DecisionPartsView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        with transaction.atomic():
-            self.object = self.lock(self.object)
-            if self.object is None:
-                raise Http404("No decision has that reference.")
-            if not is_editable(self.object):
-                return self.read_only()
-            response = self.save_if_current(self.forms(request.POST), self.save_if_valid)
-        if response.status_code == 302:
-            messages.success(request, self.saved)
-        return response
-
     def save_if_valid(self, forms: dict):
         formset = forms["formset"]
         if not formset.is_valid():
             return None
         user = self.request.user
+        self.save_rows(formset, user)
+        self.object.content_edited(by=user)
+        return redirect("workspace:decision-detail", self.object.reference)
+
+    def save_rows(self, formset, user) -> None:
+        """Each row the officer changed saved, or removed where it was ticked for removal,
+        in the history under `user`; untouched rows are not written."""
         for form in formset.forms:
             if not form.has_changed():
                 continue
@@ -114,8 +77,6 @@ class DecisionPartsView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
             row._history_user = user
             self.before_save(row)
             row.save()
-        self.object.content_edited(by=user)
-        return redirect("workspace:decision-detail", self.object.reference)
 
     def before_save(self, row) -> None:
         """A last word on a row before it is saved."""

@@ -35,6 +35,19 @@ def not_in_the_future(value, what: str) -> None:
         raise forms.ValidationError(f"The {what} cannot be in the future")
 
 
+def decided_on_checked(decided_on, decision: Decision):
+    """The date of a decision, as a form takes it: not in the future, and not before the
+    decision was received."""
+    not_in_the_future(decided_on, "date of the decision")
+    received_on = decision.received_on
+    if received_on and decided_on < received_on:
+        raise forms.ValidationError(
+            "The date of the decision cannot be before the date it was received, "
+            f"{received_on:%-d %B %Y}"
+        )
+    return decided_on
+
+
 def signed_copy_kind(upload) -> str | None:
     """What a scan is, from its first bytes: a PDF, a JPEG or a PNG picture; None otherwise."""
     upload.seek(0)
@@ -109,15 +122,7 @@ class RecordDecidedForm(GovukFormMixin, forms.Form):
             del self.fields["published_on"]
 
     def clean_decided_on(self):
-        decided_on = self.cleaned_data["decided_on"]
-        not_in_the_future(decided_on, "date of the decision")
-        received_on = self.decision.received_on
-        if received_on and decided_on < received_on:
-            raise forms.ValidationError(
-                "The date of the decision cannot be before the date it was received, "
-                f"{received_on:%-d %B %Y}"
-            )
-        return decided_on
+        return decided_on_checked(self.cleaned_data["decided_on"], self.decision)
 
     def clean_published_on(self):
         published_on = self.cleaned_data.get("published_on")

@@ -31,6 +31,7 @@ from commissioning.permissions import StaffRequiredMixin, is_staff_member
 from decisions.models import STEPS, Award, Decision, WorkflowEvent, WorkflowStep
 from decisions.models.decision import figures_recorded, money_prefetches
 from decisions.models.workflow import person_name
+from decisions.recording import decided_on_checked
 from decisions.workflow import ContentChanged, WorkflowError, decision_page_url, today
 from decisions.workspace_views import decision_tracks
 
@@ -100,16 +101,7 @@ class ApproveForm(GovukFormMixin, CommentsForm):
             self.initial["decided_on"] = decision.decided_on or today()
 
     def clean_decided_on(self):
-        decided_on = self.cleaned_data["decided_on"]
-        if decided_on > today():
-            raise forms.ValidationError("The date of the decision cannot be in the future")
-        received_on = self.decision.received_on
-        if received_on and decided_on < received_on:
-            raise forms.ValidationError(
-                "The date of the decision cannot be before the date it was received, "
-                f"{received_on:%-d %B %Y}"
-            )
-        return decided_on
+        return decided_on_checked(self.cleaned_data["decided_on"], self.decision)
 
 
 class SupersedeForm(forms.Form):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, CharField, DateField, F, Value, When
+from django.db.models import Case, CharField, DateField, F, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -534,16 +534,19 @@ def answers_of(form) -> list[dict]:
     return rows
 
 
-class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
-    """The editor: details, the sections of the decision's form in order, and its links."""
+class DecisionEditPage(OfficerRequiredMixin, StaleEditMixin, TemplateView):
+    """A page that edits part of a decision while it may be edited (`is_editable`), refusing
+    a stale form; once the decision is taken it sends the officer back to its page with
+    `read_only_message`."""
 
-    template_name = "workspace/decisions/edit.html"
+    read_only_message = "A decision that has been taken cannot be changed here."
+
+    def decisions(self) -> QuerySet:
+        return Decision.objects.all()
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.object = decision_or_404(
-                kwargs["reference"], Decision.objects.select_related("template")
-            )
+            self.object = decision_or_404(kwargs["reference"], self.decisions())
         return super().dispatch(request, *args, **kwargs)
 
     def tracks(self, obj):
@@ -551,6 +554,49 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
 
     def latest_ids(self, obj) -> list[int]:
         return latest_ids_of("decision_latest_ids", decision_tracks_of, obj.pk)
+
+    saved = "Your changes have been saved."
+
+    def forms(self, data=None) -> dict:
+        raise NotImplementedError
+
+    def save_if_valid(self, forms: dict) -> HttpResponse | None:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if not is_editable(self.object):
+            return self.read_only()
+        return self.render_to_response(self.get_context_data(**self.forms()))
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            self.object = self.lock(self.object, self.decisions())
+            if self.object is None:
+                raise Http404("No decision has that reference.")
+            if not is_editable(self.object):
+                return self.read_only()
+            response = self.save_if_current(self.forms(request.POST), self.save_if_valid)
+        if response.status_code == 302:
+            messages.success(request, self.saved)
+        return response
+
+    def read_only(self):
+        messages.info(self.request, self.read_only_message)
+        return redirect("workspace:decision-detail", self.object.reference)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({"workspace_section": "decisions", "decision": self.object})
+        return context
+
+
+class DecisionEditView(DecisionEditPage):
+    """The editor: details, the sections of the decision's form in order, and its links."""
+
+    template_name = "workspace/decisions/edit.html"
+
+    def decisions(self) -> QuerySet:
+        return Decision.objects.select_related("template")
 
     def forms(self, data=None):
         decision = self.object
@@ -592,20 +638,17 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
         add_never_cache_headers(response)
         return response
 
-    def read_only(self):
-        messages.info(
-            self.request,
+    @property
+    def read_only_message(self) -> str:  # type: ignore[override]
+        return (
             f"This decision is {self.object.get_status_display().lower()}: a decision that "
-            "has been taken cannot be edited. The record is shown as it stands.",
+            "has been taken cannot be edited. The record is shown as it stands."
         )
-        return redirect("workspace:decision-detail", self.object.reference)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             {
-                "workspace_section": "decisions",
-                "decision": self.object,
                 "returned": self.returned(),
                 "autosave_seconds": settings.EDITOR_AUTOSAVE_SECONDS,
                 "error_summary": error_summary(
@@ -633,15 +676,7 @@ class DecisionEditView(OfficerRequiredMixin, StaleEditMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        with transaction.atomic():
-            self.object = self.lock(self.object, Decision.objects.select_related("template"))
-            if self.object is None:
-                raise Http404("No decision has that reference.")
-            if not is_editable(self.object):
-                return self.read_only()
-            response = self.save_if_current(self.forms(request.POST), self.save_if_valid)
-        if response.status_code == 302:
-            messages.success(request, "Your changes have been saved.")
+        response = super().post(request, *args, **kwargs)
         add_never_cache_headers(response)
         return response
 

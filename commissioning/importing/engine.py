@@ -11,7 +11,9 @@ record row 2; in a JSON file the row is the record's position in the list, from 
 """
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import PurePath
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
@@ -115,6 +117,14 @@ class Import:
         self.stamp(instance, by)
         instance.save()
         return instance
+
+    def save_under(self, parent: models.Model, field: str, rows: Iterable[Any], by) -> None:
+        """Each of `rows` (or None, passed over) saved as the `field` of `parent`, which is
+        saved already."""
+        for row in rows:
+            if row is not None:
+                setattr(row, field, parent)
+                self.save(row, by)
 
     def write(self, *, by) -> int:
         """Write everything the file holds, in one transaction; the number of rows written.

@@ -148,9 +148,7 @@ class DecisionWriter:
                 if link.to_decision is not None:
                     link.to_title, link.to_date, link.to_url = "", None, ""
                 self.save(link, by)
-            for each in draft.providers:
-                each.decision = draft.decision
-                self.save(each, by)
+            self.save_under(draft.decision, "decision", draft.providers, by)
 
     def store_decision(self, draft: DecisionDraft, by) -> None:
         decision = draft.decision
@@ -171,24 +169,10 @@ class DecisionWriter:
                 section.guidance = template_section.guidance
                 section.is_mandatory = template_section.is_mandatory
             self.save(section, by)
-        for comment in draft.comments:
-            comment.decision = decision
-            self.save(comment, by)
-        for award in draft.awards:
-            award.decision = decision
-            self.save(award, by)
-        for value in draft.values:
-            value.decision = decision
-            self.save(value, by)
-        for correction in draft.corrections:
-            correction.decision = decision
-            self.save(correction, by)
+        rows = [*draft.comments, *draft.awards, *draft.values, *draft.corrections]
         if draft.money is not None:
-            rows = [draft.money.money, *draft.money.years, *draft.money.funding]
-            for row in rows:
-                if row is not None:
-                    row.decision = decision
-                    self.save(row, by)
+            rows += [draft.money.money, *draft.money.years, *draft.money.funding]
+        self.save_under(decision, "decision", rows, by)
         if draft.contracts:
             self.stamp(decision, by)
             decision.contracts.add(*draft.contracts)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from commissioning.constraints import ChecksChangedConstraints
+from commissioning.constraints import ChecksChangedConstraints, choice_valid
 from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
 from decisions.models.forms import DecisionCategory, DecisionTemplate
 from decisions.models.money import DecisionMoney, FundingSource, YearlyFigure
@@ -294,16 +294,9 @@ class Decision(
                 name="decision_delegate_cites_delegation",
                 violation_error_message="A decision taken under delegation must cite it.",
             ),
-            models.CheckConstraint(
-                condition=Q(decision_maker__in=DecisionMaker.values), name="decision_maker_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=DecisionStatus.values), name="decision_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(confidentiality__in=Confidentiality.values),
-                name="decision_confidentiality_valid",
-            ),
+            choice_valid("decision_maker", DecisionMaker, "decision_maker_valid"),
+            choice_valid("status", DecisionStatus, "decision_status_valid"),
+            choice_valid("confidentiality", Confidentiality, "decision_confidentiality_valid"),
             models.CheckConstraint(
                 condition=Q(is_force_business=True) | Q(chief_officer_approved_on__isnull=True),
                 name="decision_chief_officer_only_for_force_business",

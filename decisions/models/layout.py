@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commissioning.constraints import choice_valid
 from commissioning.dates import PreciseDate, parse_precise
 from commissioning.placed import save_in_places
 from decisions.models.withholding import Withholdable, withholding_constraints
@@ -266,9 +267,7 @@ class FormElement(models.Model):
                 name="formelement_unique_name",
                 violation_error_message="The form already has a field of this name.",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=ElementKind.values), name="formelement_kind_valid"
-            ),
+            choice_valid("kind", ElementKind, "formelement_kind_valid"),
             models.CheckConstraint(
                 condition=~Q(kind=ElementKind.FIELD) | (~Q(name="") & ~Q(field_type="")),
                 name="formelement_field_named_and_typed",
@@ -279,10 +278,7 @@ class FormElement(models.Model):
                 name="formelement_only_fields_named",
                 violation_error_message="Only the form's own fields have a name and a type.",
             ),
-            models.CheckConstraint(
-                condition=Q(field_type="") | Q(field_type__in=FieldType.values),
-                name="formelement_field_type_valid",
-            ),
+            choice_valid("field_type", FieldType, "formelement_field_type_valid", or_blank=True),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from commissioning.constraints import choice_valid
 from commissioning.money import pounds
 from decisions.models.fields import MONEY
 from decisions.models.withholding import Withholdable, withholding_constraints
@@ -86,10 +87,7 @@ class DecisionMoney(Withholdable):
                 name="decisionmoney_value_not_negative",
                 violation_error_message="The value cannot be negative.",
             ),
-            models.CheckConstraint(
-                condition=Q(spend_type="") | Q(spend_type__in=SpendType.values),
-                name="decisionmoney_spend_type_valid",
-            ),
+            choice_valid("spend_type", SpendType, "decisionmoney_spend_type_valid", or_blank=True),
             *withholding_constraints("decisionmoney"),
         ]
 

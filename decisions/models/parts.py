@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from commissioning.constraints import choice_valid
 from decisions.models.fields import MONEY
 from decisions.models.forms import TemplateSection
 from decisions.models.withholding import Withholdable, withholding_constraints
@@ -108,9 +109,7 @@ class StatutoryComment(models.Model):
             models.UniqueConstraint(
                 fields=["decision", "role"], name="statutorycomment_one_per_role"
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=CommentRole.values), name="statutorycomment_role_valid"
-            ),
+            choice_valid("role", CommentRole, "statutorycomment_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -238,9 +237,7 @@ class DecisionProvider(models.Model):
                 name="decisionprovider_unique",
                 violation_error_message="This provider is already linked in this role.",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=ProviderRole.values), name="decisionprovider_role_valid"
-            ),
+            choice_valid("role", ProviderRole, "decisionprovider_role_valid"),
             models.CheckConstraint(
                 condition=~Q(role=ProviderRole.OTHER) | ~Q(role_other=""),
                 name="decisionprovider_other_role_named",
@@ -309,9 +306,7 @@ class DecisionLink(models.Model):
                 name="decisionlink_not_to_itself",
                 violation_error_message="A decision cannot refer to itself.",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=LinkKind.values), name="decisionlink_kind_valid"
-            ),
+            choice_valid("kind", LinkKind, "decisionlink_kind_valid"),
             models.CheckConstraint(
                 condition=Q(to_decision__isnull=False) | ~Q(to_reference=""),
                 name="decisionlink_names_the_other",

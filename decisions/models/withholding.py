@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from commissioning.constraints import ChecksChangedConstraints
+from commissioning.constraints import ChecksChangedConstraints, choice_valid
 
 
 class Exemption(models.TextChoices):
@@ -57,10 +57,7 @@ def withholding_constraints(prefix: str) -> list[models.BaseConstraint]:
                 "say why the public interest favours withholding."
             ),
         ),
-        models.CheckConstraint(
-            condition=Q(exemption="") | Q(exemption__in=Exemption.values),
-            name=f"{prefix}_exemption_valid",
-        ),
+        choice_valid("exemption", Exemption, f"{prefix}_exemption_valid", or_blank=True),
     ]
 
 
@@ -122,9 +119,8 @@ def restriction_constraints(prefix: str) -> list[models.BaseConstraint]:
                 "record shows this statement."
             ),
         ),
-        models.CheckConstraint(
-            condition=Q(papers_exemption="") | Q(papers_exemption__in=Exemption.values),
-            name=f"{prefix}_papers_exemption_valid",
+        choice_valid(
+            "papers_exemption", Exemption, f"{prefix}_papers_exemption_valid", or_blank=True
         ),
     ]
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commissioning import audit
+from commissioning.constraints import choice_valid
 from decisions.models.fields import MONEY
 from decisions.models.steps import STEPS, DecisionStatus, WorkflowOutcome, WorkflowStep
 from decisions.workflow import delegation_refusal, in_words, now
@@ -228,12 +229,8 @@ class Signature(models.Model):
                 condition=models.lookups.Exact(models.functions.Length("content_sha256"), 64),
                 name="signature_sha256_length",
             ),
-            models.CheckConstraint(
-                condition=Q(step__in=WorkflowStep.values), name="signature_step_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(method__in=SignatureMethod.values), name="signature_method_valid"
-            ),
+            choice_valid("step", WorkflowStep, "signature_step_valid"),
+            choice_valid("method", SignatureMethod, "signature_method_valid"),
             models.CheckConstraint(
                 condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
                 name="signature_void_has_reason",
@@ -243,10 +240,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision.reference}: {self.name}, {self.capacity}"
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
 
     @property
     def dated_to_the_day(self) -> bool:
@@ -356,13 +349,8 @@ class WorkflowEvent(models.Model):
         ordering = ["decision_id", "at", "pk"]
         indexes = [models.Index(fields=["decision", "at"], name="workflowevent_decision_at_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(step__in=WorkflowStep.values), name="workflowevent_step_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome__in=WorkflowOutcome.values),
-                name="workflowevent_outcome_valid",
-            ),
+            choice_valid("step", WorkflowStep, "workflowevent_step_valid"),
+            choice_valid("outcome", WorkflowOutcome, "workflowevent_outcome_valid"),
             models.CheckConstraint(
                 condition=(Q(outcome=WorkflowOutcome.ALLOWED) & ~Q(to_status=""))
                 | (Q(outcome=WorkflowOutcome.REFUSED) & Q(to_status="") & ~Q(refusal="")),
