@@ -293,6 +293,10 @@ EMAIL_MAX_PER_SECOND = envint("EMAIL_MAX_PER_SECOND", 40)
 # name django_tasks.backends.immediate.ImmediateBackend to run each job as it is queued.
 # The exports have a queue of their own, and a worker of their own (commissioning.background).
 TASK_QUEUES = ["default", "exports"]
+# The workers run at this much lower CPU priority than the web server (nice(1), 0 to 19), so
+# that sending a thousand alerts or rebuilding the exports never slows a reader's page: on a
+# busy machine the pages come first, and the background work takes the time left over.
+WORKER_NICENESS = envint("WORKER_NICENESS", 10)
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

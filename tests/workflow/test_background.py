@@ -1,6 +1,7 @@
 """The background queue as production runs it: jobs kept in the database, run by the worker,
 tried again when they fail, and the worker started again when it stops."""
 
+import os
 import sys
 
 import pytest
@@ -136,6 +137,25 @@ def test_the_exports_have_a_worker_of_their_own(monkeypatch, tmp_path):
     ]
     assert background.EXPORTS_QUEUE == "exports"
     assert stored_exports.rebuild_exports.queue_name == "exports"
+
+
+def test_the_workers_give_way_to_the_web_server(monkeypatch, tmp_path, settings):
+    """The workers run at a lower CPU priority, so that sending alerts or rebuilding the
+    exports does not slow the pages of a busy machine."""
+    settings.WORKER_NICENESS = 10
+    seen = tmp_path / "niceness"
+    record = f"import os; open({str(seen)!r}, 'a').write(str(os.nice(0)) + '\\n')"
+    monkeypatch.setattr(run_worker.Command, "worker_command", [sys.executable, "-c", record])
+
+    call_command("run_worker", starts=1)
+
+    ours = os.nice(0)
+    assert seen.read_text().split() == [str(min(ours + 10, 19))] * 2
+
+
+def test_a_niceness_of_nought_runs_the_workers_as_the_web_server(settings):
+    settings.WORKER_NICENESS = 0
+    assert run_worker.lower_priority() == []
 
 
 class FlakyEmailBackend:

@@ -9,9 +9,13 @@ A worker exits when it loses its database, and django-tasks-db does not start it
 does, after 1 s, then 2 s, 4 s... up to 30 s while it keeps stopping, so that queued work is
 picked up again soon after the database returns. In production run this under systemd
 (README, "Background work"), which restarts this in turn.
+
+Each worker runs at a lower CPU priority than the web server (WORKER_NICENESS), so that on a
+busy machine a reader's page is served before the next alert is sent.
 """
 
 import logging
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,6 +40,14 @@ WORKERS = [
     ("main", ["--queue-name", "*", "--exclude-queues", EXPORTS_QUEUE]),
     ("exports", ["--queue-name", EXPORTS_QUEUE]),
 ]
+
+
+def lower_priority() -> list[str]:
+    """The prefix that starts a worker at WORKER_NICENESS below the web server's priority
+    (none when it is 0, or where there is no nice(1))."""
+    niceness = settings.WORKER_NICENESS
+    nice = shutil.which("nice")
+    return [nice, "-n", str(niceness)] if niceness and nice else []
 
 
 class Command(BaseCommand):
@@ -73,7 +85,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
 
         commands = {
-            name: [*self.worker_command, *queues, *(worker_args or [])] for name, queues in WORKERS
+            name: [*lower_priority(), *self.worker_command, *queues, *(worker_args or [])]
+            for name, queues in WORKERS
         }
         # The exports' worker is watched from a thread of its own; the main one from the main
         # thread, which also runs the signal handler and prepares each start (with the
