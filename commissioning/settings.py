@@ -295,8 +295,10 @@ EMAIL_MAX_PER_SECOND = envint("EMAIL_MAX_PER_SECOND", 40)
 TASK_QUEUES = ["default", "exports"]
 # The workers run at this much lower CPU priority than the web server (nice(1), 0 to 19), so
 # that sending a thousand alerts or rebuilding the exports never slows a reader's page: on a
-# busy machine the pages come first, and the background work takes the time left over.
+# busy machine the pages come first, and the background work takes the time left over. The
+# exports' worker comes last: the downloads are served as they were until a rebuild is done.
 WORKER_NICENESS = envint("WORKER_NICENESS", 10)
+EXPORTS_WORKER_NICENESS = envint("EXPORTS_WORKER_NICENESS", 19)
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

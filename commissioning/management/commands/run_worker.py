@@ -10,8 +10,10 @@ does, after 1 s, then 2 s, 4 s... up to 30 s while it keeps stopping, so that qu
 picked up again soon after the database returns. In production run this under systemd
 (README, "Background work"), which restarts this in turn.
 
-Each worker runs at a lower CPU priority than the web server (WORKER_NICENESS), so that on a
-busy machine a reader's page is served before the next alert is sent.
+Each worker runs at a lower CPU priority than the web server, so that on a busy machine a
+reader's page is served before the next alert is sent (WORKER_NICENESS); the exports' worker
+lowest of all (EXPORTS_WORKER_NICENESS), so that a rebuild of the downloads, which are served
+as they were until it is done, does not hold up the alerts either.
 """
 
 import logging
@@ -42,10 +44,11 @@ WORKERS = [
 ]
 
 
-def lower_priority() -> list[str]:
-    """The prefix that starts a worker at WORKER_NICENESS below the web server's priority
-    (none when it is 0, or where there is no nice(1))."""
-    niceness = settings.WORKER_NICENESS
+def lower_priority(name: str) -> list[str]:
+    """The prefix that starts the worker `name` below the web server's priority, by
+    WORKER_NICENESS (EXPORTS_WORKER_NICENESS for the exports' worker); none at 0, or where
+    there is no nice(1)."""
+    niceness = settings.EXPORTS_WORKER_NICENESS if name == "exports" else settings.WORKER_NICENESS
     nice = shutil.which("nice")
     return [nice, "-n", str(niceness)] if niceness and nice else []
 
@@ -85,7 +88,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
 
         commands = {
-            name: [*lower_priority(), *self.worker_command, *queues, *(worker_args or [])]
+            name: [*lower_priority(name), *self.worker_command, *queues, *(worker_args or [])]
             for name, queues in WORKERS
         }
         # The exports' worker is watched from a thread of its own; the main one from the main
