@@ -13,6 +13,7 @@
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -89,21 +90,30 @@ class Worker:
             cwd=settings.BASE_DIR,
             env=env,
             stdout=subprocess.DEVNULL,
+            # Its own process group, so that its workers stop with it: a worker halfway
+            # through a rebuild of the exports at the lowest priority outlived the bench.
+            start_new_session=True,
         )
         return self
 
     def __exit__(self, *exc) -> None:
-        stop_process(self.process)
+        stop_process(self.process, group=True)
 
 
-def stop_process(process: subprocess.Popen[bytes] | None) -> None:
-    """Ask a process the bench started to stop; after 20 s, stop it."""
-    if process and process.poll() is None:
+def stop_process(process: subprocess.Popen[bytes] | None, *, group: bool = False) -> None:
+    """Ask a process the bench started to stop; after 20 s, stop it. With `group`, every
+    process it started is stopped too (it was started in a session of its own)."""
+    if process is None:
+        return
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(20)
         except subprocess.TimeoutExpired:
             process.kill()
+    if group:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def read_afresh() -> None:
