@@ -48,6 +48,7 @@ from decisions.models.offices import Office
 from decisions.models.parts import (
     Appendix,
     Award,
+    AwardedTo,
     CommentRole,
     DecisionLink,
     DecisionProvider,
@@ -56,7 +57,6 @@ from decisions.models.parts import (
     ProviderRole,
     StatutoryComment,
     appendix_path,
-    award_recipient_in_words,
 )
 from decisions.models.planning import PlannedDecision, PlannedDecisionQuerySet
 from decisions.models.steps import (
@@ -149,7 +149,7 @@ __all__ = [
     "WorkflowOutcome",
     "WorkflowStep",
     "appendix_path",
-    "award_recipient_in_words",
+    "AwardedTo",
     "exemption_in_words",
     "person_name",
     "restriction_constraints",

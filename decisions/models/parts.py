@@ -116,20 +116,31 @@ class StatutoryComment(models.Model):
         return f"Comments from the {self.get_role_display()}"
 
 
-def award_recipient_in_words(recipient: str, applications: int | None, funded: int | None) -> str:
-    """Who an award went to: its recipient, or for a round of grants recorded as a whole,
-    "A round of grants: 12 applications, 8 funded" (a number not recorded is not said)."""
-    if recipient:
-        return recipient
-    counts = []
-    if applications is not None:
-        counts.append(f"{applications} application{'' if applications == 1 else 's'}")
-    if funded is not None:
-        counts.append(f"{funded} funded")
-    return "A round of grants" + (": " + ", ".join(counts) if counts else "")
+class AwardedTo:
+    """Who an award went to, said the same way by the model and its public projection (each
+    has a `recipient`, and a round's `applications` and `funded`)."""
+
+    @property
+    def is_aggregate(self) -> bool:
+        """A round of grants recorded as a whole, with no one recipient."""
+        return not self.recipient
+
+    @property
+    def recipient_in_words(self) -> str:
+        """Its recipient, or for a round of grants recorded as a whole, "A round of grants:
+        12 applications, 8 funded" (a number not recorded is not said)."""
+        if self.recipient:
+            return self.recipient
+        counts = []
+        if self.applications is not None:
+            applications = self.applications
+            counts.append(f"{applications} application{'' if applications == 1 else 's'}")
+        if self.funded is not None:
+            counts.append(f"{self.funded} funded")
+        return "A round of grants" + (": " + ", ".join(counts) if counts else "")
 
 
-class Award(models.Model):
+class Award(AwardedTo, models.Model):
     """A grant or award made by a decision: to one named recipient, or a round of grants
     recorded as a whole ("12 applications, 8 funded, £84,000 in all"), with no recipient."""
 
@@ -193,15 +204,6 @@ class Award(models.Model):
         if self.is_aggregate:
             return f"£{self.amount:,} in a round of {self.applications} applications"
         return f"£{self.amount:,} to {self.recipient}"
-
-    @property
-    def is_aggregate(self) -> bool:
-        """A round of grants recorded as a whole, with no one recipient."""
-        return not self.recipient
-
-    @property
-    def recipient_in_words(self) -> str:
-        return award_recipient_in_words(self.recipient, self.applications, self.funded)
 
 
 class ProviderRole(models.TextChoices):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from commissioning.dates import PreciseDateAttribute, Precision
-from decisions.models import award_recipient_in_words
+from decisions.models import AwardedTo
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class PublicCorrection:
 
 
 @dataclass(frozen=True)
-class PublicAward:
+class PublicAward(AwardedTo):
     recipient: str  # empty for a round of grants recorded as a whole
     amount: Decimal  # for a round, its total
     purpose: str
@@ -120,14 +120,6 @@ class PublicAward:
     funded: int | None = None
     conditions: str = ""
     crime_reduction: str = ""  # why it serves crime reduction
-
-    @property
-    def is_aggregate(self) -> bool:
-        return not self.recipient
-
-    @property
-    def recipient_in_words(self) -> str:
-        return award_recipient_in_words(self.recipient, self.applications, self.funded)
 
 
 @dataclass(frozen=True)
