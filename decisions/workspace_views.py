@@ -540,6 +540,7 @@ class DecisionEditPage(OfficerRequiredMixin, StaleEditMixin, TemplateView):
     `read_only_message`."""
 
     read_only_message = "A decision that has been taken cannot be changed here."
+    saved = "Your changes have been saved."
 
     def decisions(self) -> QuerySet:
         return Decision.objects.all()
@@ -554,8 +555,6 @@ class DecisionEditPage(OfficerRequiredMixin, StaleEditMixin, TemplateView):
 
     def latest_ids(self, obj) -> list[int]:
         return latest_ids_of("decision_latest_ids", decision_tracks_of, obj.pk)
-
-    saved = "Your changes have been saved."
 
     def forms(self, data=None) -> dict:
         raise NotImplementedError
