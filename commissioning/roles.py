@@ -128,6 +128,15 @@ def _signed_in_user_query(user_id):
     return users.values_list(*_user_fields(), *ANNOTATIONS, "holds_delegation")
 
 
+# Every signed-in request runs it: each new connection prepares and plans it first.
+precompiled.prepare_on_connect(
+    "signed_in_user",
+    lambda: precompiled.bound(
+        "signed_in_user", _signed_in_user_query, precompiled.KEY_PLACEHOLDER, 0
+    ),
+)
+
+
 class RegisterBackend(ModelBackend):
     """Django's ModelBackend, reading the signed-in user's roles and permissions with the user
     on each request: one query where there were up to four. It runs on every request, so it

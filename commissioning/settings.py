@@ -121,9 +121,9 @@ def database_from_url(name: str, url: str | None) -> dict[str, Any]:
             # made about every second, and the service is back within that of the database.
             "reconnect_timeout": 1,
         }
-        # Every connection is tested (an empty query) as it leaves the pool: one kept idle
-        # through the database's restart is dead, and is replaced instead of failing a
-        # request after the database is back.
+        # Every connection is checked as it leaves the pool: one kept idle through the
+        # database's restart is dead, and is replaced instead of failing a request after the
+        # database is back (commissioning.postgresql.base.check_unless_quiet).
         config["CONN_HEALTH_CHECKS"] = True
     return config
 

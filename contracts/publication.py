@@ -375,6 +375,13 @@ def _last_changed_sql(_vendor: str) -> str:
     return "SELECT " + ", ".join(columns)
 
 
+# Every page and file of the contract register asks it first: each new connection prepares
+# and plans it before its first request.
+precompiled.prepare_on_connect(
+    "contracts_last_changed", lambda: (_last_changed_sql("postgresql"), [])
+)
+
+
 def contracts_last_changed() -> datetime.datetime | None:
     """The last change to anything the public contract data is made from, from the history,
     in one query: every page and file of the register asks it first.

@@ -15,15 +15,22 @@ measures for it: commissioning/speed/README.md). So:
   and cannot prepare, so it is done in SQL. The PREPARE is set-up of the connection, as
   Django's own is (its time zone, say), and is not counted among the page's queries; the
   EXECUTE is.
+- a statement registered with `prepare_on_connect` is also prepared, and planned, as each new
+  connection is opened (`prepare_registered`, called by commissioning.postgresql's backend as
+  it sets a connection up). A pool opens several connections and hands them out in turn: the
+  first request to meet a connection that had not run the version query waited for PostgreSQL
+  to plan it, while a page's request that found one which had did not.
 """
 
 import hashlib
 import itertools
+import logging
 import re
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -36,6 +43,11 @@ _compiled: dict[str, tuple[str, Params]] = {}
 KEY_PLACEHOLDER = -2_147_483_000
 # The statements each connection has prepared; a connection that is closed drops out.
 _prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+# The statements every new connection prepares: name -> its SQL and parameters for a value
+# that matches no row (running it once makes PostgreSQL keep its one generic plan).
+_on_connect: dict[str, Callable[[], tuple[str, Params]]] = {}
+
+logger = logging.getLogger(__name__)
 
 
 def compiled(
@@ -104,12 +116,17 @@ def run_sql(name: str, sql: str, params: Params, *, rows: bool = False) -> Any:
         return cursor.fetchall() if rows else cursor.fetchone()
 
 
-def _execute_prepared(cursor: Any, name: str, sql: str, params: Params) -> None:
+def _statement(name: str, sql: str) -> tuple[str, str]:
+    """The statement's name on the server, and its SQL with numbered parameters."""
     numbers = itertools.count(1)
     numbered = re.sub(
         r"%%|%s", lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", sql
     )
-    statement = f"{name}_{hashlib.sha256(numbered.encode()).hexdigest()[:16]}"
+    return f"{name}_{hashlib.sha256(numbered.encode()).hexdigest()[:16]}", numbered
+
+
+def _execute_prepared(cursor: Any, name: str, sql: str, params: Params) -> None:
+    statement, numbered = _statement(name, sql)
     raw = connection.connection
     done = _prepared.setdefault(raw, set())
     if statement not in done:
@@ -121,5 +138,40 @@ def _execute_prepared(cursor: Any, name: str, sql: str, params: Params) -> None:
         with connection.wrap_database_errors:
             raw.execute(f"PREPARE {statement} AS {numbered}")
         done.add(statement)
-    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
-    cursor.execute(f"EXECUTE {statement}{arguments}", params)
+    cursor.execute(f"EXECUTE {statement}{_arguments(params)}", params)
+
+
+def _arguments(params: Params) -> str:
+    return f"({', '.join(['%s'] * len(params))})" if params else ""
+
+
+def prepare_on_connect(name: str, statement: Callable[[], tuple[str, Params]]) -> None:
+    """Have every new PostgreSQL connection prepare the statement `name` and plan it, before
+    any request uses the connection. `statement()` gives its SQL (compiled without a
+    database) and parameters that match no row."""
+    _on_connect[name] = statement
+
+
+def prepare_registered(raw: psycopg.Connection) -> None:
+    """Prepare and plan the registered statements on a connection being set up, which is
+    left idle. A statement that fails (its tables not made yet, before the migrations) is
+    left to be prepared on first use, as any other is: setting a connection up never fails
+    for it."""
+    done = _prepared.setdefault(raw, set())
+    for name, make in _on_connect.items():
+        sql, params = make()
+        statement, numbered = _statement(name, sql)
+        if statement in done:
+            continue
+        try:
+            with psycopg.ClientCursor(raw) as cursor:
+                cursor.execute(f"PREPARE {statement} AS {numbered}")
+                cursor.execute(f"EXECUTE {statement}{_arguments(params)}", params)
+        except psycopg.Error as error:
+            logger.info("Not prepared as the connection opened: %s (%s)", statement, error)
+            if not raw.autocommit:
+                raw.rollback()
+            continue
+        if not raw.autocommit:
+            raw.commit()
+        done.add(statement)

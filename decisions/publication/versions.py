@@ -1,6 +1,7 @@
 """The version of a public page (its ETag and Last-Modified), found without building it."""
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -154,6 +155,15 @@ def register_version() -> RecordVersion:
     version = _version([], row)
     # The register's Last-Modified is the newest decision change, as the feed's is.
     return RecordVersion(etag=version.etag, last_modified=row[0])
+
+
+# Every public page and PDF asks one of these first: each new connection prepares and plans
+# them before its first request (commissioning.speed.precompiled.prepare_on_connect).
+for _name, _build in (("record", _record_version_query), ("register", _register_version_query)):
+    precompiled.prepare_on_connect(
+        f"public_{_name}",
+        functools.partial(precompiled.bound, f"public_{_name}", _build, _PLACEHOLDER, ""),
+    )
 
 
 def register_last_changed() -> datetime.datetime | None:
