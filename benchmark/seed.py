@@ -29,6 +29,7 @@ from decisions.models import (
     DecisionCategory,
     DecisionSection,
     DecisionTemplate,
+    RecordLayout,
     TemplateSection,
 )
 
@@ -184,6 +185,7 @@ def seed_contracts(target: int, rng: random.Random, user, when) -> None:
 def seed_decisions(target: int, rng: random.Random, user, when) -> None:
     template = form()
     template_sections = list(template.sections.order_by("position"))
+    layout = template.layout_data()
     category_ids = [category.pk for category in categories()]
     have = Decision.objects.filter(reference__startswith=PREFIX).count()
     statuses = [Decision.Status.PUBLISHED] * 7 + [
@@ -232,6 +234,18 @@ def seed_decisions(target: int, rng: random.Random, user, when) -> None:
             for part, text in zip(template_sections, text_list, strict=True)
         ]
         create(DecisionSection, section_objs, user, when)
+        # Publishing keeps the form's layout with the record (`RecordLayout.keep`), once.
+        bulk_create_with_history(
+            [
+                RecordLayout(decision_id=decision.pk, layout=layout, taken_at=when)
+                for decision in made
+                if decision.status == Decision.Status.PUBLISHED
+            ],
+            RecordLayout,
+            batch_size=BATCH,
+            default_user=user,
+            default_date=when,
+        )
 
 
 def seed(size: Size, seed: int = 8) -> dict:

@@ -27,6 +27,7 @@ from decisions.models import (
 from decisions.models.layout import clean_value as stored_value
 from decisions.models.layout import precise_value
 from decisions.record_text import decision_too_long
+from decisions.staff_layout import values_by_name
 
 # How a section or an appendix is withheld, and until when.
 WITHHOLDING_FIELDS = [
@@ -432,7 +433,7 @@ class FieldValueForm(WithholdingFormMixin, GovukFormMixin, forms.ModelForm):
 def own_field_forms(decision, data=None, layout: dict | None = None) -> list[FieldValueForm]:
     """A form for each value the decision's form's layout holds by name, in the form's
     order."""
-    values = {value.name: value for value in decision.field_values.all()}
+    values = values_by_name(decision)
     forms_ = []
     for element in (layout or decision.template.layout_data())["elements"]:
         if not element["type"]:

@@ -46,7 +46,7 @@ from decisions.publication import (
     record_layout,
     record_version,
 )
-from decisions.staff_layout import staff_layout
+from decisions.staff_layout import staff_layout, values_by_name
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports each rendering step at INFO; only its warnings are worth a log line.
@@ -325,7 +325,7 @@ def internal_pdf(decision: Decision, *, record: PublicRecord) -> bytes:
     layout it was published with, or its form's). Never cached or published."""
     layout = record_layout(decision)
     sections = sorted(decision.sections.all(), key=lambda s: s.position)
-    values = {value.name: value for value in decision.field_values.all()}
+    values = values_by_name(decision)
     staff = staff_layout(layout, decision, values, sections)
     html = render_to_string(
         "pdf/internal_decision.html",

@@ -101,6 +101,15 @@ def _numbered(sections: list, numbering: str) -> list[StaffSection]:
     ]
 
 
+def values_by_name(decision) -> dict:
+    """The decision's own values (`FieldValue`) by name: its form's own fields, and the
+    elements marked "not recorded". A decision read with `has_values` (as
+    `for_workspace_page` reads it) that has none costs no query for them."""
+    if getattr(decision, "has_values", True) is False:
+        return {}
+    return {value.name: value for value in decision.field_values.all()}
+
+
 def staff_layout(layout: dict, decision, values: dict, sections: list) -> dict:
     """The record's elements in the form's order (`groups`, as `layout_groups` groups them),
     what the decision holds that the form has no place for (`beyond`), and whether the date

@@ -75,7 +75,7 @@ from decisions.models.offices import office_name
 from decisions.publication import (
     record_layout,
 )
-from decisions.staff_layout import staff_layout
+from decisions.staff_layout import staff_layout, values_by_name
 from decisions.workspace_filters import DecisionFilter
 
 REGISTER_PAGE_SIZE = 25
@@ -404,7 +404,7 @@ class DecisionDetailView(StaffRequiredMixin, TemplateView):
         # The page shows withheld sections in full to staff: the read goes in the audit log.
         record_withheld_read("read.withheld_sections", self.request.user, decision, sections)
         layout = record_layout(decision)
-        values = {value.name: value for value in decision.field_values.all()}
+        values = values_by_name(decision)
         context.update(
             {
                 "workspace_section": "decisions",

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from commissioning.constraints import ChecksChangedConstraints, choice_valid
 from commissioning.dates import PreciseDateAttribute, precision_field, precisions_valid
 from decisions.models.forms import DecisionCategory, DecisionTemplate
+from decisions.models.layout import FieldValue
 from decisions.models.money import DecisionMoney, FundingSource, YearlyFigure
 from decisions.models.parts import Award, DecisionLink, DecisionProvider, DecisionSection
 from decisions.models.recording import RecordingSteps
@@ -85,7 +86,11 @@ class DecisionQuerySet(models.QuerySet):
             # The layout it was published with (none before), and its form's office, which
             # a record not yet published is drawn with: read with the decision.
             .select_related("published_layout", "template__office")
-            .annotate(has_figures=figures_recorded())
+            .annotate(
+                has_figures=figures_recorded(),
+                # Most decisions have no values of their own: those cost no query to read.
+                has_values=models.Exists(FieldValue.objects.filter(decision=models.OuterRef("pk"))),
+            )
             .prefetch_related(
                 models.Prefetch(
                     "signatures", Signature.objects.select_related("user", "delegation")

@@ -8,7 +8,7 @@ from benchmark import report
 from benchmark.client import Sample, form_fields, load_run, measure_turns, percentile
 from benchmark.seed import HISTORY_VERSIONS, OFFICER, Size, counts, seed
 from contracts.models import Contract
-from decisions.models import Decision
+from decisions.models import Decision, RecordLayout
 
 
 @pytest.fixture
@@ -23,6 +23,17 @@ def test_the_seed_makes_the_requested_counts_with_several_versions(seeded):
     assert seeded["providers"] == 1
     assert seeded["decision_history"] == 50 * HISTORY_VERSIONS
     assert Decision.objects.published().exists()
+
+
+def test_a_seeded_decision_is_published_with_its_layout_as_publishing_keeps_it(seeded):
+    """The officer's page of a published decision is drawn from the layout it was published
+    with, as every decision published through the register or imported is."""
+    for decision in Decision.objects.select_related("template"):
+        published = decision.status == Decision.Status.PUBLISHED
+        kept = RecordLayout.objects.filter(decision=decision).first()
+        assert (kept is not None) == published, decision.reference
+        if kept:
+            assert kept.layout == decision.template.layout_data()
 
 
 def test_the_seed_tops_up_rather_than_starting_again(seeded):

@@ -10,13 +10,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from decisions.models import Decision
+from decisions.models import Decision, FieldValue
+from decisions.models.layout import ROW_KINDS
 
 pytestmark = pytest.mark.django_db
 
 # The signed-in user; the decision with its form, office, category, author, delegation and
 # published layout; its sections, appendices, comments, awards, signatures, steps taken and
-# own field values; and what it concerns (one query of its contracts, links and providers).
+# own field values (its form's own fields, and what is marked "not recorded": a decision with
+# none costs no query for them); and what it concerns (one query of its contracts, links and
+# providers).
 PUBLISHED_PAGE_QUERIES = 10
 # The test client's session is read from the database first. (A record not yet published
 # is drawn with its form's elements as they are now, one query more: test_list_queries.py.)
@@ -50,5 +53,39 @@ def test_a_published_decision_on_an_offices_own_form_is_read_in_ten_queries(offi
         .first()
     )
     assert published is not None
+    assert published.field_values.exists()
 
     assert len(queries_for(officer_client, published)) == SESSION + PUBLISHED_PAGE_QUERIES
+
+
+def published_without_values() -> Decision:
+    published = (
+        Decision.objects.filter(status=Decision.Status.PUBLISHED)
+        .exclude(published_layout=None)
+        .exclude(sections__is_withheld=True)
+        .first()
+    )
+    published.field_values.all().delete()
+    return published
+
+
+def test_a_decision_with_no_values_of_its_own_costs_no_query_for_them(officer_client):
+    queries = queries_for(officer_client, published_without_values())
+
+    assert len(queries) == SESSION + PUBLISHED_PAGE_QUERIES - 1
+    assert not any("decisions_fieldvalue" in query.split(" WHERE ")[0] for query in queries)
+
+
+def test_a_row_marked_not_recorded_still_says_so(officer_client):
+    """The page reads the values whenever the decision has any."""
+    published = published_without_values()
+    path = f"/workspace/decisions/{published.reference}/"
+    row = next(
+        element["name"]
+        for element in published.published_layout.layout["elements"]
+        if element["kind"] in ROW_KINDS and element["name"]
+    )
+    before = officer_client.get(path).content.decode().count("Not recorded")
+    FieldValue.objects.create(decision=published, name=row, is_not_recorded=True)
+
+    assert officer_client.get(path).content.decode().count("Not recorded") == before + 1
