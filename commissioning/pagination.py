@@ -20,9 +20,10 @@ limit, and `KeptCountPaginator` keeps the count of a list under a key that names
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from commissioning.speed import kept
@@ -62,9 +63,21 @@ MAX_PAGE = 1_000_000
 
 
 class RegisterPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    """`rows`, if given, adds to the list's query what only the rows shown need (their
+    figures, say): the count, and the choice of a page's rows, are made without it."""
+
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        cap: int | None = None,
+        rows: Callable[[QuerySet], QuerySet] | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, allow_empty_first_page=True, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
+        self.rows = rows
 
     @cached_property
     def count(self) -> int:
@@ -125,7 +138,8 @@ class RegisterPaginator(Paginator):
         an `__in` subquery only when it has no limit), and the outer query sorts the page's
         rows the same way."""
         queryset = self.object_list
-        return list(queryset.filter(pk__in=queryset.values("pk")[offset : offset + limit]))
+        shown = self.rows(queryset) if self.rows else queryset
+        return list(shown.filter(pk__in=queryset.values("pk")[offset : offset + limit]))
 
     def get_elided_page_range(self, number=1, *, on_each_side=2, on_ends=1):
         if self.is_exact:

@@ -93,7 +93,8 @@ def register_paginator(filterset) -> RegisterPaginator:
     to 1,000, as the public search is (decisions.public_views.SEARCH_COUNT_LIMIT)."""
     searching = filterset.is_valid() and filterset.form.cleaned_data.get("q")
     cap = SEARCH_COUNT_CAP if searching else None
-    return RegisterPaginator(filterset.qs, REGISTER_PAGE_SIZE, cap=cap)
+    # The Value column's figures are read for the page's rows, not joined into the count.
+    return RegisterPaginator(filterset.qs, REGISTER_PAGE_SIZE, cap=cap, rows=with_figures)
 
 
 class DecisionListView(FilteredListView):
@@ -104,8 +105,9 @@ class DecisionListView(FilteredListView):
     numbered_caption = True
 
     def get_queryset(self):
-        # With the recorded value, withheld or not, for the list's Value column.
-        return with_figures(Decision.objects.for_register())
+        # The rows shown come with their recorded value, withheld or not, for the list's Value
+        # column (register_paginator).
+        return Decision.objects.for_register()
 
     def get_paginator(self, filterset) -> RegisterPaginator:
         return register_paginator(filterset)

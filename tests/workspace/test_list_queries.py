@@ -209,6 +209,7 @@ def test_decision_page_query_count_does_not_grow_with_what_the_decision_holds(cl
     # The session; the user with their roles, permissions and whether they hold a delegation;
     # the decision with its form, its form's office and the layout it was published with
     # (none yet); its sections, appendices, comments, awards, signatures and steps taken; its
-    # form's layout and its own fields' values (decisions.models.layout); what it concerns
-    # (one query). The sign-off panel reads nothing more.
-    assert many == 12
+    # form's layout (decisions.models.layout); what it concerns (one query). It has no values
+    # of its own (no field of its form's, nothing marked "not recorded"), and reads none:
+    # tests/workspace/test_decision_page_queries.py. The sign-off panel reads nothing more.
+    assert many == 11
