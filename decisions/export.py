@@ -79,6 +79,8 @@ from decisions.publication.money import PublicMoney
 COMMENT_ROLE_CODES = {label: value for value, label in CommentRole.choices}
 LINK_KIND_CODES = {label: value for value, label in LinkKind.choices}
 SIGNATURE_KINDS = {label: value for value, label in SignatureMethod.choices}
+# Decisions read at a time for the whole export.
+EXPORT_CHUNK = 1000
 
 
 def _date(value) -> str | None:
@@ -308,7 +310,13 @@ def published_decisions_export(decisions=None, **metadata) -> dict:
     """Every published decision of `decisions` (by default all, in order of publication):
     `{**metadata, "decisions": [...]}`. The importer reads the list and ignores the rest."""
     if decisions is None:
-        decisions = public_decisions().order_by("published_on", "decided_on", "reference")
+        # Read a chunk at a time, each with its parts (Django prefetches per chunk): the
+        # whole register's decisions and parts held at once took over a gigabyte.
+        decisions = (
+            public_decisions()
+            .order_by("published_on", "decided_on", "reference")
+            .iterator(chunk_size=EXPORT_CHUNK)
+        )
     records = [exported_decision(public_record(decision)) for decision in decisions]
     return {**metadata, "decisions": records}
 

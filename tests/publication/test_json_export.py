@@ -221,3 +221,21 @@ def test_the_register_links_to_the_export(register, client):
 
     assert 'href="/decisions.json"' in page
     assert "Download all published decisions (JSON)" in page
+
+
+def test_the_whole_export_is_read_a_chunk_of_decisions_at_a_time_and_is_the_same(
+    register, monkeypatch
+):
+    """The worker's copy of the whole register reads the decisions (and each chunk's parts) a
+    chunk at a time, so that a large office's is not held in memory at once; the file is the
+    same as one read all at once."""
+    from decisions import export
+    from decisions.publication import public_decisions
+
+    every = list(public_decisions().order_by("published_on", "decided_on", "reference"))
+    assert len(every) > 1
+    monkeypatch.setattr(export, "EXPORT_CHUNK", 1)
+
+    assert export.published_decisions_json(source="x") == export.published_decisions_json(
+        every, source="x"
+    )
