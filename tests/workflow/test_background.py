@@ -183,20 +183,36 @@ class FlakyEmailBackend:
 
 
 def test_the_worker_sends_no_more_than_the_set_number_of_emails_a_second(settings, monkeypatch):
+    """However long each takes to send: a mail server receives each e-mail between the start
+    of its sending and its end, so no more than the set number arrive in any one second when
+    each starts a second after the end of the one that many before it."""
     settings.EMAIL_MAX_PER_SECOND = 4
     clock = {"now": 100.0}
     waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock["now"] += seconds
+
     monkeypatch.setattr(background.time, "monotonic", lambda: clock["now"])
-    monkeypatch.setattr(background.time, "sleep", waits.append)
+    monkeypatch.setattr(background.time, "sleep", sleep)
     pace = background.SendingPace()
+    sent: list[tuple[float, float]] = []  # (start, end) of each sending
+    for seconds in [0.3, 0.01, 0.01, 0.01, 0.01, 0.2, 0.01, 0.01, 0.01, 0.01]:
+        with pace.turn():
+            start = clock["now"]
+            clock["now"] += seconds
+            sent.append((start, clock["now"]))
 
-    for _ in range(4):
-        pace.wait_for_turn()
-
-    assert waits == [0.25, 0.5, 0.75]  # the first at once, then a quarter of a second apart
+    # The first four one after another, without waiting; then each waits its turn.
+    assert [start for start, _ in sent[1:4]] == [end for _, end in sent[:3]]
+    assert len(waits) == 3  # only those whose turn had not come when they were asked for
+    for earlier, later in zip(sent, sent[4:], strict=False):
+        assert later[0] >= earlier[1] + 1.0
     clock["now"] += 10  # after a quiet spell the next goes at once
-    pace.wait_for_turn()
-    assert len(waits) == 3
+    with pace.turn():
+        pass
+    assert clock["now"] == sent[-1][1] + 10
 
 
 @pytest.mark.django_db
