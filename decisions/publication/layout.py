@@ -8,7 +8,6 @@ its label and the reason it is withheld, never its text. The page and both PDFs 
 result through `layout_groups`.
 """
 
-import dataclasses
 from dataclasses import dataclass, field
 
 from decisions.models.layout import (
@@ -201,43 +200,37 @@ def public_layout(
             continue
         if record.is_wholly_confidential and kind not in CONFIDENTIAL_KINDS:
             continue
+        # What the decision holds here, over the form's own: the element is made once (the
+        # whole register's export makes tens of thousands of them).
+        held: dict = {"text": data["text"]}
+        stored = values.get(data["name"]) if data["name"] else None
+        if kind in (ElementKind.FIELD, ElementKind.REPORT_DATE, ElementKind.REPORT_AUTHOR):
+            held.update(_value_held(data, stored))
+        elif kind == ElementKind.PROTECTIVE_MARKING:
+            held.update(_value_held(data, stored))
+            if not held.get("value") and not held.get("is_withheld"):
+                held.update(value=data["text"], not_recorded=False)
+        elif kind in ROW_KINDS:
+            value = _row_value(kind, record, author)
+            held.update(value=value, not_recorded=not value and _not_recorded(stored))
+        elif kind == ElementKind.SECTIONS:
+            held["sections"] = [
+                section
+                for section in record.sections
+                if (section.part == data["part"] if data["part"] else section.part not in claimed)
+            ]
+        elif kind == ElementKind.APPROVAL:
+            held["text"] = data["text"] or approval_statement
+        elif kind in (ElementKind.SUMMARY, ElementKind.DECLARATION):
+            held["not_recorded"] = _not_recorded(stored)
         element = PublicElement(
             kind=kind,
             label=data["label"],
             part=data["part"],
-            text=data["text"],
             name=data["name"],
             required=data["required"],
+            **held,
         )
-        stored = values.get(data["name"]) if data["name"] else None
-        if kind in (ElementKind.FIELD, ElementKind.REPORT_DATE, ElementKind.REPORT_AUTHOR):
-            element = _with_value(element, data, stored)
-        elif kind == ElementKind.PROTECTIVE_MARKING:
-            element = _with_value(element, data, stored)
-            if not element.value and not element.is_withheld:
-                element = dataclasses.replace(element, value=data["text"], not_recorded=False)
-        elif kind in ROW_KINDS:
-            value = _row_value(kind, record, author)
-            element = dataclasses.replace(
-                element, value=value, not_recorded=not value and _not_recorded(stored)
-            )
-        elif kind == ElementKind.SECTIONS:
-            element = dataclasses.replace(
-                element,
-                sections=[
-                    section
-                    for section in record.sections
-                    if (
-                        section.part == data["part"]
-                        if data["part"]
-                        else section.part not in claimed
-                    )
-                ],
-            )
-        elif kind == ElementKind.APPROVAL:
-            element = dataclasses.replace(element, text=data["text"] or approval_statement)
-        elif kind in (ElementKind.SUMMARY, ElementKind.DECLARATION):
-            element = dataclasses.replace(element, not_recorded=_not_recorded(stored))
         if not _drawn(element, data, record):
             continue
         laid_out.append(element)
@@ -248,27 +241,25 @@ def _not_recorded(stored) -> bool:
     return stored is not None and stored.is_not_recorded
 
 
-def _with_value(element: PublicElement, data: dict, stored) -> PublicElement:
-    """An element whose value the decision holds as a `FieldValue`: its value in words, or
-    the reason it is withheld (and nothing of its text)."""
+def _value_held(data: dict, stored) -> dict:
+    """For an element whose value the decision holds as a `FieldValue`: its value in words,
+    or the reason it is withheld (and nothing of its text)."""
     field_type = data["type"] or FieldType.TEXT
     if stored is None:
-        return dataclasses.replace(element, type=field_type)
+        return {"type": field_type}
     if stored.is_withheld:
-        return dataclasses.replace(
-            element,
-            type=field_type,
-            is_withheld=True,
-            withheld_because=stored.exemption_in_words,
-            public_interest_statement=stored.public_interest_statement,
-        )
-    return dataclasses.replace(
-        element,
-        type=field_type,
-        value=value_in_words(field_type, stored.value),
-        stored=stored.value,
-        not_recorded=stored.is_not_recorded,
-    )
+        return {
+            "type": field_type,
+            "is_withheld": True,
+            "withheld_because": stored.exemption_in_words,
+            "public_interest_statement": stored.public_interest_statement,
+        }
+    return {
+        "type": field_type,
+        "value": value_in_words(field_type, stored.value),
+        "stored": stored.value,
+        "not_recorded": stored.is_not_recorded,
+    }
 
 
 def _drawn(element: PublicElement, data: dict, record) -> bool:
