@@ -296,9 +296,14 @@ TASK_QUEUES = ["default", "exports"]
 # The workers run at this much lower CPU priority than the web server (nice(1), 0 to 19), so
 # that sending a thousand alerts or rebuilding the exports never slows a reader's page: on a
 # busy machine the pages come first, and the background work takes the time left over. The
-# exports' worker comes last: the downloads are served as they were until a rebuild is done.
+# exports' worker comes last, after the alerts (a download asked for before its rebuild is
+# done is built in the request).
 WORKER_NICENESS = envint("WORKER_NICENESS", 10)
 EXPORTS_WORKER_NICENESS = envint("EXPORTS_WORKER_NICENESS", 19)
+# And in Linux's idle scheduling class (chrt --idle): it runs only on a CPU nothing else wants,
+# and gives it up the moment a page's request does. At nice 19 alone, a rebuild beside a busy
+# web server still lengthened its slowest pages.
+EXPORTS_WORKER_IDLE = envbool("EXPORTS_WORKER_IDLE", True)
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -159,8 +159,28 @@ def test_the_workers_give_way_to_the_web_server(monkeypatch, tmp_path, settings)
     ]
 
 
+def test_the_exports_worker_runs_only_on_a_cpu_nothing_else_wants(monkeypatch, tmp_path, settings):
+    """The rebuild of the downloads runs in the idle scheduling class, after everything else:
+    at nice 19 alone it still lengthened the slowest pages of a busy web server."""
+    settings.EXPORTS_WORKER_IDLE = True
+    seen = tmp_path / "policy"
+    record = (
+        "import os, sys; "
+        f"open({str(seen)!r}, 'a').write(sys.argv[2] + ' ' + str(os.sched_getscheduler(0)) + '\\n')"
+    )
+    monkeypatch.setattr(run_worker.Command, "worker_command", [sys.executable, "-c", record])
+
+    call_command("run_worker", starts=1)
+
+    assert sorted(seen.read_text().splitlines()) == [
+        f"* {os.SCHED_OTHER}",
+        f"exports {os.SCHED_IDLE}",
+    ]
+
+
 def test_a_niceness_of_nought_runs_the_workers_as_the_web_server(settings):
     settings.WORKER_NICENESS = settings.EXPORTS_WORKER_NICENESS = 0
+    settings.EXPORTS_WORKER_IDLE = False
     assert run_worker.lower_priority("main") == []
     assert run_worker.lower_priority("exports") == []
 

@@ -12,8 +12,8 @@ picked up again soon after the database returns. In production run this under sy
 
 Each worker runs at a lower CPU priority than the web server, so that on a busy machine a
 reader's page is served before the next alert is sent (WORKER_NICENESS); the exports' worker
-lowest of all (EXPORTS_WORKER_NICENESS), so that a rebuild of the downloads, which are served
-as they were until it is done, does not hold up the alerts either.
+lowest of all (EXPORTS_WORKER_NICENESS), and in the idle scheduling class (EXPORTS_WORKER_IDLE),
+so that a rebuild of the downloads holds up neither the readers nor the alerts.
 """
 
 import logging
@@ -47,10 +47,14 @@ WORKERS = [
 def lower_priority(name: str) -> list[str]:
     """The prefix that starts the worker `name` below the web server's priority, by
     WORKER_NICENESS (EXPORTS_WORKER_NICENESS for the exports' worker); none at 0, or where
-    there is no nice(1)."""
+    there is no nice(1). The exports' worker also in the idle scheduling class, with
+    EXPORTS_WORKER_IDLE, where there is chrt(1)."""
     niceness = settings.EXPORTS_WORKER_NICENESS if name == "exports" else settings.WORKER_NICENESS
-    nice = shutil.which("nice")
-    return [nice, "-n", str(niceness)] if niceness and nice else []
+    nice, chrt = shutil.which("nice"), shutil.which("chrt")
+    prefix = [nice, "-n", str(niceness)] if niceness and nice else []
+    if name == "exports" and settings.EXPORTS_WORKER_IDLE and chrt:
+        prefix = [chrt, "--idle", "0", *prefix]
+    return prefix
 
 
 class Command(BaseCommand):
