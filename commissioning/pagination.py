@@ -21,6 +21,7 @@ limit, and `KeptCountPaginator` keeps the count of a list under a key that names
 
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
@@ -72,7 +73,7 @@ class RegisterPaginator(Paginator):
         per_page,
         *,
         cap: int | None = None,
-        rows: Callable[[QuerySet], QuerySet] | None = None,
+        rows: Callable[[Any], QuerySet] | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, allow_empty_first_page=True, **kwargs)
