@@ -139,43 +139,37 @@ def test_the_exports_have_a_worker_of_their_own(monkeypatch, tmp_path):
     assert stored_exports.rebuild_exports.queue_name == "exports"
 
 
+def started_workers_report(monkeypatch, tmp_path, expression: str) -> list[str]:
+    """Each worker run_worker starts, as its queue and what `expression` gives in it."""
+    seen = tmp_path / "seen"
+    record = (
+        "import os, sys; "
+        f"open({str(seen)!r}, 'a').write(sys.argv[2] + ' ' + str({expression}) + '\\n')"
+    )
+    monkeypatch.setattr(run_worker.Command, "worker_command", [sys.executable, "-c", record])
+    call_command("run_worker", starts=1)
+    return sorted(seen.read_text().splitlines())
+
+
 def test_the_workers_give_way_to_the_web_server(monkeypatch, tmp_path, settings):
     """The workers run at a lower CPU priority, so that sending alerts does not slow the
     pages of a busy machine; the exports' rebuild, lowest of all, does not slow the alerts."""
     settings.WORKER_NICENESS, settings.EXPORTS_WORKER_NICENESS = 10, 19
-    seen = tmp_path / "niceness"
-    record = (
-        "import os, sys; "
-        f"open({str(seen)!r}, 'a').write(sys.argv[2] + ' ' + str(os.nice(0)) + '\\n')"
-    )
-    monkeypatch.setattr(run_worker.Command, "worker_command", [sys.executable, "-c", record])
 
-    call_command("run_worker", starts=1)
+    seen = started_workers_report(monkeypatch, tmp_path, "os.nice(0)")
 
     ours = os.nice(0)
-    assert sorted(seen.read_text().splitlines()) == [
-        f"* {min(ours + 10, 19)}",
-        f"exports {min(ours + 19, 19)}",
-    ]
+    assert seen == [f"* {min(ours + 10, 19)}", f"exports {min(ours + 19, 19)}"]
 
 
 def test_the_exports_worker_runs_only_on_a_cpu_nothing_else_wants(monkeypatch, tmp_path, settings):
     """The rebuild of the downloads runs in the idle scheduling class, after everything else:
     at nice 19 alone it still lengthened the slowest pages of a busy web server."""
     settings.EXPORTS_WORKER_IDLE = True
-    seen = tmp_path / "policy"
-    record = (
-        "import os, sys; "
-        f"open({str(seen)!r}, 'a').write(sys.argv[2] + ' ' + str(os.sched_getscheduler(0)) + '\\n')"
-    )
-    monkeypatch.setattr(run_worker.Command, "worker_command", [sys.executable, "-c", record])
 
-    call_command("run_worker", starts=1)
+    seen = started_workers_report(monkeypatch, tmp_path, "os.sched_getscheduler(0)")
 
-    assert sorted(seen.read_text().splitlines()) == [
-        f"* {os.SCHED_OTHER}",
-        f"exports {os.SCHED_IDLE}",
-    ]
+    assert seen == [f"* {os.SCHED_OTHER}", f"exports {os.SCHED_IDLE}"]
 
 
 def test_a_niceness_of_nought_runs_the_workers_as_the_web_server(settings):
