@@ -129,11 +129,8 @@ def _signed_in_user_query(user_id):
 
 
 # Every signed-in request runs it: each new connection prepares and plans it first.
-precompiled.prepare_on_connect(
-    "signed_in_user",
-    lambda: precompiled.bound(
-        "signed_in_user", _signed_in_user_query, precompiled.KEY_PLACEHOLDER, 0
-    ),
+precompiled.prepare_query_on_connect(
+    "signed_in_user", _signed_in_user_query, precompiled.KEY_PLACEHOLDER, 0
 )
 
 

@@ -22,6 +22,7 @@ measures for it: commissioning/speed/README.md). So:
   to plan it, while a page's request that found one which had did not.
 """
 
+import functools
 import hashlib
 import itertools
 import logging
@@ -150,6 +151,14 @@ def prepare_on_connect(name: str, statement: Callable[[], tuple[str, Params]]) -
     any request uses the connection. `statement()` gives its SQL (compiled without a
     database) and parameters that match no row."""
     _on_connect[name] = statement
+
+
+def prepare_query_on_connect(
+    name: str, build: Callable[[Any], QuerySet[Any, Any]], placeholder: Any, no_row: Any
+) -> None:
+    """`prepare_on_connect` for the query `fetchone(name, build, placeholder, ...)` runs,
+    planned with `no_row`, a value that matches no row."""
+    prepare_on_connect(name, functools.partial(bound, name, build, placeholder, no_row))
 
 
 def prepare_registered(raw: psycopg.Connection) -> None:

@@ -1,7 +1,6 @@
 """The version of a public page (its ETag and Last-Modified), found without building it."""
 
 import datetime
-import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -159,11 +158,8 @@ def register_version() -> RecordVersion:
 
 # Every public page and PDF asks one of these first: each new connection prepares and plans
 # them before its first request (commissioning.speed.precompiled.prepare_on_connect).
-for _name, _build in (("record", _record_version_query), ("register", _register_version_query)):
-    precompiled.prepare_on_connect(
-        f"public_{_name}",
-        functools.partial(precompiled.bound, f"public_{_name}", _build, _PLACEHOLDER, ""),
-    )
+precompiled.prepare_query_on_connect("public_record", _record_version_query, _PLACEHOLDER, "")
+precompiled.prepare_query_on_connect("public_register", _register_version_query, _PLACEHOLDER, "")
 
 
 def register_last_changed() -> datetime.datetime | None:
